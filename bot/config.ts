@@ -1,0 +1,49 @@
+/**
+ * Configuration from the environment, validated once at start-up by the composition root.
+ * Nothing else in the code reads process.env.
+ */
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v?.trim() ? v.trim() : undefined));
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+  .optional()
+  .or(z.literal('').transform(() => undefined));
+
+const postgresUrl = optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+  message: 'must be a postgres:// or postgresql:// URL',
+});
+
+export const configSchema = z.object({
+  ANALYTICS_DB_URL: postgresUrl,
+  DATABASE_URL: postgresUrl,
+  TALLY_CATALOG: optionalText,
+  TALLY_NOW: isoDate,
+  TALLY_HOME: optionalText,
+  TALLY_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  MAX_QUERY_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  QUERY_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(30),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  PUBLIC_URL: optionalText,
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  readonly code = 'tally_config_invalid';
+}
+
+/** Parses the environment; every problem is listed at once, each with the variable's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,103 @@
+/**
+ * The checks the schema can't express: references between entities, expressions that parse and
+ * name real columns, joins that connect, no personal data in any definition.
+ */
+import {
+  baseMetrics,
+  columnOf,
+  expressionColumns,
+  expressionSyntaxError,
+  joinPath,
+  metricByName,
+  metricRefs,
+  tableByAlias,
+  tableByName,
+} from './catalog.ts';
+import type { Catalog } from './schema.ts';
+
+export interface CrossCheckProblem {
+  at: (string | number)[];
+  message: string;
+}
+
+export function crossCheck(catalog: Catalog): CrossCheckProblem[] {
+  const problems: CrossCheckProblem[] = [];
+  const report = (at: (string | number)[], message: string) => problems.push({ at, message });
+
+  duplicates(catalog.tables.map((t) => t.name)).forEach((i) => report(['tables', i, 'name'], 'is declared twice'));
+  duplicates(catalog.tables.map((t) => t.alias)).forEach((i) => report(['tables', i, 'alias'], 'is used by another table'));
+  duplicates(catalog.metrics.map((m) => m.name)).forEach((i) => report(['metrics', i, 'name'], 'is declared twice'));
+  duplicates(catalog.dimensions.map((d) => d.name)).forEach((i) => report(['dimensions', i, 'name'], 'is declared twice'));
+  catalog.tables.forEach((t, ti) => {
+    duplicates(t.columns.map((c) => c.name)).forEach((i) => report(['tables', ti, 'columns', i, 'name'], 'is declared twice'));
+  });
+
+  catalog.joins.forEach((join, ji) => {
+    const from = tableByName(catalog, join.from);
+    const to = tableByName(catalog, join.to);
+    if (!from) report(['joins', ji, 'from'], `table ${join.from} is not in the catalog`);
+    if (!to) report(['joins', ji, 'to'], `table ${join.to} is not in the catalog`);
+    join.on.forEach(([fromColumn, toColumn], oi) => {
+      if (from && !columnOf(from, fromColumn)) report(['joins', ji, 'on', oi], `${join.from} has no column ${fromColumn}`);
+      if (to && !columnOf(to, toColumn)) report(['joins', ji, 'on', oi], `${join.to} has no column ${toColumn}`);
+    });
+  });
+
+  // An expression may name columns of its own table and of tables reachable by joins from it.
+  const checkExpression = (at: (string | number)[], expression: string, factTable: string) => {
+    const syntax = expressionSyntaxError(expression);
+    if (syntax) return report(at, `is not valid SQL: ${syntax}`);
+    for (const { alias, column } of expressionColumns(expression)) {
+      if (column === '*') continue;
+      const table = tableByAlias(catalog, alias);
+      if (!table) return report(at, `refers to ${alias ? `${alias}.` : ''}${column}: columns must be written alias.column with a table alias of the catalog`);
+      const def = columnOf(table, column);
+      if (!def) report(at, `refers to ${alias}.${column}, but ${table.name} has no column ${column}`);
+      else if (def.personal) report(at, `uses ${table.name}.${column}, which is personal data`);
+      if (!joinPath(catalog, factTable, table.name)) report(at, `uses ${table.name}, which no join connects to ${factTable}`);
+    }
+  };
+
+  catalog.metrics.forEach((metric, mi) => {
+    const at = ['metrics', mi];
+    if (metric.table) {
+      const table = tableByName(catalog, metric.table);
+      if (!table) return report([...at, 'table'], `table ${metric.table} is not in the catalog`);
+      if (metric.time_column && !columnOf(table, metric.time_column)) {
+        report([...at, 'time_column'], `${metric.table} has no column ${metric.time_column}`);
+      }
+      checkExpression([...at, 'expression'], metric.expression, metric.table);
+      metric.filters.forEach((filter, fi) => checkExpression([...at, 'filters', fi], filter, metric.table as string));
+      return;
+    }
+    for (const name of metricRefs(metric.expression)) {
+      if (!metricByName(catalog, name)) report([...at, 'expression'], `refers to metric {${name}}, which is not defined`);
+    }
+    const tables = new Set(baseMetrics(catalog, metric).map((m) => m.table));
+    if (tables.size > 1) report([...at, 'expression'], `combines metrics of different tables (${[...tables].join(', ')})`);
+    if (metricRefs(metric.expression).includes(metric.name)) report([...at, 'expression'], 'refers to itself');
+    const syntax = expressionSyntaxError(metric.expression);
+    if (syntax) report([...at, 'expression'], `is not valid SQL: ${syntax}`);
+  });
+
+  catalog.dimensions.forEach((dimension, di) => {
+    dimension.sources.forEach((source, si) => {
+      const at = ['dimensions', di, 'sources', si];
+      const table = tableByName(catalog, source.table);
+      if (!table) return report([...at, 'table'], `table ${source.table} is not in the catalog`);
+      if (!source.column === !source.expression) return report(at, 'needs exactly one of column and expression');
+      if (source.column) {
+        const column = columnOf(table, source.column);
+        if (!column) report([...at, 'column'], `${source.table} has no column ${source.column}`);
+        else if (column.personal) report([...at, 'column'], `${source.table}.${source.column} is personal data`);
+      }
+      if (source.expression) checkExpression([...at, 'expression'], source.expression, source.table);
+      if (source.key && !columnOf(table, source.key)) report([...at, 'key'], `${source.table} has no column ${source.key}`);
+    });
+  });
+  return problems;
+}
+
+function duplicates(names: string[]): number[] {
+  return names.flatMap((name, i) => (names.indexOf(name) !== i ? [i] : []));
+}

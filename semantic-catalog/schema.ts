@@ -1,0 +1,111 @@
+/**
+ * The catalog format: one zod schema per entity. A catalog describes a warehouse in business
+ * terms; the question parser, the SQL compiler, the gate and the grants all read it, so nothing
+ * about a particular warehouse lives in code.
+ *
+ * SQL expressions (metric expressions, filters, dimension expressions) refer to columns through
+ * the table aliases declared here, e.g. `SUM(o.net_amount)`; `{today}` stands for the clock's date.
+ */
+import { z } from 'zod';
+
+const identifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be lower_snake_case');
+const qualifiedTable = z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'must be schema.table');
+const words = z.array(z.string().min(1)).default([]);
+
+export const columnSchema = z.strictObject({
+  name: identifier,
+  type: z.string().min(1),
+  description: z.string().default(''),
+  synonyms: words,
+  sample_values: z.array(z.union([z.string(), z.number()])).default([]),
+  /** Personal data: never selected, filtered on, aggregated or granted to the read-only role. */
+  personal: z.boolean().default(false),
+  /** Hidden from questions and listings, but usable in joins and metric definitions. */
+  hidden: z.boolean().default(false),
+});
+
+export const tableSchema = z.strictObject({
+  name: qualifiedTable,
+  alias: identifier,
+  description: z.string().default(''),
+  synonyms: words,
+  columns: z.array(columnSchema).min(1),
+});
+
+export const joinSchema = z.strictObject({
+  /** The many side (e.g. orders) … */
+  from: qualifiedTable,
+  /** … and the one side (e.g. customers): following joins from a fact never multiplies its rows. */
+  to: qualifiedTable,
+  on: z.array(z.tuple([identifier, identifier])).min(1),
+});
+
+export const formatSchema = z.enum(['currency', 'number', 'percent', 'integer']);
+export const grainSchema = z.enum(['day', 'week', 'month', 'quarter', 'year']);
+
+export const metricSchema = z
+  .strictObject({
+    name: identifier,
+    label: z.string().min(1),
+    description: z.string().default(''),
+    synonyms: words,
+    /** An aggregate over `table` (`SUM(o.net_amount)`), or an expression of other metrics (`{revenue} / {orders}`). */
+    expression: z.string().min(1),
+    table: qualifiedTable.optional(),
+    filters: z.array(z.string().min(1)).default([]),
+    time_column: identifier.optional(),
+    format: formatSchema.default('number'),
+    /** Whether more is better; used for wording and alerts. */
+    higher_is_better: z.boolean().default(true),
+  })
+  .refine((m) => m.table !== undefined || /\{[a-z_]+\}/.test(m.expression), {
+    message: 'a metric needs a table, unless its expression is made of other metrics ({name})',
+  });
+
+export const dimensionSourceSchema = z.strictObject({
+  table: qualifiedTable,
+  /** A column of the table, or an SQL expression over its alias. */
+  column: identifier.optional(),
+  expression: z.string().optional(),
+  /** A column that identifies a member when labels repeat (customers with the same name). */
+  key: identifier.optional(),
+});
+
+export const dimensionSchema = z.strictObject({
+  name: identifier,
+  label: z.string().min(1),
+  description: z.string().default(''),
+  synonyms: words,
+  /** The same business concept may live in several tables (department on cost centers and on employees). */
+  sources: z.array(dimensionSourceSchema).min(1),
+  /** Learn the values from the warehouse so a question can filter by them ("EMEA", "hardware"). */
+  values: z.enum(['learn', 'none']).default('none'),
+  sample_values: z.array(z.string()).default([]),
+});
+
+export const verifiedQuestionSchema = z.strictObject({
+  question: z.string().min(1),
+  note: z.string().optional(),
+});
+
+export const catalogSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().default(''),
+  /** What the catalog's time grains may be called. */
+  grains: z.array(grainSchema).default(['day', 'week', 'month', 'quarter', 'year']),
+  tables: z.array(tableSchema).min(1),
+  joins: z.array(joinSchema).default([]),
+  metrics: z.array(metricSchema).min(1),
+  dimensions: z.array(dimensionSchema).default([]),
+  verified_questions: z.array(verifiedQuestionSchema).default([]),
+});
+
+export type Catalog = z.infer<typeof catalogSchema>;
+export type TableDef = z.infer<typeof tableSchema>;
+export type ColumnDef = z.infer<typeof columnSchema>;
+export type JoinDef = z.infer<typeof joinSchema>;
+export type MetricDef = z.infer<typeof metricSchema>;
+export type DimensionDef = z.infer<typeof dimensionSchema>;
+export type DimensionSource = z.infer<typeof dimensionSourceSchema>;
+export type Grain = z.infer<typeof grainSchema>;
+export type MetricFormat = z.infer<typeof formatSchema>;

