@@ -1,0 +1,251 @@
+/**
+ * Semantic query → SQL, through the catalog's join graph. Identifiers come from the catalog,
+ * values from the catalog's known values, dates from the clock: never text from the question.
+ *
+ *   group metrics by (fact table, filters) → one aggregate per group and period
+ *   → single SELECT, or CTEs joined on the dimensions (several facts, comparisons)
+ */
+import {
+  baseMetrics,
+  dimensionByName,
+  expressionColumns,
+  isDerived,
+  joinPath,
+  metricByName,
+  metricRefs,
+  metricTimeColumn,
+  reachableSource,
+  sourceExpression,
+  tableByAlias,
+  tableByName,
+} from './catalog.ts';
+import type { IsoDate } from './dates.ts';
+import type { SemanticQuery, TimeRange } from './query.ts';
+import type { Catalog, JoinDef, MetricDef, MetricFormat, TableDef } from './schema.ts';
+
+export interface OutputColumn {
+  name: string;
+  role: 'dimension' | 'time' | 'metric' | 'previous' | 'change';
+  label: string;
+  format?: MetricFormat;
+  metric?: string;
+}
+
+export interface CompiledQuery {
+  sql: string;
+  columns: OutputColumn[];
+}
+
+export class CompileError extends Error {
+  readonly code = 'tally_compile';
+}
+
+interface Group {
+  table: TableDef;
+  filters: string[];
+  metrics: MetricDef[];
+}
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+export const quoteLiteral = (value: string) => `'${value.replaceAll("'", "''")}'`;
+const dateLiteral = (date: IsoDate) => `DATE ${quoteLiteral(date)}`;
+
+export function compile(query: SemanticQuery, catalog: Catalog, today: IsoDate): CompiledQuery {
+  const requested = query.metrics.map((name) => {
+    const metric = metricByName(catalog, name);
+    if (!metric) throw new CompileError(`Unknown metric ${name}`);
+    return metric;
+  });
+  const groups = groupMetrics(requested, catalog);
+  const periods: { key: 'cur' | 'prev'; range?: TimeRange }[] = [{ key: 'cur', range: query.time }];
+  if (query.compare) periods.push({ key: 'prev', range: query.compare.range });
+
+  const columns: OutputColumn[] = [];
+  if (query.grain) columns.push({ name: query.grain, role: 'time', label: query.grain[0]?.toUpperCase() + query.grain.slice(1) });
+  for (const name of query.dimensions) columns.push({ name, role: 'dimension', label: dimensionByName(catalog, name)?.label ?? name });
+  const keyCount = columns.length;
+  for (const metric of requested) {
+    columns.push({ name: metric.name, role: 'metric', label: metric.label, format: metric.format, metric: metric.name });
+    if (query.compare) {
+      columns.push({ name: `${metric.name}_previous`, role: 'previous', label: `${metric.label} (previous)`, format: metric.format, metric: metric.name });
+      columns.push({ name: `${metric.name}_change_pct`, role: 'change', label: `${metric.label} change %`, format: 'percent', metric: metric.name });
+    }
+  }
+
+  const parts: { name: string; sql: string; metrics: MetricDef[]; period: 'cur' | 'prev' }[] = [];
+  groups.forEach((group, gi) => {
+    for (const period of periods) {
+      const shift = period.key === 'prev' && query.compare && query.time ? shiftBetween(query.compare.range, query.time) : undefined;
+      parts.push({
+        name: `${period.key}_${gi + 1}`,
+        sql: groupSelect(group, query, catalog, today, period.range, shift),
+        metrics: group.metrics,
+        period: period.key,
+      });
+    }
+  });
+
+  const order = orderBy(query, columns);
+  const limit = query.limit ? ` LIMIT ${Math.trunc(query.limit)}` : '';
+  if (parts.length === 1) {
+    const only = parts[0] as (typeof parts)[number];
+    return { sql: `${only.sql}${order}${limit}`, columns };
+  }
+
+  // Several aggregates: join them on the output keys (time bucket and dimensions).
+  const keys = columns.slice(0, keyCount).map((c) => c.name);
+  const [first, ...others] = parts as [(typeof parts)[number], ...typeof parts];
+  const from = others.reduce((sql, part) => {
+    const on = keys.map((k) => `${part.name}.${quoteIdent(k)} IS NOT DISTINCT FROM ${first.name}.${quoteIdent(k)}`).join(' AND ');
+    return `${sql} ${keys.length > 0 ? `FULL JOIN ${part.name} ON ${on}` : `CROSS JOIN ${part.name}`}`;
+  }, first.name);
+  const partOf = (metric: string, period: 'cur' | 'prev') =>
+    parts.find((p) => p.period === period && p.metrics.some((m) => m.name === metric))?.name as string;
+  const selects = columns.map((column) => {
+    const name = quoteIdent(column.name);
+    if (column.role === 'time' || column.role === 'dimension') {
+      return `COALESCE(${parts.map((p) => `${p.name}.${name}`).join(', ')}) AS ${name}`;
+    }
+    const metric = quoteIdent(column.metric as string);
+    const current = `${partOf(column.metric as string, 'cur')}.${metric}`;
+    if (column.role === 'metric') return `${current} AS ${name}`;
+    const previous = `${partOf(column.metric as string, 'prev')}.${metric}`;
+    if (column.role === 'previous') return `${previous} AS ${name}`;
+    return `100.0 * (${current} - ${previous}) / NULLIF(${previous}, 0) AS ${name}`;
+  });
+  const ctes = parts.map((p) => `${p.name} AS (${p.sql})`).join(', ');
+  return { sql: `WITH ${ctes} SELECT ${selects.join(', ')} FROM ${from}${order}${limit}`, columns };
+}
+
+/** Metrics computed together share a fact table and filters; a derived metric goes with its parts. */
+function groupMetrics(metrics: MetricDef[], catalog: Catalog): Group[] {
+  const groups: Group[] = [];
+  for (const metric of metrics) {
+    const base = baseMetrics(catalog, metric)[0];
+    const table = base?.table ? tableByName(catalog, base.table) : undefined;
+    if (!base || !table) throw new CompileError(`Metric ${metric.name} has no table`);
+    const key = JSON.stringify([table.name, [...base.filters].sort()]);
+    const group = groups.find((g) => JSON.stringify([g.table.name, [...g.filters].sort()]) === key);
+    if (group) group.metrics.push(metric);
+    else groups.push({ table, filters: base.filters, metrics: [metric] });
+  }
+  return groups;
+}
+
+function metricExpression(metric: MetricDef, catalog: Catalog): string {
+  if (!isDerived(metric)) return metric.expression;
+  let expression = metric.expression;
+  for (const name of metricRefs(metric.expression)) {
+    const ref = metricByName(catalog, name) as MetricDef;
+    expression = expression.replaceAll(`{${name}}`, `(${metricExpression(ref, catalog)})`);
+  }
+  return expression;
+}
+
+function groupSelect(
+  group: Group,
+  query: SemanticQuery,
+  catalog: Catalog,
+  today: IsoDate,
+  range: TimeRange | undefined,
+  shift: string | undefined,
+): string {
+  const fact = group.table;
+  const joins: JoinDef[] = [];
+  const need = (table: string) => {
+    for (const join of joinPath(catalog, fact.name, table) ?? []) {
+      if (!joins.some((j) => j.from === join.from && j.to === join.to)) joins.push(join);
+    }
+  };
+  const withToday = (sql: string) => sql.replaceAll('{today}', dateLiteral(today));
+  const usesTables = (sql: string) => {
+    for (const { alias } of expressionColumns(sql)) {
+      const table = tableByAlias(catalog, alias);
+      if (table) need(table.name);
+    }
+  };
+
+  const selects: string[] = [];
+  const groupBy: string[] = [];
+  const timeColumn = metricTimeColumn(catalog, group.metrics[0] as MetricDef);
+  const timeExpression = timeColumn ? `${fact.alias}.${timeColumn}` : undefined;
+  if (query.grain) {
+    if (!timeExpression) throw new CompileError(`Metric ${group.metrics[0]?.name} has no time column`);
+    const shifted = shift ? `(${timeExpression} + INTERVAL ${quoteLiteral(shift)})` : timeExpression;
+    const bucket = query.grain === 'day' ? `${shifted}::date` : `date_trunc(${quoteLiteral(query.grain)}, ${shifted})::date`;
+    selects.push(`${bucket} AS ${quoteIdent(query.grain)}`);
+    groupBy.push(bucket);
+  }
+  for (const name of query.dimensions) {
+    const dimension = dimensionByName(catalog, name);
+    const reach = dimension && reachableSource(catalog, dimension, fact.name);
+    if (!reach) throw new CompileError(`Dimension ${name} is not reachable from ${fact.name}`);
+    need(reach.source.table);
+    const expression = sourceExpression(catalog, reach.source);
+    usesTables(expression);
+    selects.push(`${expression} AS ${quoteIdent(name)}`);
+    groupBy.push(expression);
+    if (reach.source.key) groupBy.push(`${tableByName(catalog, reach.source.table)?.alias}.${reach.source.key}`);
+  }
+  for (const metric of group.metrics) {
+    const expression = withToday(metricExpression(metric, catalog));
+    usesTables(expression);
+    selects.push(`${expression} AS ${quoteIdent(metric.name)}`);
+  }
+
+  const where = group.filters.map(withToday);
+  where.forEach(usesTables);
+  for (const filter of query.filters) {
+    const dimension = dimensionByName(catalog, filter.dimension);
+    const reach = dimension && reachableSource(catalog, dimension, fact.name);
+    if (!reach) throw new CompileError(`Dimension ${filter.dimension} is not reachable from ${fact.name}`);
+    need(reach.source.table);
+    const expression = sourceExpression(catalog, reach.source);
+    usesTables(expression);
+    where.push(`${expression} IN (${filter.values.map(quoteLiteral).join(', ')})`);
+  }
+  if (range && timeExpression) {
+    where.push(`${timeExpression} >= ${dateLiteral(range.from)}`, `${timeExpression} < ${dateLiteral(range.to)}`);
+  }
+
+  const tables = [`${qualified(fact)} AS ${fact.alias}`];
+  for (const join of joins) {
+    const from = tableByName(catalog, join.from) as TableDef;
+    const to = tableByName(catalog, join.to) as TableDef;
+    const on = join.on.map(([a, b]) => `${to.alias}.${b} = ${from.alias}.${a}`).join(' AND ');
+    tables.push(`JOIN ${qualified(to)} AS ${to.alias} ON ${on}`);
+  }
+  return [
+    `SELECT ${selects.join(', ')}`,
+    `FROM ${tables.join(' ')}`,
+    where.length > 0 ? `WHERE ${where.join(' AND ')}` : '',
+    groupBy.length > 0 ? `GROUP BY ${groupBy.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+function qualified(table: TableDef): string {
+  return table.name
+    .split('.')
+    .map((part) => quoteIdent(part))
+    .join('.');
+}
+
+/** How far the comparison period lies before the current one, as a PostgreSQL interval. */
+function shiftBetween(previous: TimeRange, current: TimeRange): string {
+  const [py, pm, pd] = previous.from.split('-').map(Number) as [number, number, number];
+  const [cy, cm, cd] = current.from.split('-').map(Number) as [number, number, number];
+  if (pd === cd) return `${(cy - py) * 12 + (cm - pm)} months`;
+  return `${Math.round((Date.parse(current.from) - Date.parse(previous.from)) / 86_400_000)} days`;
+}
+
+function orderBy(query: SemanticQuery, columns: OutputColumn[]): string {
+  if (query.order?.by === 'metric' && query.order.metric) {
+    return ` ORDER BY ${quoteIdent(query.order.metric)} ${query.order.direction === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`;
+  }
+  if (query.grain) return ` ORDER BY ${quoteIdent(query.grain)}${query.dimensions.length > 0 ? `, ${quoteIdent(query.dimensions[0] as string)}` : ''}`;
+  const firstMetric = columns.find((c) => c.role === 'metric');
+  if (query.dimensions.length > 0 && firstMetric) return ` ORDER BY ${quoteIdent(firstMetric.name)} DESC NULLS LAST`;
+  return '';
+}

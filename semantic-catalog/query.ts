@@ -1,0 +1,24 @@
+/** The semantic query: what a question asks, in catalog terms. The compiler turns it into SQL. */
+import type { IsoDate } from './dates.ts';
+import type { Grain } from './schema.ts';
+
+export interface TimeRange {
+  /** Inclusive. */
+  from: IsoDate;
+  /** Exclusive. */
+  to: IsoDate;
+  /** How the question said it: "last quarter". */
+  label: string;
+}
+
+export interface SemanticQuery {
+  metrics: string[];
+  dimensions: string[];
+  grain?: Grain;
+  /** Values of one dimension are alternatives (OR); filters on different dimensions all apply (AND). */
+  filters: { dimension: string; values: string[] }[];
+  time?: TimeRange;
+  compare?: { kind: 'previous_year' | 'previous_period'; range: TimeRange };
+  order?: { by: 'metric' | 'time'; metric?: string; direction: 'asc' | 'desc' };
+  limit?: number;
+}

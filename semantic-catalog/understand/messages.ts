@@ -1,0 +1,75 @@
+/** Every message the understanding phase says to a person, as a named function (tests assert on them). */
+import { dimensionByName, metricByName } from '../catalog.ts';
+import type { Catalog } from '../schema.ts';
+import type { Understanding } from './parse.ts';
+
+export function suggestions(catalog: Catalog, count = 3): string[] {
+  const verified = catalog.verified_questions.map((q) => q.question);
+  return verified.length > 0 ? verified.slice(0, count) : catalog.metrics.slice(0, count).map((m) => `${m.label.toLowerCase()} by month`);
+}
+
+function metricList(catalog: Catalog): string {
+  const labels = catalog.metrics.map((m) => m.label.toLowerCase());
+  return `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
+}
+
+function refuse(code: Extract<Understanding, { kind: 'refuse' }>['code'], message: string, catalog: Catalog): Understanding {
+  return { kind: 'refuse', code, message, suggestions: suggestions(catalog) };
+}
+
+export const emptyQuestion = (catalog: Catalog) =>
+  refuse('not_understood', `Ask me a question about ${metricList(catalog)}.`, catalog);
+
+export const destructive = (catalog: Catalog) =>
+  refuse('destructive', 'I only read data: I can’t delete, change or create anything in the warehouse.', catalog);
+
+export const personalData = (said: string, catalog: Catalog) =>
+  refuse(
+    'personal_data',
+    `I can’t answer that: “${said}” is personal data, which I never show, nor any aggregate of it. Headcount by department or hire month is fine.`,
+    catalog,
+  );
+
+export const notUnderstood = (catalog: Catalog) =>
+  refuse('not_understood', `I can’t answer that from the data I know. I can answer about ${metricList(catalog)}.`, catalog);
+
+export const unreachable = (metrics: string[], dimension: string, catalog: Catalog) =>
+  refuse(
+    'unsupported',
+    `${labelOf(catalog, metrics)} can’t be broken down or filtered by ${dimensionByName(catalog, dimension)?.label.toLowerCase() ?? dimension}: the data doesn’t connect them.`,
+    catalog,
+  );
+
+export const noTimeColumn = (metrics: string[], catalog: Catalog) =>
+  refuse('unsupported', `${labelOf(catalog, metrics)} has no date to filter or group by time.`, catalog);
+
+export function whichMetric(question: string, said: string, metrics: string[], catalog: Catalog): Understanding {
+  return {
+    kind: 'clarify',
+    message: `“${said}” can mean several things. Which one do you mean?`,
+    choices: metrics.map((name) => {
+      const label = metricByName(catalog, name)?.label ?? name;
+      return { label, question: replaceWord(question, said, label) };
+    }),
+  };
+}
+
+export function whichDimension(question: string, said: string, dimensions: string[], catalog: Catalog): Understanding {
+  return {
+    kind: 'clarify',
+    message: `“${said}” is a value of several fields. Which one do you mean?`,
+    choices: dimensions.map((name) => {
+      const label = dimensionByName(catalog, name)?.label.toLowerCase() ?? name;
+      return { label: `${said} (${label})`, question: replaceWord(question, said, `${said} ${label}`) };
+    }),
+  };
+}
+
+function labelOf(catalog: Catalog, metrics: string[]): string {
+  return metrics.map((m) => metricByName(catalog, m)?.label ?? m).join(' and ');
+}
+
+function replaceWord(question: string, said: string, replacement: string): string {
+  const index = question.toLowerCase().indexOf(said.toLowerCase());
+  return index < 0 ? `${question} (${replacement})` : question.slice(0, index) + replacement + question.slice(index + said.length);
+}

@@ -1,0 +1,178 @@
+/**
+ * Time words → half-open date ranges, time grains and comparisons, relative to the clock's today
+ * (the table in demo-warehouse.md). Each phrase found is blanked out of the text so later phases
+ * don't read "last" or "month" again.
+ */
+import { addDays, addPeriods, addYears, daysBetween, formatDay, type IsoDate, isIsoDate, monthName, type Period, startOf } from '../dates.ts';
+import type { SemanticQuery, TimeRange } from '../query.ts';
+import type { Grain } from '../schema.ts';
+
+export interface TimeReading {
+  time?: TimeRange;
+  grain?: Grain;
+  compare?: SemanticQuery['compare'];
+  /** The text with the time phrases blanked out. */
+  rest: string;
+}
+
+const NUMBER_WORDS: Record<string, number> = {
+  a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+  fifteen: 15, twenty: 20, thirty: 30, sixty: 60, ninety: 90,
+};
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTH_RE = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const NUM_RE = `(\\d+|${Object.keys(NUMBER_WORDS).join('|')})`;
+const UNIT_RE = '(day|week|month|quarter|year)s?';
+
+const monthIndex = (word: string) => MONTHS.findIndex((m) => m.startsWith(word.slice(0, 3))) + 1;
+const pad = (n: number) => String(n).padStart(2, '0');
+const toNumber = (word: string) => (/^\d+$/.test(word) ? Number(word) : (NUMBER_WORDS[word] ?? Number.NaN));
+
+const GRAIN_WORDS: [RegExp, Grain][] = [
+  [/\b(daily|per day|by day|each day|a day|day by day|by date|per date|day over day)\b/, 'day'],
+  [/\b(weekly|per week|by week|each week|a week|week over week|wow)\b/, 'week'],
+  [/\b(monthly|per month|by month|each month|a month|month over month|mom|over the months|month by month)\b/, 'month'],
+  [/\b(quarterly|per quarter|by quarter|each quarter|a quarter|quarter over quarter|qoq)\b/, 'quarter'],
+  [/\b(yearly|annually|annual|per year|by year|each year|a year|year by year)\b/, 'year'],
+];
+
+function range(from: IsoDate, to: IsoDate, label: string): TimeRange {
+  return { from, to, label };
+}
+
+function periodLabel(period: Period, from: IsoDate): string {
+  const [y, m] = from.split('-').map(Number) as [number, number];
+  if (period === 'year') return String(y);
+  if (period === 'quarter') return `Q${Math.floor((m - 1) / 3) + 1} ${y}`;
+  if (period === 'month') return `${monthName(m)} ${y}`;
+  return formatDay(from);
+}
+
+/** "3 March 2025", "March 3, 2025", "2025-03-03", "March 2025" (its first day), "2025". */
+function parseDateWords(text: string, today: IsoDate): { date: IsoDate; end: IsoDate } | undefined {
+  const t = text.trim().replace(/,/g, '');
+  if (isIsoDate(t)) return { date: t, end: addDays(t, 1) };
+  let m = new RegExp(`^(\\d{1,2})(?:st|nd|rd|th)? ${MONTH_RE} (\\d{4})$`).exec(t);
+  if (m) return day(Number(m[3]), monthIndex(m[2] as string), Number(m[1]));
+  m = new RegExp(`^${MONTH_RE} (\\d{1,2})(?:st|nd|rd|th)? (\\d{4})$`).exec(t);
+  if (m) return day(Number(m[3]), monthIndex(m[1] as string), Number(m[2]));
+  m = new RegExp(`^${MONTH_RE} (\\d{4})$`).exec(t);
+  if (m) {
+    const from = `${m[2]}-${pad(monthIndex(m[1] as string))}-01`;
+    return { date: from, end: addPeriods('month', from, 1) };
+  }
+  m = /^(\d{4})$/.exec(t);
+  if (m) return { date: `${m[1]}-01-01`, end: `${Number(m[1]) + 1}-01-01` };
+  if (t === 'today') return { date: today, end: addDays(today, 1) };
+  return undefined;
+  function day(y: number, mo: number, d: number) {
+    const date = `${y}-${pad(mo)}-${pad(d)}`;
+    return isIsoDate(date) ? { date, end: addDays(date, 1) } : undefined;
+  }
+}
+
+export function readTimeWords(input: string, today: IsoDate): TimeReading {
+  let text = ` ${input} `;
+  const reading: TimeReading = { rest: '' };
+  const take = (re: RegExp): RegExpExecArray | null => {
+    const m = re.exec(text);
+    if (m) text = text.slice(0, m.index) + ' '.repeat(m[0].length) + text.slice(m.index + m[0].length);
+    return m;
+  };
+  const endOfToday = addDays(today, 1);
+  const DATE_RE = `(\\d{4}-\\d{2}-\\d{2}|\\d{1,2}(?:st|nd|rd|th)? ${MONTH_RE},? \\d{4}|${MONTH_RE} \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}|${MONTH_RE} \\d{4}|\\d{4})`;
+
+  // Comparisons first: "vs last year" must not be read as the range "last year".
+  let compareKind: 'previous_year' | 'previous_period' | undefined;
+  if (take(/\b(vs\.?|versus|compared (?:to|with)|against|over|relative to) (?:the )?(?:same (?:period|time|day|week|month|quarter) (?:of |in )?)?(?:last|previous|prior|a) year\b|\b(yoy|y\/y|year over year|year on year)\b/)) {
+    compareKind = 'previous_year';
+  } else if (take(/\b(vs\.?|versus|compared (?:to|with)|against|over) (?:the )?(?:previous|prior|last|preceding) (?:period|day|week|month|quarter)\b|\bperiod over period\b|\bpop\b/)) {
+    compareKind = 'previous_period';
+  }
+
+  let m: RegExpExecArray | null;
+  if ((m = take(new RegExp(`\\b(?:from|between) ${DATE_RE} (?:to|and|until|through|-) ${DATE_RE}`)))) {
+    const [first = '', second = ''] = m[0].replace(/^(?:from|between) /, '').split(/ (?:to|and|until|through|-) /);
+    const a = parseDateWords(first, today);
+    const b = parseDateWords(second, today);
+    if (a && b) reading.time = range(a.date, b.end, `from ${formatDay(a.date)} to ${formatDay(addDays(b.end, -1))}`);
+  } else if ((m = take(new RegExp(`\\bsince ${DATE_RE}`)))) {
+    const a = parseDateWords(m[0].replace(/^since /, ''), today);
+    if (a) reading.time = range(a.date, endOfToday, `since ${formatDay(a.date)}`);
+  } else if (take(/\btoday\b/)) {
+    reading.time = range(today, endOfToday, 'today');
+  } else if (take(/\byesterday\b/)) {
+    reading.time = range(addDays(today, -1), today, 'yesterday');
+  } else if ((m = take(/\b(?:this|current) (week|month|quarter|year)\b|\b(w|m|q|y)td\b|\b(week|month|quarter|year)[ -]to[ -]date\b|\bso far this (week|month|quarter|year)\b/))) {
+    const letter = m[2];
+    const unit = (m[1] ?? m[3] ?? m[4] ?? { w: 'week', m: 'month', q: 'quarter', y: 'year' }[letter as 'w']) as Period;
+    const from = startOf(unit, today);
+    reading.time = range(from, endOfToday, letter ? `${letter.toUpperCase()}TD` : `this ${unit}`);
+  } else if ((m = take(new RegExp(`\\b(?:in |over |for |during )?(?:the )?(?:last|past|previous|prior|trailing) ${NUM_RE} ${UNIT_RE}\\b`)))) {
+    const n = toNumber(m[1] as string);
+    const unit = m[2] as Period;
+    if (unit === 'day') reading.time = range(addDays(today, -n), today, `the last ${n} days`);
+    else {
+      const current = startOf(unit, today);
+      reading.time = range(addPeriods(unit, current, -n), current, `the last ${n} ${unit}s`);
+    }
+  } else if ((m = take(/\b(?:last|previous|prior|past) (week|month|quarter|year)\b/))) {
+    const unit = m[1] as Period;
+    const from = addPeriods(unit, startOf(unit, today), -1);
+    reading.time = range(from, startOf(unit, today), `last ${unit} (${periodLabel(unit, from)})`);
+  } else if ((m = take(/\b(?:in |for |during )?(?:q([1-4]) (?:of )?(\d{4})|(\d{4}) q([1-4]))\b/))) {
+    const q = Number(m[1] ?? m[4]);
+    const from = `${m[2] ?? m[3]}-${pad((q - 1) * 3 + 1)}-01`;
+    reading.time = range(from, addPeriods('quarter', from, 1), periodLabel('quarter', from));
+  } else if ((m = take(/\b(?:in |for |during )?(?:the )?q([1-4])\b/))) {
+    const q = Number(m[1]);
+    let from = `${today.slice(0, 4)}-${pad((q - 1) * 3 + 1)}-01`;
+    if (from > today) from = addYears(from, -1);
+    reading.time = range(from, addPeriods('quarter', from, 1), periodLabel('quarter', from));
+  } else if ((m = take(new RegExp(`\\b(?:in |for |during )?${MONTH_RE} (?:of )?(\\d{4})\\b`)))) {
+    const from = `${m[2]}-${pad(monthIndex(m[1] as string))}-01`;
+    reading.time = range(from, addPeriods('month', from, 1), periodLabel('month', from));
+  } else if ((m = take(new RegExp(`\\b(?:in|for|during|of|since) ${MONTH_RE}\\b|\\b(?!may\\b)${MONTH_RE}\\b`)))) {
+    const word = (m[1] ?? m[2]) as string;
+    const since = m[0].startsWith('since');
+    let from = `${today.slice(0, 4)}-${pad(monthIndex(word))}-01`;
+    if (from > today) from = addYears(from, -1);
+    reading.time = since
+      ? range(from, endOfToday, `since ${formatDay(from)}`)
+      : range(from, addPeriods('month', from, 1), periodLabel('month', from));
+  } else if ((m = take(/\b(?:in |for |during |of )?(?:fy ?)?((?:19|20)\d{2})\b/))) {
+    const from = `${m[1]}-01-01`;
+    reading.time = range(from, addPeriods('year', from, 1), m[1] as string);
+  }
+
+  for (const [re, grain] of GRAIN_WORDS) {
+    if (take(re)) {
+      reading.grain = grain;
+      break;
+    }
+  }
+  if (!reading.grain && take(/\b(?:over time|trend|trends|trending)\b/)) reading.grain = 'month';
+
+  if (compareKind) {
+    // "revenue vs last year" with no period: this year (or month) to date.
+    const unit = compareKind === 'previous_year' ? 'year' : 'month';
+    reading.time ??= range(startOf(unit, today), endOfToday, `${unit === 'year' ? 'Y' : 'M'}TD`);
+    reading.compare = { kind: compareKind, range: previousRange(reading.time, compareKind) };
+  }
+  reading.rest = text.replace(/\s+/g, ' ').trim();
+  return reading;
+}
+
+export function previousRange(time: TimeRange, kind: 'previous_year' | 'previous_period'): TimeRange {
+  if (kind === 'previous_year') {
+    return range(addYears(time.from, -1), addYears(time.to, -1), `the same period a year earlier`);
+  }
+  // A whole calendar period compares with the previous one; otherwise the same number of days before.
+  for (const unit of ['year', 'quarter', 'month', 'week'] as Period[]) {
+    if (startOf(unit, time.from) === time.from && addPeriods(unit, time.from, 1) === time.to) {
+      return range(addPeriods(unit, time.from, -1), time.from, `the previous ${unit}`);
+    }
+  }
+  const days = daysBetween(time.from, time.to);
+  return range(addDays(time.from, -days), time.from, `the previous ${days} days`);
+}
