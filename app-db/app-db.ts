@@ -1,0 +1,90 @@
+/**
+ * The app database: Tally's own state (audit log now; conversations, references, schedules and
+ * alert state later), separate from the warehouse. Migrations run in order, once, under an
+ * advisory lock so two replicas starting together don't race.
+ */
+import pg from 'pg';
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE audit_log (
+     id bigserial PRIMARY KEY,
+     at timestamptz NOT NULL DEFAULT now(),
+     user_id text,
+     channel text NOT NULL,
+     conversation_id text,
+     question text,
+     sql text,
+     status text NOT NULL,
+     rule text,
+     reason text,
+     row_count integer,
+     duration_ms integer)`,
+  'CREATE INDEX audit_log_at ON audit_log (at)',
+];
+
+export interface AuditEntry {
+  userId?: string;
+  channel: string;
+  conversationId?: string;
+  question?: string;
+  sql?: string;
+  status: 'answer' | 'clarify' | 'refuse' | 'error';
+  rule?: string;
+  reason?: string;
+  rowCount?: number;
+  durationMs?: number;
+}
+
+export class AppDb {
+  readonly pool: pg.Pool;
+
+  constructor(connectionString: string) {
+    this.pool = new pg.Pool({ connectionString, max: 4 });
+    this.pool.on('error', () => undefined);
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock(7477001)');
+      await client.query('CREATE TABLE IF NOT EXISTS tally_migrations (version int PRIMARY KEY, at timestamptz DEFAULT now())');
+      const done = new Set((await client.query('SELECT version FROM tally_migrations')).rows.map((r) => r.version as number));
+      for (const [index, sql] of MIGRATIONS.entries()) {
+        if (done.has(index + 1)) continue;
+        await client.query('BEGIN');
+        await client.query(sql);
+        await client.query('INSERT INTO tally_migrations (version) VALUES ($1)', [index + 1]);
+        await client.query('COMMIT');
+      }
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(7477001)').catch(() => undefined);
+      client.release();
+    }
+  }
+
+  async audit(entry: AuditEntry): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO audit_log (user_id, channel, conversation_id, question, sql, status, rule, reason, row_count, duration_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        entry.userId ?? null,
+        entry.channel,
+        entry.conversationId ?? null,
+        entry.question?.slice(0, 10_000) ?? null,
+        entry.sql ?? null,
+        entry.status,
+        entry.rule ?? null,
+        entry.reason ?? null,
+        entry.rowCount ?? null,
+        entry.durationMs === undefined ? null : Math.round(entry.durationMs),
+      ],
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

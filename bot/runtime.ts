@@ -1,0 +1,172 @@
+/**
+ * The composition root: configuration → warehouse (embedded or ANALYTICS_DB_URL) → read-only
+ * executor → app database → catalog → learned values. Everything else receives these parts;
+ * nothing below reads the environment or the clock.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import { AppDb } from '../app-db/app-db.ts';
+import { dimensionByName, reachableSource, sourceExpression, tableByName } from '../semantic-catalog/catalog.ts';
+import { type IsoDate, toIso } from '../semantic-catalog/dates.ts';
+import { loadCatalog } from '../semantic-catalog/loader.ts';
+import type { Catalog } from '../semantic-catalog/schema.ts';
+import { buildLexicon, type DimensionValues, type Lexicon } from '../semantic-catalog/understand/lexicon.ts';
+import { defaultSeedEnd, demoSeedInfo, type SeedOptions, seedDemo } from '../warehouse/demo/seed.ts';
+import { type EmbeddedCluster, ensureDatabase, startEmbedded } from '../warehouse/embedded.ts';
+import { Executor } from '../warehouse/executor.ts';
+import { checkSql } from '../warehouse/gate.ts';
+import { grantStatements, READER_ROLE } from '../warehouse/grants.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+
+export const DEFAULT_CATALOG = path.resolve(import.meta.dirname, '..', 'catalog', 'demo');
+export const DEFAULT_HOME = path.resolve(import.meta.dirname, '..', '.tally');
+const WAREHOUSE_DB = 'warehouse';
+const APP_DB = 'tally';
+const LEARN_LIMIT = 500;
+
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  catalog: Catalog;
+  lexicon: Lexicon;
+  executor: Executor;
+  appDb: AppDb;
+  /** The clock's today (TALLY_NOW or the real date). */
+  today(): IsoDate;
+  close(): Promise<void>;
+}
+
+export interface Warehouse {
+  /** Where `tally demo seed` writes (a role that may create schemas). */
+  adminUrl: string;
+  /** Where questions run (the read-only role on the embedded server). */
+  readerUrl: string;
+  appUrl: string;
+  embedded?: EmbeddedCluster;
+}
+
+export type SeedProgress = SeedOptions['onProgress'];
+
+export function clock(config: Config): () => IsoDate {
+  return () => config.TALLY_NOW ?? toIso(new Date());
+}
+
+/** Starts (or joins) the embedded server when no URLs are configured. */
+export async function openWarehouse(config: Config, log: Logger): Promise<Warehouse> {
+  const needEmbedded = !config.ANALYTICS_DB_URL || !config.DATABASE_URL;
+  let embedded: EmbeddedCluster | undefined;
+  if (needEmbedded) {
+    embedded = await startEmbedded({
+      home: config.TALLY_HOME ?? DEFAULT_HOME,
+      port: config.TALLY_PG_PORT,
+      onLog: (line) => log.trace({ postgres: line }),
+    });
+    if (!config.ANALYTICS_DB_URL) await ensureDatabase(embedded.superuserUrl('postgres'), WAREHOUSE_DB);
+    if (!config.DATABASE_URL) await ensureDatabase(embedded.superuserUrl('postgres'), APP_DB);
+  }
+  const adminUrl = config.ANALYTICS_DB_URL ?? (embedded as EmbeddedCluster).superuserUrl(WAREHOUSE_DB);
+  return {
+    adminUrl,
+    readerUrl: adminUrl,
+    appUrl: config.DATABASE_URL ?? (embedded as EmbeddedCluster).superuserUrl(APP_DB),
+    embedded,
+  };
+}
+
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createRuntime(config: Config, log: Logger, onSeedProgress?: SeedProgress): Promise<Runtime> {
+  const catalog = await loadCatalog(config.TALLY_CATALOG ?? DEFAULT_CATALOG);
+  const today = clock(config);
+  const warehouse = await openWarehouse(config, log);
+  if (warehouse.embedded && !config.ANALYTICS_DB_URL) {
+    await withClient(warehouse.adminUrl, async (client) => {
+      if (!(await demoSeedInfo(client))) {
+        log.info('Seeding the demo warehouse (first run)…');
+        await seedDemo(client, { seed: 42, scale: 1, end: defaultSeedEnd(today()), onProgress: onSeedProgress });
+      }
+    });
+    warehouse.readerUrl = await setUpReader(warehouse, catalog, config.TALLY_HOME ?? DEFAULT_HOME);
+  }
+  const executor = new Executor({
+    connectionString: warehouse.readerUrl,
+    timeoutSeconds: config.QUERY_TIMEOUT_SECONDS,
+    maxRows: config.MAX_QUERY_ROWS,
+  });
+  const appDb = new AppDb(warehouse.appUrl);
+  await appDb.migrate();
+  const learned = await learnValues(catalog, executor, config.MAX_QUERY_ROWS, log);
+  return {
+    config,
+    log,
+    catalog,
+    lexicon: buildLexicon(catalog, learned),
+    executor,
+    appDb,
+    today,
+    close: async () => {
+      await executor.close();
+      await appDb.close();
+      await warehouse.embedded?.stop();
+    },
+  };
+}
+
+/** Creates or updates the read-only role on the embedded server; returns its connection URL. */
+async function setUpReader(warehouse: Warehouse, catalog: Catalog, home: string): Promise<string> {
+  const file = path.join(home, 'reader.json');
+  const password = existsSync(file)
+    ? (JSON.parse(await readFile(file, 'utf8')) as { password: string }).password
+    : randomBytes(18).toString('base64url');
+  if (!existsSync(file)) await writeFile(file, JSON.stringify({ password }), { mode: 0o600 });
+  await withClient(warehouse.adminUrl, async (client) => {
+    // Two processes starting together would otherwise collide on the same catalog rows.
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(7477002)');
+    for (const statement of grantStatements(catalog, { role: READER_ROLE, database: WAREHOUSE_DB, password })) {
+      await client.query(statement);
+    }
+    await client.query('COMMIT');
+  });
+  const url = new URL(warehouse.adminUrl);
+  url.username = READER_ROLE;
+  url.password = password;
+  return url.toString();
+}
+
+/** Values of low-cardinality dimensions, read through the same gate and executor as any question. */
+async function learnValues(catalog: Catalog, executor: Executor, maxRows: number, log: Logger): Promise<DimensionValues> {
+  const learned: DimensionValues = new Map();
+  for (const dimension of catalog.dimensions.filter((d) => d.values === 'learn')) {
+    const source = dimension.sources[0];
+    const table = source && tableByName(catalog, source.table);
+    if (!source || !table || !dimensionByName(catalog, dimension.name) || !reachableSource(catalog, dimension, table.name)) continue;
+    const expression = sourceExpression(catalog, source);
+    const sql = `SELECT DISTINCT ${expression} AS value FROM ${table.name} AS ${table.alias} WHERE ${expression} IS NOT NULL ORDER BY 1 LIMIT ${LEARN_LIMIT + 1}`;
+    const verdict = checkSql(sql, catalog, { maxRows });
+    if (!verdict.ok) {
+      log.warn({ dimension: dimension.name, reason: verdict.reason }, 'cannot learn dimension values');
+      continue;
+    }
+    try {
+      const result = await executor.run(verdict.sql);
+      if (result.rows.length > LEARN_LIMIT) continue;
+      learned.set(dimension.name, result.rows.map((row) => String(row[0])));
+    } catch (error) {
+      log.warn({ dimension: dimension.name, err: (error as Error).message }, 'cannot learn dimension values');
+    }
+  }
+  return learned;
+}

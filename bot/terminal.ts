@@ -1,0 +1,46 @@
+/** Terminal rendering of answers and progress for the CLI. */
+import Table from 'cli-table3';
+import type { Answer } from '../skills/answer.ts';
+import { formatValue } from '../skills/format.ts';
+
+export function renderAnswer(answer: Answer, showSql: boolean): string {
+  const lines: string[] = [];
+  if (answer.status === 'answer') {
+    lines.push(answer.summary);
+    if (answer.rows.length > 1 || answer.columns.length > 1) {
+      const table = new Table({ head: answer.columns.map((c) => c.name), style: { head: [], border: [] } });
+      for (const row of answer.rows.slice(0, 50)) {
+        table.push(row.map((v) => (typeof v === 'number' ? formatValue(v, Number.isInteger(v) ? 'integer' : 'number') : String(v ?? '—'))));
+      }
+      lines.push(table.toString());
+      if (answer.rows.length > 50) lines.push(`… ${answer.rows.length - 50} more rows (use --json for all)`);
+    }
+    if (answer.truncated) lines.push('(The answer was cut at the row limit, MAX_QUERY_ROWS.)');
+    if (answer.explanation) {
+      for (const m of answer.explanation.metrics) lines.push(`  ${m.label}: ${m.definition}`);
+    }
+  } else {
+    lines.push(answer.message ?? answer.summary);
+    for (const choice of answer.choices ?? []) lines.push(`  • ${choice.label}: tally ask "${choice.question}"`);
+    if (answer.suggestions?.length) lines.push(`Try: ${answer.suggestions.map((s) => `“${s}”`).join(', ')}`);
+  }
+  if (showSql && answer.sql) lines.push('', answer.sql);
+  return lines.join('\n');
+}
+
+/** A progress line that redraws in a terminal and prints every 10% otherwise. */
+export function progressReporter(stream: NodeJS.WriteStream = process.stderr) {
+  let lastDecile = -1;
+  return ({ step, done, total }: { step: string; done: number; total: number }) => {
+    const pct = total > 0 ? Math.floor((100 * done) / total) : 100;
+    if (stream.isTTY) {
+      const width = 30;
+      const filled = Math.round((width * pct) / 100);
+      stream.write(`\r  ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${String(pct).padStart(3)}%  ${step}   `);
+      if (pct >= 100 && step.startsWith('indexes')) stream.write('\n');
+    } else if (Math.floor(pct / 10) !== lastDecile) {
+      lastDecile = Math.floor(pct / 10);
+      stream.write(`  ${pct}% ${step}\n`);
+    }
+  };
+}

@@ -1,0 +1,26 @@
+/** The channel-neutral answer: what every door (CLI, Teams, Slack) renders. Its JSON is the DESIGN.md contract. */
+import type { ColumnType } from '../warehouse/executor.ts';
+
+export type AnswerStatus = 'answer' | 'clarify' | 'refuse' | 'error';
+
+export interface Answer {
+  question: string;
+  status: AnswerStatus;
+  sql: string | null;
+  columns: { name: string; type: ColumnType }[];
+  rows: unknown[][];
+  summary: string;
+  message?: string;
+  choices?: { label: string; question: string }[];
+  suggestions?: string[];
+  /** How the answer was reached: time range in words, metric definitions, filters. */
+  explanation?: { time: string; metrics: { name: string; label: string; definition: string }[]; filters: string[] };
+  truncated?: boolean;
+  /** Refusals: the rule that refused (gate rule or understanding code). */
+  rule?: string;
+  timings: { understandMs: number; gateMs: number; databaseMs: number };
+}
+
+export function emptyAnswer(question: string, status: AnswerStatus, message: string): Answer {
+  return { question, status, sql: null, columns: [], rows: [], summary: message, message, timings: { understandMs: 0, gateMs: 0, databaseMs: 0 } };
+}
