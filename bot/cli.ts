@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ask, type AskDeps, runSql } from '../skills/ask.ts';
+import { ask, runSql } from '../skills/ask.ts';
 import { type EvalReport, judge, loadGoldenFile } from '../skills/eval.ts';
 import { isIsoDate } from '../semantic-catalog/dates.ts';
 import { CatalogError, loadCatalog } from '../semantic-catalog/loader.ts';
@@ -15,7 +15,7 @@ import { checkSql } from '../warehouse/gate.ts';
 import { grantStatements, READER_ROLE } from '../warehouse/grants.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
-import { clock, createRuntime, DEFAULT_CATALOG, openWarehouse, type Runtime, withClient } from './runtime.ts';
+import { askDeps, clock, createRuntime, DEFAULT_CATALOG, openWarehouse, type Runtime, withClient } from './runtime.ts';
 import { createServer, listen } from './server.ts';
 import { progressReporter, renderAnswer } from './terminal.ts';
 
@@ -46,18 +46,6 @@ async function withRuntime<T>(config: Config, work: (runtime: Runtime) => Promis
   } finally {
     await runtime.close();
   }
-}
-
-function askDeps(runtime: Runtime): AskDeps {
-  return {
-    catalog: runtime.catalog,
-    lexicon: runtime.lexicon,
-    executor: runtime.executor,
-    appDb: runtime.appDb,
-    today: runtime.today,
-    maxRows: runtime.config.MAX_QUERY_ROWS,
-    log: runtime.log,
-  };
 }
 
 program

@@ -20,6 +20,7 @@ import { Executor } from '../warehouse/executor.ts';
 import { checkSql } from '../warehouse/gate.ts';
 import { grantStatements, READER_ROLE } from '../warehouse/grants.ts';
 import type { Config } from './config.ts';
+import type { AskDeps } from '../skills/ask.ts';
 import type { Logger } from './logger.ts';
 
 export const DEFAULT_CATALOG = path.resolve(import.meta.dirname, '..', 'catalog', 'demo');
@@ -169,4 +170,17 @@ async function learnValues(catalog: Catalog, executor: Executor, maxRows: number
     }
   }
   return learned;
+}
+
+/** What the ask skill needs from the runtime. */
+export function askDeps(runtime: Runtime): AskDeps {
+  return {
+    catalog: runtime.catalog,
+    lexicon: runtime.lexicon,
+    executor: runtime.executor,
+    appDb: runtime.appDb,
+    today: runtime.today,
+    maxRows: runtime.config.MAX_QUERY_ROWS,
+    log: runtime.log,
+  };
 }

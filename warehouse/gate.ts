@@ -54,6 +54,9 @@ export const ALLOWED_FUNCTIONS = new Set([
 
 const WRITE_NODES = /^(Insert|Update|Delete|Merge|Copy|Create\w*|Alter\w*|Drop\w*|Truncate|Grant\w*|Vacuum|Variable\w*|Do|Call|Lock|Execute|Prepare|Notify|Listen|Transaction|Explain)Stmt$/;
 
+/** CURRENT_DATE is fine; the session's identity is none of a question's business. */
+const IDENTITY_FUNCTIONS = /^SVFOP_(CURRENT_ROLE|CURRENT_USER|USER|SESSION_USER|CURRENT_CATALOG|CURRENT_SCHEMA)$/;
+
 export interface GateOptions {
   maxRows: number;
 }
@@ -104,7 +107,9 @@ function inspect(sql: string, catalog: Catalog): Inspection {
     if (WRITE_NODES.test(key)) problems.push(refuse('no_writes', `The query contains ${describeStatement(key)}; Tally only reads.`));
     else if (key === 'intoClause') problems.push(refuse('no_into', 'SELECT … INTO creates a table; Tally only reads.'));
     else if (key === 'lockingClause') problems.push(refuse('no_locking', 'Locking clauses (FOR UPDATE, FOR SHARE) are not allowed; Tally only reads.'));
-    else if (key === 'CommonTableExpr') cteNames.add(node.ctename);
+    else if (key === 'SQLValueFunction' && IDENTITY_FUNCTIONS.test(node.op ?? '')) {
+      problems.push(refuse('functions', 'Queries may not ask who or where the database session is (CURRENT_USER and the like).'));
+    } else if (key === 'CommonTableExpr') cteNames.add(node.ctename);
     else if (key === 'RangeVar') relations.push({ schema: node.schemaname, name: node.relname, alias: node.alias?.aliasname });
     else if (key === 'FuncCall') functions.push((node.funcname as PgNode[]).map((n) => n.String?.sval).join('.'));
     else if (key === 'ColumnRef') columnRefs.push((node.fields as PgNode[]).map((f) => (f.A_Star ? '*' : f.String?.sval)));
