@@ -47,8 +47,12 @@ export class AppDb {
     const client = await this.pool.connect();
     try {
       await client.query('SELECT pg_advisory_lock(7477001)');
-      await client.query('CREATE TABLE IF NOT EXISTS tally_migrations (version int PRIMARY KEY, at timestamptz DEFAULT now())');
-      const done = new Set((await client.query('SELECT version FROM tally_migrations')).rows.map((r) => r.version as number));
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS tally_migrations (version int PRIMARY KEY, at timestamptz DEFAULT now())',
+      );
+      const done = new Set(
+        (await client.query('SELECT version FROM tally_migrations')).rows.map((r) => r.version as number),
+      );
       for (const [index, sql] of MIGRATIONS.entries()) {
         if (done.has(index + 1)) continue;
         await client.query('BEGIN');

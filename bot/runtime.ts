@@ -9,18 +9,23 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { AppDb } from '../app-db/app-db.ts';
-import { dimensionByName, reachableSource, sourceExpression, tableByName } from '../semantic-catalog/catalog.ts';
+import {
+  dimensionByName,
+  reachableSource,
+  sourceExpression,
+  tableByName,
+} from '../semantic-catalog/catalog.ts';
 import { type IsoDate, toIso } from '../semantic-catalog/dates.ts';
 import { loadCatalog } from '../semantic-catalog/loader.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
 import { buildLexicon, type DimensionValues, type Lexicon } from '../semantic-catalog/understand/lexicon.ts';
+import type { AskDeps } from '../skills/ask.ts';
 import { defaultSeedEnd, demoSeedInfo, type SeedOptions, seedDemo } from '../warehouse/demo/seed.ts';
 import { type EmbeddedCluster, ensureDatabase, startEmbedded } from '../warehouse/embedded.ts';
 import { Executor } from '../warehouse/executor.ts';
 import { checkSql } from '../warehouse/gate.ts';
 import { grantStatements, READER_ROLE } from '../warehouse/grants.ts';
 import type { Config } from './config.ts';
-import type { AskDeps } from '../skills/ask.ts';
 import type { Logger } from './logger.ts';
 
 export const DEFAULT_CATALOG = path.resolve(import.meta.dirname, '..', 'catalog', 'demo');
@@ -88,7 +93,11 @@ export async function withClient<T>(url: string, work: (client: pg.Client) => Pr
   }
 }
 
-export async function createRuntime(config: Config, log: Logger, onSeedProgress?: SeedProgress): Promise<Runtime> {
+export async function createRuntime(
+  config: Config,
+  log: Logger,
+  onSeedProgress?: SeedProgress,
+): Promise<Runtime> {
   const catalog = await loadCatalog(config.TALLY_CATALOG ?? DEFAULT_CATALOG);
   const today = clock(config);
   const warehouse = await openWarehouse(config, log);
@@ -96,7 +105,12 @@ export async function createRuntime(config: Config, log: Logger, onSeedProgress?
     await withClient(warehouse.adminUrl, async (client) => {
       if (!(await demoSeedInfo(client))) {
         log.info('Seeding the demo warehouse (first run)…');
-        await seedDemo(client, { seed: 42, scale: 1, end: defaultSeedEnd(today()), onProgress: onSeedProgress });
+        await seedDemo(client, {
+          seed: 42,
+          scale: 1,
+          end: defaultSeedEnd(today()),
+          onProgress: onSeedProgress,
+        });
       }
     });
     warehouse.readerUrl = await setUpReader(warehouse, catalog, config.TALLY_HOME ?? DEFAULT_HOME);
@@ -136,7 +150,11 @@ async function setUpReader(warehouse: Warehouse, catalog: Catalog, home: string)
     // Two processes starting together would otherwise collide on the same catalog rows.
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(7477002)');
-    for (const statement of grantStatements(catalog, { role: READER_ROLE, database: WAREHOUSE_DB, password })) {
+    for (const statement of grantStatements(catalog, {
+      role: READER_ROLE,
+      database: WAREHOUSE_DB,
+      password,
+    })) {
       await client.query(statement);
     }
     await client.query('COMMIT');
@@ -148,12 +166,23 @@ async function setUpReader(warehouse: Warehouse, catalog: Catalog, home: string)
 }
 
 /** Values of low-cardinality dimensions, read through the same gate and executor as any question. */
-async function learnValues(catalog: Catalog, executor: Executor, maxRows: number, log: Logger): Promise<DimensionValues> {
+async function learnValues(
+  catalog: Catalog,
+  executor: Executor,
+  maxRows: number,
+  log: Logger,
+): Promise<DimensionValues> {
   const learned: DimensionValues = new Map();
   for (const dimension of catalog.dimensions.filter((d) => d.values === 'learn')) {
     const source = dimension.sources[0];
     const table = source && tableByName(catalog, source.table);
-    if (!source || !table || !dimensionByName(catalog, dimension.name) || !reachableSource(catalog, dimension, table.name)) continue;
+    if (
+      !source ||
+      !table ||
+      !dimensionByName(catalog, dimension.name) ||
+      !reachableSource(catalog, dimension, table.name)
+    )
+      continue;
     const expression = sourceExpression(catalog, source);
     const sql = `SELECT DISTINCT ${expression} AS value FROM ${table.name} AS ${table.alias} WHERE ${expression} IS NOT NULL ORDER BY 1 LIMIT ${LEARN_LIMIT + 1}`;
     const verdict = checkSql(sql, catalog, { maxRows });
@@ -164,7 +193,10 @@ async function learnValues(catalog: Catalog, executor: Executor, maxRows: number
     try {
       const result = await executor.run(verdict.sql);
       if (result.rows.length > LEARN_LIMIT) continue;
-      learned.set(dimension.name, result.rows.map((row) => String(row[0])));
+      learned.set(
+        dimension.name,
+        result.rows.map((row) => String(row[0])),
+      );
     } catch (error) {
       log.warn({ dimension: dimension.name, err: (error as Error).message }, 'cannot learn dimension values');
     }

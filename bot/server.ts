@@ -9,13 +9,21 @@ export function createServer(runtime: Runtime): express.Express {
   app.get('/healthz', async (_req, res) => {
     try {
       await runtime.appDb.pool.query('SELECT 1');
-      res.json({ status: 'ok', catalog: runtime.catalog.name, uptimeSeconds: Math.round((Date.now() - started) / 1000) });
+      res.json({
+        status: 'ok',
+        catalog: runtime.catalog.name,
+        uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      });
     } catch (error) {
       res.status(503).json({ status: 'unavailable', reason: (error as Error).message });
     }
   });
   app.get('/metrics', (_req, res) => {
-    res.type('text/plain').send(`# TYPE tally_uptime_seconds gauge\ntally_uptime_seconds ${Math.round((Date.now() - started) / 1000)}\n`);
+    res
+      .type('text/plain')
+      .send(
+        `# TYPE tally_uptime_seconds gauge\ntally_uptime_seconds ${Math.round((Date.now() - started) / 1000)}\n`,
+      );
   });
   return app;
 }

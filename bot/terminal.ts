@@ -10,7 +10,13 @@ export function renderAnswer(answer: Answer, showSql: boolean): string {
     if (answer.rows.length > 1 || answer.columns.length > 1) {
       const table = new Table({ head: answer.columns.map((c) => c.name), style: { head: [], border: [] } });
       for (const row of answer.rows.slice(0, 50)) {
-        table.push(row.map((v) => (typeof v === 'number' ? formatValue(v, Number.isInteger(v) ? 'integer' : 'number') : String(v ?? '—'))));
+        table.push(
+          row.map((v) =>
+            typeof v === 'number'
+              ? formatValue(v, Number.isInteger(v) ? 'integer' : 'number')
+              : String(v ?? '—'),
+          ),
+        );
       }
       lines.push(table.toString());
       if (answer.rows.length > 50) lines.push(`… ${answer.rows.length - 50} more rows (use --json for all)`);
@@ -21,7 +27,8 @@ export function renderAnswer(answer: Answer, showSql: boolean): string {
     }
   } else {
     lines.push(answer.message ?? answer.summary);
-    for (const choice of answer.choices ?? []) lines.push(`  • ${choice.label}: tally ask "${choice.question}"`);
+    for (const choice of answer.choices ?? [])
+      lines.push(`  • ${choice.label}: tally ask "${choice.question}"`);
     if (answer.suggestions?.length) lines.push(`Try: ${answer.suggestions.map((s) => `“${s}”`).join(', ')}`);
   }
   if (showSql && answer.sql) lines.push('', answer.sql);
@@ -36,7 +43,9 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr) {
     if (stream.isTTY) {
       const width = 30;
       const filled = Math.round((width * pct) / 100);
-      stream.write(`\r  ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${String(pct).padStart(3)}%  ${step}   `);
+      stream.write(
+        `\r  ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${String(pct).padStart(3)}%  ${step}   `,
+      );
       if (pct >= 100 && step.startsWith('indexes')) stream.write('\n');
     } else if (Math.floor(pct / 10) !== lastDecile) {
       lastDecile = Math.floor(pct / 10);

@@ -3,7 +3,15 @@
  * refers to. Pure functions over plain data.
  */
 import { type PgNode, parsePg, walk } from '../warehouse/pg-parser.ts';
-import type { Catalog, ColumnDef, DimensionDef, DimensionSource, JoinDef, MetricDef, TableDef } from './schema.ts';
+import type {
+  Catalog,
+  ColumnDef,
+  DimensionDef,
+  DimensionSource,
+  JoinDef,
+  MetricDef,
+  TableDef,
+} from './schema.ts';
 
 export function tableByName(catalog: Catalog, name: string): TableDef | undefined {
   return catalog.tables.find((t) => t.name === name);

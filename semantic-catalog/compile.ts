@@ -61,21 +61,48 @@ export function compile(query: SemanticQuery, catalog: Catalog, today: IsoDate):
   if (query.compare) periods.push({ key: 'prev', range: query.compare.range });
 
   const columns: OutputColumn[] = [];
-  if (query.grain) columns.push({ name: query.grain, role: 'time', label: query.grain[0]?.toUpperCase() + query.grain.slice(1) });
-  for (const name of query.dimensions) columns.push({ name, role: 'dimension', label: dimensionByName(catalog, name)?.label ?? name });
+  if (query.grain)
+    columns.push({
+      name: query.grain,
+      role: 'time',
+      label: query.grain[0]?.toUpperCase() + query.grain.slice(1),
+    });
+  for (const name of query.dimensions)
+    columns.push({ name, role: 'dimension', label: dimensionByName(catalog, name)?.label ?? name });
   const keyCount = columns.length;
   for (const metric of requested) {
-    columns.push({ name: metric.name, role: 'metric', label: metric.label, format: metric.format, metric: metric.name });
+    columns.push({
+      name: metric.name,
+      role: 'metric',
+      label: metric.label,
+      format: metric.format,
+      metric: metric.name,
+    });
     if (query.compare) {
-      columns.push({ name: `${metric.name}_previous`, role: 'previous', label: `${metric.label} (previous)`, format: metric.format, metric: metric.name });
-      columns.push({ name: `${metric.name}_change_pct`, role: 'change', label: `${metric.label} change %`, format: 'percent', metric: metric.name });
+      columns.push({
+        name: `${metric.name}_previous`,
+        role: 'previous',
+        label: `${metric.label} (previous)`,
+        format: metric.format,
+        metric: metric.name,
+      });
+      columns.push({
+        name: `${metric.name}_change_pct`,
+        role: 'change',
+        label: `${metric.label} change %`,
+        format: 'percent',
+        metric: metric.name,
+      });
     }
   }
 
   const parts: { name: string; sql: string; metrics: MetricDef[]; period: 'cur' | 'prev' }[] = [];
   groups.forEach((group, gi) => {
     for (const period of periods) {
-      const shift = period.key === 'prev' && query.compare && query.time ? shiftBetween(query.compare.range, query.time) : undefined;
+      const shift =
+        period.key === 'prev' && query.compare && query.time
+          ? shiftBetween(query.compare.range, query.time)
+          : undefined;
       parts.push({
         name: `${period.key}_${gi + 1}`,
         sql: groupSelect(group, query, catalog, today, period.range, shift),
@@ -96,7 +123,9 @@ export function compile(query: SemanticQuery, catalog: Catalog, today: IsoDate):
   const keys = columns.slice(0, keyCount).map((c) => c.name);
   const [first, ...others] = parts as [(typeof parts)[number], ...typeof parts];
   const from = others.reduce((sql, part) => {
-    const on = keys.map((k) => `${part.name}.${quoteIdent(k)} IS NOT DISTINCT FROM ${first.name}.${quoteIdent(k)}`).join(' AND ');
+    const on = keys
+      .map((k) => `${part.name}.${quoteIdent(k)} IS NOT DISTINCT FROM ${first.name}.${quoteIdent(k)}`)
+      .join(' AND ');
     return `${sql} ${keys.length > 0 ? `FULL JOIN ${part.name} ON ${on}` : `CROSS JOIN ${part.name}`}`;
   }, first.name);
   const partOf = (metric: string, period: 'cur' | 'prev') =>
@@ -172,7 +201,10 @@ function groupSelect(
   if (query.grain) {
     if (!timeExpression) throw new CompileError(`Metric ${group.metrics[0]?.name} has no time column`);
     const shifted = shift ? `(${timeExpression} + INTERVAL ${quoteLiteral(shift)})` : timeExpression;
-    const bucket = query.grain === 'day' ? `${shifted}::date` : `date_trunc(${quoteLiteral(query.grain)}, ${shifted})::date`;
+    const bucket =
+      query.grain === 'day'
+        ? `${shifted}::date`
+        : `date_trunc(${quoteLiteral(query.grain)}, ${shifted})::date`;
     selects.push(`${bucket} AS ${quoteIdent(query.grain)}`);
     groupBy.push(bucket);
   }
@@ -185,7 +217,8 @@ function groupSelect(
     usesTables(expression);
     selects.push(`${expression} AS ${quoteIdent(name)}`);
     groupBy.push(expression);
-    if (reach.source.key) groupBy.push(`${tableByName(catalog, reach.source.table)?.alias}.${reach.source.key}`);
+    if (reach.source.key)
+      groupBy.push(`${tableByName(catalog, reach.source.table)?.alias}.${reach.source.key}`);
   }
   for (const metric of group.metrics) {
     const expression = withToday(metricExpression(metric, catalog));
@@ -205,7 +238,10 @@ function groupSelect(
     where.push(`${expression} IN (${filter.values.map(quoteLiteral).join(', ')})`);
   }
   if (range && timeExpression) {
-    where.push(`${timeExpression} >= ${dateLiteral(range.from)}`, `${timeExpression} < ${dateLiteral(range.to)}`);
+    where.push(
+      `${timeExpression} >= ${dateLiteral(range.from)}`,
+      `${timeExpression} < ${dateLiteral(range.to)}`,
+    );
   }
 
   const tables = [`${qualified(fact)} AS ${fact.alias}`];
@@ -244,8 +280,10 @@ function orderBy(query: SemanticQuery, columns: OutputColumn[]): string {
   if (query.order?.by === 'metric' && query.order.metric) {
     return ` ORDER BY ${quoteIdent(query.order.metric)} ${query.order.direction === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`;
   }
-  if (query.grain) return ` ORDER BY ${quoteIdent(query.grain)}${query.dimensions.length > 0 ? `, ${quoteIdent(query.dimensions[0] as string)}` : ''}`;
+  if (query.grain)
+    return ` ORDER BY ${quoteIdent(query.grain)}${query.dimensions.length > 0 ? `, ${quoteIdent(query.dimensions[0] as string)}` : ''}`;
   const firstMetric = columns.find((c) => c.role === 'metric');
-  if (query.dimensions.length > 0 && firstMetric) return ` ORDER BY ${quoteIdent(firstMetric.name)} DESC NULLS LAST`;
+  if (query.dimensions.length > 0 && firstMetric)
+    return ` ORDER BY ${quoteIdent(firstMetric.name)} DESC NULLS LAST`;
   return '';
 }

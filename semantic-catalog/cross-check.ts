@@ -22,14 +22,39 @@ export interface CrossCheckProblem {
 
 export function crossCheck(catalog: Catalog): CrossCheckProblem[] {
   const problems: CrossCheckProblem[] = [];
-  const report = (at: (string | number)[], message: string) => problems.push({ at, message });
+  const report = (at: (string | number)[], message: string): void => {
+    problems.push({ at, message });
+  };
 
-  duplicates(catalog.tables.map((t) => t.name)).forEach((i) => report(['tables', i, 'name'], 'is declared twice'));
-  duplicates(catalog.tables.map((t) => t.alias)).forEach((i) => report(['tables', i, 'alias'], 'is used by another table'));
-  duplicates(catalog.metrics.map((m) => m.name)).forEach((i) => report(['metrics', i, 'name'], 'is declared twice'));
-  duplicates(catalog.dimensions.map((d) => d.name)).forEach((i) => report(['dimensions', i, 'name'], 'is declared twice'));
+  const unique = (names: string[], at: (i: number) => (string | number)[], message: string) => {
+    for (const i of duplicates(names)) report(at(i), message);
+  };
+  unique(
+    catalog.tables.map((t) => t.name),
+    (i) => ['tables', i, 'name'],
+    'is declared twice',
+  );
+  unique(
+    catalog.tables.map((t) => t.alias),
+    (i) => ['tables', i, 'alias'],
+    'is used by another table',
+  );
+  unique(
+    catalog.metrics.map((m) => m.name),
+    (i) => ['metrics', i, 'name'],
+    'is declared twice',
+  );
+  unique(
+    catalog.dimensions.map((d) => d.name),
+    (i) => ['dimensions', i, 'name'],
+    'is declared twice',
+  );
   catalog.tables.forEach((t, ti) => {
-    duplicates(t.columns.map((c) => c.name)).forEach((i) => report(['tables', ti, 'columns', i, 'name'], 'is declared twice'));
+    unique(
+      t.columns.map((c) => c.name),
+      (i) => ['tables', ti, 'columns', i, 'name'],
+      'is declared twice',
+    );
   });
 
   catalog.joins.forEach((join, ji) => {
@@ -38,8 +63,10 @@ export function crossCheck(catalog: Catalog): CrossCheckProblem[] {
     if (!from) report(['joins', ji, 'from'], `table ${join.from} is not in the catalog`);
     if (!to) report(['joins', ji, 'to'], `table ${join.to} is not in the catalog`);
     join.on.forEach(([fromColumn, toColumn], oi) => {
-      if (from && !columnOf(from, fromColumn)) report(['joins', ji, 'on', oi], `${join.from} has no column ${fromColumn}`);
-      if (to && !columnOf(to, toColumn)) report(['joins', ji, 'on', oi], `${join.to} has no column ${toColumn}`);
+      if (from && !columnOf(from, fromColumn))
+        report(['joins', ji, 'on', oi], `${join.from} has no column ${fromColumn}`);
+      if (to && !columnOf(to, toColumn))
+        report(['joins', ji, 'on', oi], `${join.to} has no column ${toColumn}`);
     });
   });
 
@@ -50,51 +77,71 @@ export function crossCheck(catalog: Catalog): CrossCheckProblem[] {
     for (const { alias, column } of expressionColumns(expression)) {
       if (column === '*') continue;
       const table = tableByAlias(catalog, alias);
-      if (!table) return report(at, `refers to ${alias ? `${alias}.` : ''}${column}: columns must be written alias.column with a table alias of the catalog`);
+      if (!table)
+        return report(
+          at,
+          `refers to ${alias ? `${alias}.` : ''}${column}: columns must be written alias.column with a table alias of the catalog`,
+        );
       const def = columnOf(table, column);
       if (!def) report(at, `refers to ${alias}.${column}, but ${table.name} has no column ${column}`);
       else if (def.personal) report(at, `uses ${table.name}.${column}, which is personal data`);
-      if (!joinPath(catalog, factTable, table.name)) report(at, `uses ${table.name}, which no join connects to ${factTable}`);
+      if (!joinPath(catalog, factTable, table.name))
+        report(at, `uses ${table.name}, which no join connects to ${factTable}`);
     }
   };
 
-  catalog.metrics.forEach((metric, mi) => {
+  for (const [mi, metric] of catalog.metrics.entries()) {
     const at = ['metrics', mi];
     if (metric.table) {
       const table = tableByName(catalog, metric.table);
-      if (!table) return report([...at, 'table'], `table ${metric.table} is not in the catalog`);
+      if (!table) {
+        report([...at, 'table'], `table ${metric.table} is not in the catalog`);
+        continue;
+      }
       if (metric.time_column && !columnOf(table, metric.time_column)) {
         report([...at, 'time_column'], `${metric.table} has no column ${metric.time_column}`);
       }
       checkExpression([...at, 'expression'], metric.expression, metric.table);
-      metric.filters.forEach((filter, fi) => checkExpression([...at, 'filters', fi], filter, metric.table as string));
-      return;
+      for (const [fi, filter] of metric.filters.entries())
+        checkExpression([...at, 'filters', fi], filter, metric.table as string);
+      continue;
     }
     for (const name of metricRefs(metric.expression)) {
-      if (!metricByName(catalog, name)) report([...at, 'expression'], `refers to metric {${name}}, which is not defined`);
+      if (!metricByName(catalog, name))
+        report([...at, 'expression'], `refers to metric {${name}}, which is not defined`);
     }
     const tables = new Set(baseMetrics(catalog, metric).map((m) => m.table));
-    if (tables.size > 1) report([...at, 'expression'], `combines metrics of different tables (${[...tables].join(', ')})`);
-    if (metricRefs(metric.expression).includes(metric.name)) report([...at, 'expression'], 'refers to itself');
+    if (tables.size > 1)
+      report([...at, 'expression'], `combines metrics of different tables (${[...tables].join(', ')})`);
+    if (metricRefs(metric.expression).includes(metric.name))
+      report([...at, 'expression'], 'refers to itself');
     const syntax = expressionSyntaxError(metric.expression);
     if (syntax) report([...at, 'expression'], `is not valid SQL: ${syntax}`);
-  });
+  }
 
-  catalog.dimensions.forEach((dimension, di) => {
-    dimension.sources.forEach((source, si) => {
+  for (const [di, dimension] of catalog.dimensions.entries()) {
+    for (const [si, source] of dimension.sources.entries()) {
       const at = ['dimensions', di, 'sources', si];
       const table = tableByName(catalog, source.table);
-      if (!table) return report([...at, 'table'], `table ${source.table} is not in the catalog`);
-      if (!source.column === !source.expression) return report(at, 'needs exactly one of column and expression');
+      if (!table) {
+        report([...at, 'table'], `table ${source.table} is not in the catalog`);
+        continue;
+      }
+      if (!source.column === !source.expression) {
+        report(at, 'needs exactly one of column and expression');
+        continue;
+      }
       if (source.column) {
         const column = columnOf(table, source.column);
         if (!column) report([...at, 'column'], `${source.table} has no column ${source.column}`);
-        else if (column.personal) report([...at, 'column'], `${source.table}.${source.column} is personal data`);
+        else if (column.personal)
+          report([...at, 'column'], `${source.table}.${source.column} is personal data`);
       }
       if (source.expression) checkExpression([...at, 'expression'], source.expression, source.table);
-      if (source.key && !columnOf(table, source.key)) report([...at, 'key'], `${source.table} has no column ${source.key}`);
-    });
-  });
+      if (source.key && !columnOf(table, source.key))
+        report([...at, 'key'], `${source.table} has no column ${source.key}`);
+    }
+  }
   return problems;
 }
 

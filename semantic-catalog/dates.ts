@@ -11,7 +11,11 @@ export function toIso(date: Date): IsoDate {
 }
 
 export function isIsoDate(text: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(parseIso(text).getTime()) && toIso(parseIso(text)) === text;
+  return (
+    /^\d{4}-\d{2}-\d{2}$/.test(text) &&
+    !Number.isNaN(parseIso(text).getTime()) &&
+    toIso(parseIso(text)) === text
+  );
 }
 
 export function addDays(date: IsoDate, days: number): IsoDate {
@@ -79,7 +83,20 @@ export function addPeriods(period: Period, date: IsoDate, n: number): IsoDate {
   }
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 export function monthName(month: number): string {
   return MONTHS[month - 1] ?? '';

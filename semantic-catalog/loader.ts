@@ -76,7 +76,12 @@ export function parseCatalog(text: string, file = 'catalog.yaml'): Catalog {
       }),
     );
   }
-  const problems = crossCheck(parsed.data).map((p) => ({ file, line: lineOf(p.at), path: formatPath(p.at), message: p.message }));
+  const problems = crossCheck(parsed.data).map((p) => ({
+    file,
+    line: lineOf(p.at),
+    path: formatPath(p.at),
+    message: p.message,
+  }));
   if (problems.length > 0) throw new CatalogError(problems);
   return parsed.data;
 }

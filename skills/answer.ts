@@ -14,7 +14,11 @@ export interface Answer {
   choices?: { label: string; question: string }[];
   suggestions?: string[];
   /** How the answer was reached: time range in words, metric definitions, filters. */
-  explanation?: { time: string; metrics: { name: string; label: string; definition: string }[]; filters: string[] };
+  explanation?: {
+    time: string;
+    metrics: { name: string; label: string; definition: string }[];
+    filters: string[];
+  };
   truncated?: boolean;
   /** Refusals: the rule that refused (gate rule or understanding code). */
   rule?: string;
@@ -22,5 +26,14 @@ export interface Answer {
 }
 
 export function emptyAnswer(question: string, status: AnswerStatus, message: string): Answer {
-  return { question, status, sql: null, columns: [], rows: [], summary: message, message, timings: { understandMs: 0, gateMs: 0, databaseMs: 0 } };
+  return {
+    question,
+    status,
+    sql: null,
+    columns: [],
+    rows: [],
+    summary: message,
+    message,
+    timings: { understandMs: 0, gateMs: 0, databaseMs: 0 },
+  };
 }

@@ -10,7 +10,7 @@ import type { IsoDate } from '../semantic-catalog/dates.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
 import type { Lexicon } from '../semantic-catalog/understand/lexicon.ts';
 import { understand } from '../semantic-catalog/understand/parse.ts';
-import { ExecutorError, type Executor } from '../warehouse/executor.ts';
+import { type Executor, ExecutorError } from '../warehouse/executor.ts';
 import { checkSql } from '../warehouse/gate.ts';
 import { type Answer, emptyAnswer } from './answer.ts';
 import { summarize, timeWords } from './summary.ts';
@@ -51,13 +51,24 @@ export async function ask(deps: AskDeps, turn: Turn): Promise<Answer> {
 
 async function answerQuestion(deps: AskDeps, question: string): Promise<Answer> {
   if (question.length > MAX_QUESTION_LENGTH) {
-    return { ...emptyAnswer(question.slice(0, 200), 'refuse', `That question is too long (over ${MAX_QUESTION_LENGTH} characters); please ask it more briefly.`), rule: 'too_long' };
+    return {
+      ...emptyAnswer(
+        question.slice(0, 200),
+        'refuse',
+        `That question is too long (over ${MAX_QUESTION_LENGTH} characters); please ask it more briefly.`,
+      ),
+      rule: 'too_long',
+    };
   }
   const today = deps.today();
   const started = performance.now();
   const understanding = understand(question, deps.catalog, deps.lexicon, today);
   if (understanding.kind === 'refuse') {
-    return { ...emptyAnswer(question, 'refuse', understanding.message), suggestions: understanding.suggestions, rule: understanding.code };
+    return {
+      ...emptyAnswer(question, 'refuse', understanding.message),
+      suggestions: understanding.suggestions,
+      rule: understanding.code,
+    };
   }
   if (understanding.kind === 'clarify') {
     return { ...emptyAnswer(question, 'clarify', understanding.message), choices: understanding.choices };
@@ -69,7 +80,11 @@ async function answerQuestion(deps: AskDeps, question: string): Promise<Answer> 
   } catch (error) {
     if (!(error instanceof CompileError)) throw error;
     deps.log.error({ err: error.message, question }, 'compile failed');
-    return emptyAnswer(question, 'error', 'Sorry, I understood the question but could not build a query for it.');
+    return emptyAnswer(
+      question,
+      'error',
+      'Sorry, I understood the question but could not build a query for it.',
+    );
   }
   const understandMs = performance.now() - started;
 
@@ -85,7 +100,11 @@ async function answerQuestion(deps: AskDeps, question: string): Promise<Answer> 
     time: timeWords(query),
     metrics: query.metrics.map((name) => {
       const metric = metricByName(deps.catalog, name);
-      return { name, label: metric?.label ?? name, definition: metric?.description || (metric?.expression ?? '') };
+      return {
+        name,
+        label: metric?.label ?? name,
+        definition: metric?.description || (metric?.expression ?? ''),
+      };
     }),
     filters: query.filters.map((f) => `${f.dimension} is ${f.values.join(' or ')}`),
   };
@@ -104,7 +123,11 @@ async function answerQuestion(deps: AskDeps, question: string): Promise<Answer> 
       timings: { understandMs, gateMs, databaseMs: result.durationMs },
     };
   } catch (error) {
-    return { ...executionError(question, error), sql: displaySql(verdict.sql), timings: { understandMs, gateMs, databaseMs: 0 } };
+    return {
+      ...executionError(question, error),
+      sql: displaySql(verdict.sql),
+      timings: { understandMs, gateMs, databaseMs: 0 },
+    };
   }
 }
 
@@ -116,7 +139,11 @@ export async function runSql(deps: AskDeps, turn: Turn): Promise<Answer> {
   const gateMs = performance.now() - gateStarted;
   let answer: Answer;
   if (!verdict.ok) {
-    answer = { ...emptyAnswer(sql, 'refuse', `Refused: ${verdict.reason}`), rule: verdict.rule, timings: { understandMs: 0, gateMs, databaseMs: 0 } };
+    answer = {
+      ...emptyAnswer(sql, 'refuse', `Refused: ${verdict.reason}`),
+      rule: verdict.rule,
+      timings: { understandMs: 0, gateMs, databaseMs: 0 },
+    };
   } else {
     try {
       const result = await deps.executor.run(verdict.sql);

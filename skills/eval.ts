@@ -47,7 +47,9 @@ export interface EvalReport {
 export async function loadGoldenFile(file: string): Promise<GoldenFile> {
   const parsed = goldenFileSchema.safeParse(parseYaml(await readFile(file, 'utf8')));
   if (!parsed.success) {
-    throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }
@@ -71,11 +73,17 @@ export function rowMatches(reference: unknown[], answer: unknown[]): boolean {
   });
 }
 
-export function compareRows(reference: unknown[][], answer: unknown[][], ordered: boolean): string | undefined {
+export function compareRows(
+  reference: unknown[][],
+  answer: unknown[][],
+  ordered: boolean,
+): string | undefined {
   if (reference.length !== answer.length) return `expected ${reference.length} rows, got ${answer.length}`;
   if (ordered) {
     const bad = reference.findIndex((row, i) => !rowMatches(row, answer[i] as unknown[]));
-    return bad < 0 ? undefined : `row ${bad + 1} differs: expected ${JSON.stringify(reference[bad])}, got ${JSON.stringify(answer[bad])}`;
+    return bad < 0
+      ? undefined
+      : `row ${bad + 1} differs: expected ${JSON.stringify(reference[bad])}, got ${JSON.stringify(answer[bad])}`;
   }
   const used = new Set<number>();
   for (const row of reference) {
@@ -87,12 +95,22 @@ export function compareRows(reference: unknown[][], answer: unknown[][], ordered
 }
 
 export function judge(golden: GoldenQuestion, answer: Answer, reference: unknown[][] | undefined): EvalCase {
-  const base = { id: golden.id, question: golden.question, status: answer.status, understandMs: answer.timings.understandMs };
+  const base = {
+    id: golden.id,
+    question: golden.question,
+    status: answer.status,
+    understandMs: answer.timings.understandMs,
+  };
   if (golden.expect === 'no-answer' || !golden.sql) {
     const passed = answer.rows.length === 0;
-    return { ...base, passed, reason: passed ? undefined : `expected no rows, got ${answer.rows.length} (${answer.status})` };
+    return {
+      ...base,
+      passed,
+      reason: passed ? undefined : `expected no rows, got ${answer.rows.length} (${answer.status})`,
+    };
   }
-  if (answer.status !== 'answer') return { ...base, passed: false, reason: `${answer.status}: ${answer.message ?? answer.summary}` };
+  if (answer.status !== 'answer')
+    return { ...base, passed: false, reason: `${answer.status}: ${answer.message ?? answer.summary}` };
   const problem = compareRows(reference ?? [], answer.rows, golden.ordered);
   return { ...base, passed: !problem, reason: problem };
 }

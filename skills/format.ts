@@ -18,7 +18,11 @@ export function formatValue(value: unknown, format: MetricFormat | undefined): s
     case 'integer':
       return abs >= 1_000_000 ? `${sign}${compact.format(abs)}` : whole.format(value);
     default:
-      return abs >= 1_000_000 ? `${sign}${compact.format(abs)}` : Number.isInteger(value) ? whole.format(value) : twoDecimals.format(value);
+      return abs >= 1_000_000
+        ? `${sign}${compact.format(abs)}`
+        : Number.isInteger(value)
+          ? whole.format(value)
+          : twoDecimals.format(value);
   }
 }
 

@@ -47,7 +47,10 @@ export function summarize(query: SemanticQuery, columns: OutputColumn[], rows: u
   if (query.grain && keys.length === 1) {
     const first = rows[0] as unknown[];
     const lastRow = rows[rows.length - 1] as unknown[];
-    const peak = rows.reduce((best, r) => ((r[metricIndex] as number) > (best[metricIndex] as number) ? r : best), first);
+    const peak = rows.reduce(
+      (best, r) => ((r[metricIndex] as number) > (best[metricIndex] as number) ? r : best),
+      first,
+    );
     return `${subject} by ${query.grain} ${when}: ${rows.length} ${query.grain}s, from ${fmt(first[metricIndex])} (${label(first)}) to ${fmt(
       lastRow[metricIndex],
     )} (${label(lastRow)}), peaking at ${fmt(peak[metricIndex])} (${label(peak)}).`;
@@ -56,7 +59,10 @@ export function summarize(query: SemanticQuery, columns: OutputColumn[], rows: u
   const top = rows[0] as unknown[];
   const additive = metric.format === 'currency' || metric.format === 'integer';
   const total = values.reduce((a, b) => a + b, 0);
-  const share = additive && total > 0 && rows.length > 1 && !query.limit ? `, ${((100 * (top[metricIndex] as number)) / total).toFixed(0)}% of the total ${fmt(total)}` : '';
+  const share =
+    additive && total > 0 && rows.length > 1 && !query.limit
+      ? `, ${((100 * (top[metricIndex] as number)) / total).toFixed(0)}% of the total ${fmt(total)}`
+      : '';
   const lead = query.order?.direction === 'asc' ? 'lowest' : 'highest';
   return `${subject} by ${byWhat} ${when}: ${label(top)} is ${lead} with ${fmt(top[metricIndex])}${share} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'}).`;
 }

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalog } from '../semantic-catalog/loader.ts';
-import { checkSql } from '../warehouse/gate.ts';
 import { DEFAULT_CATALOG } from '../bot/runtime.ts';
+import { loadCatalog } from '../semantic-catalog/loader.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
+import { checkSql } from '../warehouse/gate.ts';
 import { HANDWRITTEN, HARMLESS, publicPayloads } from './hostile-corpus.ts';
 
 let catalog: Catalog;
@@ -61,14 +61,21 @@ describe('the SQL gate', () => {
       'SELECT o.order_id FROM sales.orders o WHERE o.discount_pct IS NOT DISTINCT FROM 0 LIMIT 5',
       'WITH m AS (SELECT customer_id, sum(net_amount) AS s FROM sales.orders GROUP BY 1) SELECT c.segment, avg(m.s) FROM m JOIN sales.customers c USING (customer_id) GROUP BY 1',
       'SELECT channel, rank() OVER (ORDER BY count(*) DESC) FROM sales.orders GROUP BY channel',
-      'SELECT d::date FROM generate_series(DATE \'2026-01-01\', DATE \'2026-01-07\', INTERVAL \'1 day\') AS d',
+      "SELECT d::date FROM generate_series(DATE '2026-01-01', DATE '2026-01-07', INTERVAL '1 day') AS d",
     ];
     for (const sql of legit) expect(gate(sql), sql).toMatchObject({ ok: true });
   });
 
   it('caps the rows: a missing or larger LIMIT becomes cap + 1, a smaller one stays', () => {
-    expect(gate('SELECT region_name FROM sales.regions', 100)).toMatchObject({ ok: true, sql: expect.stringMatching(/LIMIT 101$/) });
-    expect(gate('SELECT region_name FROM sales.regions LIMIT 100000', 100)).toMatchObject({ sql: expect.stringMatching(/LIMIT 101$/) });
-    expect(gate('SELECT region_name FROM sales.regions LIMIT 3', 100)).toMatchObject({ sql: expect.stringMatching(/LIMIT 3$/) });
+    expect(gate('SELECT region_name FROM sales.regions', 100)).toMatchObject({
+      ok: true,
+      sql: expect.stringMatching(/LIMIT 101$/),
+    });
+    expect(gate('SELECT region_name FROM sales.regions LIMIT 100000', 100)).toMatchObject({
+      sql: expect.stringMatching(/LIMIT 101$/),
+    });
+    expect(gate('SELECT region_name FROM sales.regions LIMIT 3', 100)).toMatchObject({
+      sql: expect.stringMatching(/LIMIT 3$/),
+    });
   });
 });

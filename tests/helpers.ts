@@ -18,4 +18,3 @@ export async function testRuntime(overrides: Record<string, string> = {}): Promi
   const config = testConfig(overrides);
   return createRuntime(config, createLogger(config));
 }
-

@@ -11,7 +11,7 @@ export const HANDWRITTEN: string[] = [
   'SELECT 1; COMMIT; DELETE FROM sales.orders',
   "SELECT $$ '; $$; TRUNCATE sales.orders",
   'WITH gone AS (DELETE FROM sales.orders RETURNING *) SELECT count(*) FROM gone',
-  "WITH up AS (UPDATE sales.orders SET net_amount = 0 RETURNING 1) SELECT * FROM up",
+  'WITH up AS (UPDATE sales.orders SET net_amount = 0 RETURNING 1) SELECT * FROM up',
   "WITH ins AS (INSERT INTO sales.regions VALUES (9, 'X') RETURNING *) SELECT * FROM ins",
   'SELECT * INTO sales.copy FROM sales.orders',
   'SELECT region_name INTO TEMP t FROM sales.regions',
@@ -20,12 +20,12 @@ export const HANDWRITTEN: string[] = [
   'SELECT * FROM sales.orders FOR NO KEY UPDATE SKIP LOCKED',
   "COPY sales.orders TO '/tmp/orders.csv'",
   "COPY (SELECT 1) TO PROGRAM 'id'",
-  "DO $$ BEGIN DELETE FROM sales.orders; END $$",
+  'DO $$ BEGIN DELETE FROM sales.orders; END $$',
   'EXPLAIN ANALYZE DELETE FROM sales.orders',
   'EXPLAIN ANALYZE SELECT * FROM sales.orders',
   'SET ROLE postgres',
   'RESET ROLE',
-  "SET statement_timeout = 0",
+  'SET statement_timeout = 0',
   "SELECT set_config('statement_timeout', '0', false)",
   'SELECT * FROM pg_catalog.pg_authid',
   'SELECT usename, passwd FROM pg_shadow',
@@ -37,11 +37,11 @@ export const HANDWRITTEN: string[] = [
   'SELECT pg_terminate_backend(pid) FROM sales.orders',
   'SELECT pg_cancel_backend(1)',
   'SELECT pg_sleep(60)',
-  'SELECT current_setting(\'data_directory\')',
+  "SELECT current_setting('data_directory')",
   'SELECT version()',
   "SELECT dblink_exec('dbname=warehouse', 'DELETE FROM sales.orders')",
   'SELECT full_name FROM hr.employees',
-  'SELECT email FROM hr.employees WHERE department = \'Engineering\'',
+  "SELECT email FROM hr.employees WHERE department = 'Engineering'",
   'SELECT avg(salary) FROM hr.employees',
   'SELECT department, sum(e.salary) FROM hr.employees e GROUP BY 1',
   'SELECT * FROM hr.employees',
@@ -64,11 +64,11 @@ export const HANDWRITTEN: string[] = [
   "INSERT INTO sales.regions VALUES (5, 'Mars')",
   "UPDATE sales.orders SET status = 'cancelled'",
   'DELETE FROM sales.orders',
-  "MERGE INTO sales.regions r USING sales.regions s ON r.region_id = s.region_id WHEN MATCHED THEN DELETE",
+  'MERGE INTO sales.regions r USING sales.regions s ON r.region_id = s.region_id WHEN MATCHED THEN DELETE',
   'VACUUM FULL sales.orders',
   'LOCK TABLE sales.orders',
   'CALL some_procedure()',
-  "PREPARE p AS DELETE FROM sales.orders",
+  'PREPARE p AS DELETE FROM sales.orders',
   'LISTEN x',
   "NOTIFY x, 'y'",
   'BEGIN',
@@ -86,11 +86,7 @@ export const HANDWRITTEN: string[] = [
  * Statements that look hostile but are harmless, where the gate must agree with PostgreSQL:
  * E'…' strings do honour backslash escapes, so this is one string literal and no DELETE runs.
  */
-export const HARMLESS: string[] = [
-  "SELECT E'foo\\'; DELETE FROM sales.orders; --'",
-  'VALUES (1)',
-  'select',
-];
+export const HARMLESS: string[] = ["SELECT E'foo\\'; DELETE FROM sales.orders; --'", 'VALUES (1)', 'select'];
 
 /** Passes the gate, but PostgreSQL refuses it: a quoted "SALARY" is another (missing) column, not salary. */
 export const FAILS_AT_SERVER: string[] = ['SELECT "SALARY" FROM hr.employees'];
@@ -104,11 +100,21 @@ function lines(file: string): string[] {
 
 /** Every payload line of the public lists, used as a whole statement. */
 export function publicPayloads(): string[] {
-  const blocks = JSON.parse(readFileSync(path.join(SQLI_DIR, 'payloadsallthethings', 'postgresql_injection_md_codeblocks.json'), 'utf8')) as {
+  const blocks = JSON.parse(
+    readFileSync(
+      path.join(SQLI_DIR, 'payloadsallthethings', 'postgresql_injection_md_codeblocks.json'),
+      'utf8',
+    ),
+  ) as {
     payload: string;
   }[];
   return [
-    ...blocks.flatMap((b) => b.payload.split('\n').map((l) => l.trim()).filter(Boolean)),
+    ...blocks.flatMap((b) =>
+      b.payload
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    ),
     ...lines('seclists/quick-SQLi.txt'),
     ...lines('seclists/Generic-SQLi.txt'),
     ...lines('payloadsallthethings/Intruder/FUZZDB_Postgres_Enumeration.txt'),

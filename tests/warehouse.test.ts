@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { askDeps, type Runtime } from '../bot/runtime.ts';
 import { runSql } from '../skills/ask.ts';
 import { Executor, ExecutorError } from '../warehouse/executor.ts';
-import { FAILS_AT_SERVER, HANDWRITTEN, HARMLESS } from './hostile-corpus.ts';
 import { testRuntime } from './helpers.ts';
+import { FAILS_AT_SERVER, HANDWRITTEN, HARMLESS } from './hostile-corpus.ts';
 
 let runtime: Runtime;
 let admin: pg.Client;
@@ -59,16 +59,19 @@ describe('hostile SQL through `tally sql`', () => {
   });
 
   it('treats an E-string with a backslash as one harmless literal, as PostgreSQL does', async () => {
-    const answer = await runSql(askDeps(runtime), { text: "SELECT E'foo\\'; DELETE FROM sales.orders; --' AS s", channel: 'test' });
+    const answer = await runSql(askDeps(runtime), {
+      text: "SELECT E'foo\\'; DELETE FROM sales.orders; --' AS s",
+      channel: 'test',
+    });
     expect(answer.status).toBe('answer');
     expect(answer.rows).toEqual([["foo'; DELETE FROM sales.orders; --"]]);
   });
 });
 
 describe('the read-only executor (even without the gate)', () => {
-  const direct = () =>
-    new Executor({ connectionString: readerUrl(), timeoutSeconds: 1, maxRows: 10 });
-  const readerUrl = () => (runtime.executor as unknown as { options: { connectionString: string } }).options.connectionString;
+  const direct = () => new Executor({ connectionString: readerUrl(), timeoutSeconds: 1, maxRows: 10 });
+  const readerUrl = () =>
+    (runtime.executor as unknown as { options: { connectionString: string } }).options.connectionString;
 
   it('runs as the least-privilege role', () => {
     expect(new URL(readerUrl()).username).toBe('tally_reader');
@@ -104,7 +107,9 @@ describe('the read-only executor (even without the gate)', () => {
   it('returns numbers as numbers, dates as YYYY-MM-DD, and cuts at the row cap', async () => {
     const executor = direct();
     try {
-      const result = await executor.run('SELECT order_date, net_amount FROM sales.orders ORDER BY order_id LIMIT 11');
+      const result = await executor.run(
+        'SELECT order_date, net_amount FROM sales.orders ORDER BY order_id LIMIT 11',
+      );
       expect(result.columns).toEqual([
         { name: 'order_date', type: 'date' },
         { name: 'net_amount', type: 'number' },

@@ -92,8 +92,15 @@ export class Executor {
     let broken = false;
     try {
       await client.query('BEGIN READ ONLY');
-      await client.query({ text: "SELECT set_config('statement_timeout', $1, true)", values: [`${timeoutMs}ms`] });
-      const result = await client.query({ text: sql, rowMode: 'array', queryMode: 'extended' } as pg.QueryConfig);
+      await client.query({
+        text: "SELECT set_config('statement_timeout', $1, true)",
+        values: [`${timeoutMs}ms`],
+      });
+      const result = await client.query({
+        text: sql,
+        rowMode: 'array',
+        queryMode: 'extended',
+      } as pg.QueryConfig);
       await client.query('COMMIT');
       const rows = result.rows as unknown[][];
       return {
@@ -121,10 +128,22 @@ export class Executor {
 function toExecutorError(error: unknown, cancelled: boolean, timeoutSeconds: number): ExecutorError {
   const sqlState = (error as { code?: string }).code;
   if (sqlState === '57014' || cancelled) {
-    return new ExecutorError('query_timeout', `The query took longer than ${timeoutSeconds} s and was cancelled.`, sqlState);
+    return new ExecutorError(
+      'query_timeout',
+      `The query took longer than ${timeoutSeconds} s and was cancelled.`,
+      sqlState,
+    );
   }
   if (sqlState === '42501') {
-    return new ExecutorError('permission_denied', `The read-only role may not read this: ${(error as Error).message}.`, sqlState);
+    return new ExecutorError(
+      'permission_denied',
+      `The read-only role may not read this: ${(error as Error).message}.`,
+      sqlState,
+    );
   }
-  return new ExecutorError('query_failed', `The warehouse could not run the query: ${(error as Error).message}.`, sqlState);
+  return new ExecutorError(
+    'query_failed',
+    `The warehouse could not run the query: ${(error as Error).message}.`,
+    sqlState,
+  );
 }

@@ -33,29 +33,120 @@ export type GateVerdict =
 
 export const ALLOWED_FUNCTIONS = new Set([
   // aggregates and statistics
-  'count', 'sum', 'avg', 'min', 'max', 'stddev', 'stddev_pop', 'stddev_samp', 'variance', 'var_pop', 'var_samp',
-  'percentile_cont', 'percentile_disc', 'mode', 'bool_and', 'bool_or', 'every', 'string_agg', 'array_agg',
-  'corr', 'covar_pop', 'covar_samp', 'regr_slope', 'regr_intercept', 'regr_r2',
+  'count',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'stddev',
+  'stddev_pop',
+  'stddev_samp',
+  'variance',
+  'var_pop',
+  'var_samp',
+  'percentile_cont',
+  'percentile_disc',
+  'mode',
+  'bool_and',
+  'bool_or',
+  'every',
+  'string_agg',
+  'array_agg',
+  'corr',
+  'covar_pop',
+  'covar_samp',
+  'regr_slope',
+  'regr_intercept',
+  'regr_r2',
   // window functions
-  'row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value',
+  'row_number',
+  'rank',
+  'dense_rank',
+  'percent_rank',
+  'cume_dist',
+  'ntile',
+  'lag',
+  'lead',
+  'first_value',
+  'last_value',
+  'nth_value',
   // dates and times
-  'date_trunc', 'date_part', 'extract', 'date_bin', 'make_date', 'make_interval', 'age', 'to_char', 'to_date', 'to_number',
-  'justify_days', 'justify_interval', 'isfinite', 'timezone', 'generate_series',
+  'date_trunc',
+  'date_part',
+  'extract',
+  'date_bin',
+  'make_date',
+  'make_interval',
+  'age',
+  'to_char',
+  'to_date',
+  'to_number',
+  'justify_days',
+  'justify_interval',
+  'isfinite',
+  'timezone',
+  'generate_series',
   // numbers
-  'abs', 'round', 'trunc', 'ceil', 'ceiling', 'floor', 'sign', 'mod', 'power', 'sqrt', 'cbrt', 'exp', 'ln', 'log', 'log10',
-  'greatest', 'least', 'width_bucket', 'div',
+  'abs',
+  'round',
+  'trunc',
+  'ceil',
+  'ceiling',
+  'floor',
+  'sign',
+  'mod',
+  'power',
+  'sqrt',
+  'cbrt',
+  'exp',
+  'ln',
+  'log',
+  'log10',
+  'greatest',
+  'least',
+  'width_bucket',
+  'div',
   // text
-  'lower', 'upper', 'initcap', 'length', 'char_length', 'substr', 'substring', 'left', 'right', 'trim', 'btrim', 'ltrim',
-  'rtrim', 'lpad', 'rpad', 'replace', 'split_part', 'concat', 'concat_ws', 'strpos', 'position', 'starts_with', 'format',
-  'overlay', 'reverse', 'translate',
+  'lower',
+  'upper',
+  'initcap',
+  'length',
+  'char_length',
+  'substr',
+  'substring',
+  'left',
+  'right',
+  'trim',
+  'btrim',
+  'ltrim',
+  'rtrim',
+  'lpad',
+  'rpad',
+  'replace',
+  'split_part',
+  'concat',
+  'concat_ws',
+  'strpos',
+  'position',
+  'starts_with',
+  'format',
+  'overlay',
+  'reverse',
+  'translate',
   // conditionals and casts the grammar turns into calls
-  'coalesce', 'nullif', 'array_length', 'cardinality', 'unnest',
+  'coalesce',
+  'nullif',
+  'array_length',
+  'cardinality',
+  'unnest',
 ]);
 
-const WRITE_NODES = /^(Insert|Update|Delete|Merge|Copy|Create\w*|Alter\w*|Drop\w*|Truncate|Grant\w*|Vacuum|Variable\w*|Do|Call|Lock|Execute|Prepare|Notify|Listen|Transaction|Explain)Stmt$/;
+const WRITE_NODES =
+  /^(Insert|Update|Delete|Merge|Copy|Create\w*|Alter\w*|Drop\w*|Truncate|Grant\w*|Vacuum|Variable\w*|Do|Call|Lock|Execute|Prepare|Notify|Listen|Transaction|Explain)Stmt$/;
 
 /** CURRENT_DATE is fine; the session's identity is none of a question's business. */
-const IDENTITY_FUNCTIONS = /^SVFOP_(CURRENT_ROLE|CURRENT_USER|USER|SESSION_USER|CURRENT_CATALOG|CURRENT_SCHEMA)$/;
+const IDENTITY_FUNCTIONS =
+  /^SVFOP_(CURRENT_ROLE|CURRENT_USER|USER|SESSION_USER|CURRENT_CATALOG|CURRENT_SCHEMA)$/;
 
 export interface GateOptions {
   maxRows: number;
@@ -69,7 +160,9 @@ export function checkSql(sql: string, catalog: Catalog, options: GateOptions): G
   // a deparser slip can't smuggle in anything the gate didn't see.
   let runnable: string;
   try {
-    runnable = deparseSync({ version: 180004, stmts: [{ stmt: inspected.statement }] } as never, { pretty: false }) as string;
+    runnable = deparseSync({ version: 180004, stmts: [{ stmt: inspected.statement }] } as never, {
+      pretty: false,
+    }) as string;
   } catch {
     return refuse('syntax', 'This query uses syntax Tally cannot re-check safely; please simplify it.');
   }
@@ -88,9 +181,13 @@ function inspect(sql: string, catalog: Catalog): Inspection {
   } catch (error) {
     return refuse('syntax', `PostgreSQL can't parse this SQL: ${(error as Error).message}.`);
   }
-  if (tree.stmts.length === 0) return refuse('empty', 'There is no SQL to run (only comments or semicolons).');
+  if (tree.stmts.length === 0)
+    return refuse('empty', 'There is no SQL to run (only comments or semicolons).');
   if (tree.stmts.length > 1) {
-    return refuse('single_statement', `Only one statement may run at a time; this text holds ${tree.stmts.length}.`);
+    return refuse(
+      'single_statement',
+      `Only one statement may run at a time; this text holds ${tree.stmts.length}.`,
+    );
   }
   const statement = tree.stmts[0]?.stmt;
   const kind = Object.keys(statement ?? {})[0] ?? 'unknown';
@@ -104,15 +201,28 @@ function inspect(sql: string, catalog: Catalog): Inspection {
   const columnRefs: string[][] = [];
   const problems: Extract<GateVerdict, { ok: false }>[] = [];
   walk(statement, (key, node) => {
-    if (WRITE_NODES.test(key)) problems.push(refuse('no_writes', `The query contains ${describeStatement(key)}; Tally only reads.`));
-    else if (key === 'intoClause') problems.push(refuse('no_into', 'SELECT … INTO creates a table; Tally only reads.'));
-    else if (key === 'lockingClause') problems.push(refuse('no_locking', 'Locking clauses (FOR UPDATE, FOR SHARE) are not allowed; Tally only reads.'));
+    if (WRITE_NODES.test(key))
+      problems.push(refuse('no_writes', `The query contains ${describeStatement(key)}; Tally only reads.`));
+    else if (key === 'intoClause')
+      problems.push(refuse('no_into', 'SELECT … INTO creates a table; Tally only reads.'));
+    else if (key === 'lockingClause')
+      problems.push(
+        refuse('no_locking', 'Locking clauses (FOR UPDATE, FOR SHARE) are not allowed; Tally only reads.'),
+      );
     else if (key === 'SQLValueFunction' && IDENTITY_FUNCTIONS.test(node.op ?? '')) {
-      problems.push(refuse('functions', 'Queries may not ask who or where the database session is (CURRENT_USER and the like).'));
+      problems.push(
+        refuse(
+          'functions',
+          'Queries may not ask who or where the database session is (CURRENT_USER and the like).',
+        ),
+      );
     } else if (key === 'CommonTableExpr') cteNames.add(node.ctename);
-    else if (key === 'RangeVar') relations.push({ schema: node.schemaname, name: node.relname, alias: node.alias?.aliasname });
-    else if (key === 'FuncCall') functions.push((node.funcname as PgNode[]).map((n) => n.String?.sval).join('.'));
-    else if (key === 'ColumnRef') columnRefs.push((node.fields as PgNode[]).map((f) => (f.A_Star ? '*' : f.String?.sval)));
+    else if (key === 'RangeVar')
+      relations.push({ schema: node.schemaname, name: node.relname, alias: node.alias?.aliasname });
+    else if (key === 'FuncCall')
+      functions.push((node.funcname as PgNode[]).map((n) => n.String?.sval).join('.'));
+    else if (key === 'ColumnRef')
+      columnRefs.push((node.fields as PgNode[]).map((f) => (f.A_Star ? '*' : f.String?.sval)));
   });
   if (problems[0]) return problems[0];
 
@@ -152,12 +262,15 @@ function personalCheck(
   tables: TableDef[],
   relations: { schema?: string; name: string; alias?: string }[],
   columnRefs: string[][],
-): GateVerdict | undefined {
+): Extract<GateVerdict, { ok: false }> | undefined {
   const sensitive = tables.filter((t) => personalColumns(t).length > 0);
   if (sensitive.length === 0) return undefined;
   const namesOf = (table: TableDef) => {
     const relation = relations.filter((r) => r.schema && `${r.schema}.${r.name}` === table.name);
-    return new Set([table.name.split('.')[1] as string, ...relation.map((r) => r.alias).filter((a): a is string => !!a)]);
+    return new Set([
+      table.name.split('.')[1] as string,
+      ...relation.map((r) => r.alias).filter((a): a is string => !!a),
+    ]);
   };
   for (const fields of columnRefs) {
     const column = fields[fields.length - 1] as string;
@@ -170,10 +283,16 @@ function personalCheck(
         return refuse('personal_data', `${table.name}.${column} is personal data; Tally never reads it.`);
       }
       if (owned && column === '*') {
-        return refuse('personal_data', `* would include personal data of ${table.name} (${personal.join(', ')}); name the columns you need.`);
+        return refuse(
+          'personal_data',
+          `* would include personal data of ${table.name} (${personal.join(', ')}); name the columns you need.`,
+        );
       }
       if (fields.length === 1 && names.has(column)) {
-        return refuse('personal_data', `A whole-row reference to ${table.name} would include personal data (${personal.join(', ')}).`);
+        return refuse(
+          'personal_data',
+          `A whole-row reference to ${table.name} would include personal data (${personal.join(', ')}).`,
+        );
       }
     }
   }
@@ -192,7 +311,10 @@ function applyRowCap(select: PgNode, maxRows: number): void {
 }
 
 function describeStatement(kind: string): string {
-  const name = kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+  const name = kind
+    .replace(/Stmt$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toUpperCase();
   return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} statement`;
 }
 

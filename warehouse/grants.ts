@@ -8,7 +8,10 @@ import type { Catalog } from '../semantic-catalog/schema.ts';
 
 export const READER_ROLE = 'tally_reader';
 
-export function grantStatements(catalog: Catalog, options: { role: string; database: string; password?: string }): string[] {
+export function grantStatements(
+  catalog: Catalog,
+  options: { role: string; database: string; password?: string },
+): string[] {
   const role = pg.escapeIdentifier(options.role);
   const database = pg.escapeIdentifier(options.database);
   const schemas = [...new Set(catalog.tables.map((t) => t.name.split('.')[0] as string))];
@@ -26,7 +29,10 @@ export function grantStatements(catalog: Catalog, options: { role: string; datab
     ...catalog.tables.flatMap((table) => {
       const qualified = table.name.split('.').map(pg.escapeIdentifier).join('.');
       const columns = table.columns.filter((c) => !c.personal).map((c) => pg.escapeIdentifier(c.name));
-      return [`REVOKE ALL ON ${qualified} FROM ${role}`, `GRANT SELECT (${columns.join(', ')}) ON ${qualified} TO ${role}`];
+      return [
+        `REVOKE ALL ON ${qualified} FROM ${role}`,
+        `GRANT SELECT (${columns.join(', ')}) ON ${qualified} TO ${role}`,
+      ];
     }),
   ];
 }

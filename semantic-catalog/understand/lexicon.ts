@@ -31,17 +31,24 @@ export function buildLexicon(catalog: Catalog, learned: DimensionValues = new Ma
     longest = Math.max(longest, key.split(' ').length);
   };
   for (const metric of catalog.metrics) {
-    for (const text of [metric.name.replaceAll('_', ' '), metric.label, ...metric.synonyms]) add(text, { kind: 'metric', name: metric.name });
+    for (const text of [metric.name.replaceAll('_', ' '), metric.label, ...metric.synonyms])
+      add(text, { kind: 'metric', name: metric.name });
   }
   for (const dimension of catalog.dimensions) {
     for (const text of [dimension.name.replaceAll('_', ' '), dimension.label, ...dimension.synonyms]) {
       add(text, { kind: 'dimension', name: dimension.name });
     }
     const fromColumns = dimension.sources.flatMap((source) => {
-      const column = catalog.tables.find((t) => t.name === source.table)?.columns.find((c) => c.name === source.column);
+      const column = catalog.tables
+        .find((t) => t.name === source.table)
+        ?.columns.find((c) => c.name === source.column);
       return (column?.sample_values ?? []).map(String);
     });
-    const values = new Set([...dimension.sample_values, ...fromColumns, ...(learned.get(dimension.name) ?? [])]);
+    const values = new Set([
+      ...dimension.sample_values,
+      ...fromColumns,
+      ...(learned.get(dimension.name) ?? []),
+    ]);
     for (const value of values) add(value, { kind: 'value', dimension: dimension.name, value });
   }
   for (const table of catalog.tables) {

@@ -5,7 +5,9 @@ import type { Understanding } from './parse.ts';
 
 export function suggestions(catalog: Catalog, count = 3): string[] {
   const verified = catalog.verified_questions.map((q) => q.question);
-  return verified.length > 0 ? verified.slice(0, count) : catalog.metrics.slice(0, count).map((m) => `${m.label.toLowerCase()} by month`);
+  return verified.length > 0
+    ? verified.slice(0, count)
+    : catalog.metrics.slice(0, count).map((m) => `${m.label.toLowerCase()} by month`);
 }
 
 function metricList(catalog: Catalog): string {
@@ -13,7 +15,11 @@ function metricList(catalog: Catalog): string {
   return `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
 }
 
-function refuse(code: Extract<Understanding, { kind: 'refuse' }>['code'], message: string, catalog: Catalog): Understanding {
+function refuse(
+  code: Extract<Understanding, { kind: 'refuse' }>['code'],
+  message: string,
+  catalog: Catalog,
+): Understanding {
   return { kind: 'refuse', code, message, suggestions: suggestions(catalog) };
 }
 
@@ -21,7 +27,11 @@ export const emptyQuestion = (catalog: Catalog) =>
   refuse('not_understood', `Ask me a question about ${metricList(catalog)}.`, catalog);
 
 export const destructive = (catalog: Catalog) =>
-  refuse('destructive', 'I only read data: I can’t delete, change or create anything in the warehouse.', catalog);
+  refuse(
+    'destructive',
+    'I only read data: I can’t delete, change or create anything in the warehouse.',
+    catalog,
+  );
 
 export const personalData = (said: string, catalog: Catalog) =>
   refuse(
@@ -31,7 +41,11 @@ export const personalData = (said: string, catalog: Catalog) =>
   );
 
 export const notUnderstood = (catalog: Catalog) =>
-  refuse('not_understood', `I can’t answer that from the data I know. I can answer about ${metricList(catalog)}.`, catalog);
+  refuse(
+    'not_understood',
+    `I can’t answer that from the data I know. I can answer about ${metricList(catalog)}.`,
+    catalog,
+  );
 
 export const unreachable = (metrics: string[], dimension: string, catalog: Catalog) =>
   refuse(
@@ -43,7 +57,12 @@ export const unreachable = (metrics: string[], dimension: string, catalog: Catal
 export const noTimeColumn = (metrics: string[], catalog: Catalog) =>
   refuse('unsupported', `${labelOf(catalog, metrics)} has no date to filter or group by time.`, catalog);
 
-export function whichMetric(question: string, said: string, metrics: string[], catalog: Catalog): Understanding {
+export function whichMetric(
+  question: string,
+  said: string,
+  metrics: string[],
+  catalog: Catalog,
+): Understanding {
   return {
     kind: 'clarify',
     message: `“${said}” can mean several things. Which one do you mean?`,
@@ -54,7 +73,12 @@ export function whichMetric(question: string, said: string, metrics: string[], c
   };
 }
 
-export function whichDimension(question: string, said: string, dimensions: string[], catalog: Catalog): Understanding {
+export function whichDimension(
+  question: string,
+  said: string,
+  dimensions: string[],
+  catalog: Catalog,
+): Understanding {
   return {
     kind: 'clarify',
     message: `“${said}” is a value of several fields. Which one do you mean?`,
@@ -71,5 +95,7 @@ function labelOf(catalog: Catalog, metrics: string[]): string {
 
 function replaceWord(question: string, said: string, replacement: string): string {
   const index = question.toLowerCase().indexOf(said.toLowerCase());
-  return index < 0 ? `${question} (${replacement})` : question.slice(0, index) + replacement + question.slice(index + said.length);
+  return index < 0
+    ? `${question} (${replacement})`
+    : question.slice(0, index) + replacement + question.slice(index + said.length);
 }

@@ -29,7 +29,8 @@ interface Match {
   entries: LexiconEntry[];
 }
 
-const DESTRUCTIVE = /\b(delete|drop|truncate|insert|update|alter|grant|revoke|create table|wipe|erase|remove all|destroy|overwrite)\b/;
+const DESTRUCTIVE =
+  /\b(delete|drop|truncate|insert|update|alter|grant|revoke|create table|wipe|erase|remove all|destroy|overwrite)\b/;
 const GROUP_WORDS = new Set(['by', 'per', 'each', 'across', 'every']);
 const LIST_WORDS = new Set(['and', 'or', 'then']);
 const FILLER = new Set(['the', 'a', 'an', 'our', 'product', 'of', 'all']);
@@ -37,7 +38,12 @@ const RANKING_WORDS = /^(top|best|highest|largest|biggest|bottom|worst|lowest|sm
 const DESC_WORDS = /\b(top|best|highest|most|largest|biggest|greatest|leading|maximum|max)\b/;
 const ASC_WORDS = /\b(bottom|worst|lowest|least|fewest|smallest|minimum|min)\b/;
 
-export function understand(question: string, catalog: Catalog, lexicon: Lexicon, today: IsoDate): Understanding {
+export function understand(
+  question: string,
+  catalog: Catalog,
+  lexicon: Lexicon,
+  today: IsoDate,
+): Understanding {
   const text = normalizeText(question);
   if (!text) return say.emptyQuestion(catalog);
   if (DESTRUCTIVE.test(text)) return say.destructive(catalog);
@@ -48,11 +54,13 @@ export function understand(question: string, catalog: Catalog, lexicon: Lexicon,
   // Ranking: "top 5 …", "bottom 3 …", "which 3 …", "which customer … most".
   let limit: number | undefined;
   let direction: 'asc' | 'desc' | undefined;
-  const ranked = /\b(top|best|highest|largest|biggest|bottom|worst|lowest|smallest|which|first) (\d+)\b/.exec(rest);
+  const ranked = /\b(top|best|highest|largest|biggest|bottom|worst|lowest|smallest|which|first) (\d+)\b/.exec(
+    rest,
+  );
   if (ranked) {
     limit = Number(ranked[2]);
     direction = ASC_WORDS.test(ranked[1] as string) ? 'asc' : 'desc';
-    rest = rest.replace(ranked[0], ranked[1] === 'which' ? 'which' : ranked[1] as string);
+    rest = rest.replace(ranked[0], ranked[1] === 'which' ? 'which' : (ranked[1] as string));
   }
   if (ASC_WORDS.test(rest)) direction = 'asc';
   else if (DESC_WORDS.test(rest)) direction ??= 'desc';
@@ -76,16 +84,28 @@ export function understand(question: string, catalog: Catalog, lexicon: Lexicon,
 
   const metricNames: string[] = [];
   for (const match of matches) {
-    const metrics = match.entries.filter((e): e is Extract<LexiconEntry, { kind: 'metric' }> => e.kind === 'metric');
-    if (metrics.length > 1) return say.whichMetric(question, match.text, metrics.map((m) => m.name), catalog);
+    const metrics = match.entries.filter(
+      (e): e is Extract<LexiconEntry, { kind: 'metric' }> => e.kind === 'metric',
+    );
+    if (metrics.length > 1)
+      return say.whichMetric(
+        question,
+        match.text,
+        metrics.map((m) => m.name),
+        catalog,
+      );
     const name = metrics[0]?.name;
     if (name && !metricNames.includes(name)) metricNames.push(name);
   }
   if (metricNames.length === 0) return say.notUnderstood(catalog);
 
-  const factTables = new Set(metricNames.map((name) => metricTable(catalog, metricByName(catalog, name) as never)?.name));
+  const factTables = new Set(
+    metricNames.map((name) => metricTable(catalog, metricByName(catalog, name) as never)?.name),
+  );
   const reachable = (dimension: string) =>
-    [...factTables].every((t) => t && reachableSource(catalog, dimensionByName(catalog, dimension) as never, t));
+    [...factTables].every(
+      (t) => t && reachableSource(catalog, dimensionByName(catalog, dimension) as never, t),
+    );
 
   // Group-bys: a dimension introduced by "by/per/each/across", listed after one with "and",
   // or named by a ranking ("top 5 products", "which customer").
@@ -104,7 +124,8 @@ export function understand(question: string, catalog: Catalog, lexicon: Lexicon,
     const ranking = RANKING_WORDS.test(tokens[i - 1] ?? '');
     if (dimension && (grouping || ranking) && !dimensions.includes(dimension.name)) {
       dimensions.push(dimension.name);
-      if (ranking && /^(which|what)$/.test(tokens[i - 1] ?? '') && stem(match.text) === match.text) singularRanking = true;
+      if (ranking && /^(which|what)$/.test(tokens[i - 1] ?? '') && stem(match.text) === match.text)
+        singularRanking = true;
     }
     grouping = grouping && !!dimension;
     i = match.end - 1;
@@ -113,7 +134,9 @@ export function understand(question: string, catalog: Catalog, lexicon: Lexicon,
   // Filters: values, grouped by dimension. A value of several dimensions is a question to ask.
   const filters: SemanticQuery['filters'] = [];
   for (const match of matches) {
-    const values = match.entries.filter((e): e is Extract<LexiconEntry, { kind: 'value' }> => e.kind === 'value');
+    const values = match.entries.filter(
+      (e): e is Extract<LexiconEntry, { kind: 'value' }> => e.kind === 'value',
+    );
     if (values.length === 0) continue;
     const usable = values.filter((v) => reachable(v.dimension));
     const dims = [...new Set(usable.map((v) => v.dimension))];
@@ -126,13 +149,16 @@ export function understand(question: string, catalog: Catalog, lexicon: Lexicon,
     else filters.push({ dimension: chosen.dimension, values: [chosen.value] });
   }
 
-  for (const dimension of dimensions) if (!reachable(dimension)) return say.unreachable(metricNames, dimension, catalog);
+  for (const dimension of dimensions)
+    if (!reachable(dimension)) return say.unreachable(metricNames, dimension, catalog);
 
   const query: SemanticQuery = { metrics: metricNames, dimensions, filters };
   if (timeReading.time) query.time = timeReading.time;
   if (timeReading.grain) query.grain = timeReading.grain;
   if (timeReading.compare) query.compare = timeReading.compare;
-  const timeless = metricNames.filter((n) => !metricTimeColumn(catalog, metricByName(catalog, n) as MetricDef));
+  const timeless = metricNames.filter(
+    (n) => !metricTimeColumn(catalog, metricByName(catalog, n) as MetricDef),
+  );
   if ((query.grain || query.time) && timeless.length > 0) return say.noTimeColumn(timeless, catalog);
   if (limit !== undefined || (direction && dimensions.length > 0)) {
     query.order = { by: 'metric', metric: metricNames[0], direction: direction ?? 'desc' };
@@ -153,11 +179,17 @@ export function matchPhrases(tokens: string[], lexicon: Lexicon): Match[] {
       const phrase = stems.slice(i, i + length);
       const exact = lexicon.phrases.get(phrase.join(' '));
       if (exact) {
-        found = { start: i, end: i + length, text: tokens.slice(i, i + length).join(' '), entries: [...exact] };
+        found = {
+          start: i,
+          end: i + length,
+          text: tokens.slice(i, i + length).join(' '),
+          entries: [...exact],
+        };
         break;
       }
       const fuzzy = fuzzyLookup(phrase, lexicon);
-      if (fuzzy.length > 0) found = { start: i, end: i + length, text: tokens.slice(i, i + length).join(' '), entries: fuzzy };
+      if (fuzzy.length > 0)
+        found = { start: i, end: i + length, text: tokens.slice(i, i + length).join(' '), entries: fuzzy };
     }
     if (found) {
       matches.push(found);

@@ -3,7 +3,18 @@
  * (the table in demo-warehouse.md). Each phrase found is blanked out of the text so later phases
  * don't read "last" or "month" again.
  */
-import { addDays, addPeriods, addYears, daysBetween, formatDay, type IsoDate, isIsoDate, monthName, type Period, startOf } from '../dates.ts';
+import {
+  addDays,
+  addPeriods,
+  addYears,
+  daysBetween,
+  formatDay,
+  type IsoDate,
+  isIsoDate,
+  monthName,
+  type Period,
+  startOf,
+} from '../dates.ts';
 import type { SemanticQuery, TimeRange } from '../query.ts';
 import type { Grain } from '../schema.ts';
 
@@ -16,11 +27,41 @@ export interface TimeReading {
 }
 
 const NUMBER_WORDS: Record<string, number> = {
-  a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-  fifteen: 15, twenty: 20, thirty: 30, sixty: 60, ninety: 90,
+  a: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  sixty: 60,
+  ninety: 90,
 };
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-const MONTH_RE = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+const MONTH_RE =
+  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 const NUM_RE = `(\\d+|${Object.keys(NUMBER_WORDS).join('|')})`;
 const UNIT_RE = '(day|week|month|quarter|year)s?';
 
@@ -31,7 +72,10 @@ const toNumber = (word: string) => (/^\d+$/.test(word) ? Number(word) : (NUMBER_
 const GRAIN_WORDS: [RegExp, Grain][] = [
   [/\b(daily|per day|by day|each day|a day|day by day|by date|per date|day over day)\b/, 'day'],
   [/\b(weekly|per week|by week|each week|a week|week over week|wow)\b/, 'week'],
-  [/\b(monthly|per month|by month|each month|a month|month over month|mom|over the months|month by month)\b/, 'month'],
+  [
+    /\b(monthly|per month|by month|each month|a month|month over month|mom|over the months|month by month)\b/,
+    'month',
+  ],
   [/\b(quarterly|per quarter|by quarter|each quarter|a quarter|quarter over quarter|qoq)\b/, 'quarter'],
   [/\b(yearly|annually|annual|per year|by year|each year|a year|year by year)\b/, 'year'],
 ];
@@ -84,65 +128,124 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
 
   // Comparisons first: "vs last year" must not be read as the range "last year".
   let compareKind: 'previous_year' | 'previous_period' | undefined;
-  if (take(/\b(vs\.?|versus|compared (?:to|with)|against|over|relative to) (?:the )?(?:same (?:period|time|day|week|month|quarter) (?:of |in )?)?(?:last|previous|prior|a) year\b|\b(yoy|y\/y|year over year|year on year)\b/)) {
+  if (
+    take(
+      /\b(vs\.?|versus|compared (?:to|with)|against|over|relative to) (?:the )?(?:same (?:period|time|day|week|month|quarter) (?:of |in )?)?(?:last|previous|prior|a) year\b|\b(yoy|y\/y|year over year|year on year)\b/,
+    )
+  ) {
     compareKind = 'previous_year';
-  } else if (take(/\b(vs\.?|versus|compared (?:to|with)|against|over) (?:the )?(?:previous|prior|last|preceding) (?:period|day|week|month|quarter)\b|\bperiod over period\b|\bpop\b/)) {
+  } else if (
+    take(
+      /\b(vs\.?|versus|compared (?:to|with)|against|over) (?:the )?(?:previous|prior|last|preceding) (?:period|day|week|month|quarter)\b|\bperiod over period\b|\bpop\b/,
+    )
+  ) {
     compareKind = 'previous_period';
   }
 
-  let m: RegExpExecArray | null;
-  if ((m = take(new RegExp(`\\b(?:from|between) ${DATE_RE} (?:to|and|until|through|-) ${DATE_RE}`)))) {
-    const [first = '', second = ''] = m[0].replace(/^(?:from|between) /, '').split(/ (?:to|and|until|through|-) /);
-    const a = parseDateWords(first, today);
-    const b = parseDateWords(second, today);
-    if (a && b) reading.time = range(a.date, b.end, `from ${formatDay(a.date)} to ${formatDay(addDays(b.end, -1))}`);
-  } else if ((m = take(new RegExp(`\\bsince ${DATE_RE}`)))) {
-    const a = parseDateWords(m[0].replace(/^since /, ''), today);
-    if (a) reading.time = range(a.date, endOfToday, `since ${formatDay(a.date)}`);
-  } else if (take(/\btoday\b/)) {
-    reading.time = range(today, endOfToday, 'today');
-  } else if (take(/\byesterday\b/)) {
-    reading.time = range(addDays(today, -1), today, 'yesterday');
-  } else if ((m = take(/\b(?:this|current) (week|month|quarter|year)\b|\b(w|m|q|y)td\b|\b(week|month|quarter|year)[ -]to[ -]date\b|\bso far this (week|month|quarter|year)\b/))) {
-    const letter = m[2];
-    const unit = (m[1] ?? m[3] ?? m[4] ?? { w: 'week', m: 'month', q: 'quarter', y: 'year' }[letter as 'w']) as Period;
-    const from = startOf(unit, today);
-    reading.time = range(from, endOfToday, letter ? `${letter.toUpperCase()}TD` : `this ${unit}`);
-  } else if ((m = take(new RegExp(`\\b(?:in |over |for |during )?(?:the )?(?:last|past|previous|prior|trailing) ${NUM_RE} ${UNIT_RE}\\b`)))) {
-    const n = toNumber(m[1] as string);
-    const unit = m[2] as Period;
-    if (unit === 'day') reading.time = range(addDays(today, -n), today, `the last ${n} days`);
-    else {
-      const current = startOf(unit, today);
-      reading.time = range(addPeriods(unit, current, -n), current, `the last ${n} ${unit}s`);
+  // Ranges: the first rule whose phrase is found wins.
+  const rules: [RegExp, (m: RegExpExecArray) => TimeRange | undefined][] = [
+    [
+      new RegExp(`\\b(?:from|between) ${DATE_RE} (?:to|and|until|through|-) ${DATE_RE}`),
+      (m) => {
+        const [first = '', second = ''] = m[0]
+          .replace(/^(?:from|between) /, '')
+          .split(/ (?:to|and|until|through|-) /);
+        const a = parseDateWords(first, today);
+        const b = parseDateWords(second, today);
+        return a && b
+          ? range(a.date, b.end, `from ${formatDay(a.date)} to ${formatDay(addDays(b.end, -1))}`)
+          : undefined;
+      },
+    ],
+    [
+      new RegExp(`\\bsince ${DATE_RE}`),
+      (m) => {
+        const a = parseDateWords(m[0].replace(/^since /, ''), today);
+        return a ? range(a.date, endOfToday, `since ${formatDay(a.date)}`) : undefined;
+      },
+    ],
+    [/\btoday\b/, () => range(today, endOfToday, 'today')],
+    [/\byesterday\b/, () => range(addDays(today, -1), today, 'yesterday')],
+    [
+      /\b(?:this|current) (week|month|quarter|year)\b|\b(w|m|q|y)td\b|\b(week|month|quarter|year)[ -]to[ -]date\b|\bso far this (week|month|quarter|year)\b/,
+      (m) => {
+        const letter = m[2];
+        const unit = (m[1] ??
+          m[3] ??
+          m[4] ??
+          { w: 'week', m: 'month', q: 'quarter', y: 'year' }[letter as 'w']) as Period;
+        return range(startOf(unit, today), endOfToday, letter ? `${letter.toUpperCase()}TD` : `this ${unit}`);
+      },
+    ],
+    [
+      new RegExp(
+        `\\b(?:in |over |for |during )?(?:the )?(?:last|past|previous|prior|trailing) ${NUM_RE} ${UNIT_RE}\\b`,
+      ),
+      (m) => {
+        const n = toNumber(m[1] as string);
+        const unit = m[2] as Period;
+        if (unit === 'day') return range(addDays(today, -n), today, `the last ${n} days`);
+        const current = startOf(unit, today);
+        return range(addPeriods(unit, current, -n), current, `the last ${n} ${unit}s`);
+      },
+    ],
+    [
+      /\b(?:last|previous|prior|past) (week|month|quarter|year)\b/,
+      (m) => {
+        const unit = m[1] as Period;
+        const from = addPeriods(unit, startOf(unit, today), -1);
+        return range(from, startOf(unit, today), `last ${unit} (${periodLabel(unit, from)})`);
+      },
+    ],
+    [
+      /\b(?:in |for |during )?(?:q([1-4]) (?:of )?(\d{4})|(\d{4}) q([1-4]))\b/,
+      (m) => {
+        const from = `${m[2] ?? m[3]}-${pad((Number(m[1] ?? m[4]) - 1) * 3 + 1)}-01`;
+        return range(from, addPeriods('quarter', from, 1), periodLabel('quarter', from));
+      },
+    ],
+    [
+      /\b(?:in |for |during )?(?:the )?q([1-4])\b/,
+      (m) => {
+        let from = `${today.slice(0, 4)}-${pad((Number(m[1]) - 1) * 3 + 1)}-01`;
+        if (from > today) from = addYears(from, -1);
+        return range(from, addPeriods('quarter', from, 1), periodLabel('quarter', from));
+      },
+    ],
+    [
+      new RegExp(`\\b(?:in |for |during )?${MONTH_RE} (?:of )?(\\d{4})\\b`),
+      (m) => {
+        const from = `${m[2]}-${pad(monthIndex(m[1] as string))}-01`;
+        return range(from, addPeriods('month', from, 1), periodLabel('month', from));
+      },
+    ],
+    [
+      // A bare "may" is usually the verb: only "in May", "since May" … count.
+      new RegExp(`\\b(?:in|for|during|of|since) ${MONTH_RE}\\b|\\b(?!may\\b)${MONTH_RE}\\b`),
+      (m) => {
+        let from = `${today.slice(0, 4)}-${pad(monthIndex((m[1] ?? m[2]) as string))}-01`;
+        if (from > today) from = addYears(from, -1);
+        return m[0].startsWith('since')
+          ? range(from, endOfToday, `since ${formatDay(from)}`)
+          : range(from, addPeriods('month', from, 1), periodLabel('month', from));
+      },
+    ],
+    [
+      /\b(?:in |for |during |of )?(?:fy ?)?((?:19|20)\d{2})\b/,
+      (m) => {
+        const from = `${m[1]}-01-01`;
+        return range(from, addPeriods('year', from, 1), m[1] as string);
+      },
+    ],
+  ];
+  for (const [re, build] of rules) {
+    const found = re.exec(text);
+    const time = found && build(found);
+    if (found && time) {
+      take(re);
+      reading.time = time;
+      break;
     }
-  } else if ((m = take(/\b(?:last|previous|prior|past) (week|month|quarter|year)\b/))) {
-    const unit = m[1] as Period;
-    const from = addPeriods(unit, startOf(unit, today), -1);
-    reading.time = range(from, startOf(unit, today), `last ${unit} (${periodLabel(unit, from)})`);
-  } else if ((m = take(/\b(?:in |for |during )?(?:q([1-4]) (?:of )?(\d{4})|(\d{4}) q([1-4]))\b/))) {
-    const q = Number(m[1] ?? m[4]);
-    const from = `${m[2] ?? m[3]}-${pad((q - 1) * 3 + 1)}-01`;
-    reading.time = range(from, addPeriods('quarter', from, 1), periodLabel('quarter', from));
-  } else if ((m = take(/\b(?:in |for |during )?(?:the )?q([1-4])\b/))) {
-    const q = Number(m[1]);
-    let from = `${today.slice(0, 4)}-${pad((q - 1) * 3 + 1)}-01`;
-    if (from > today) from = addYears(from, -1);
-    reading.time = range(from, addPeriods('quarter', from, 1), periodLabel('quarter', from));
-  } else if ((m = take(new RegExp(`\\b(?:in |for |during )?${MONTH_RE} (?:of )?(\\d{4})\\b`)))) {
-    const from = `${m[2]}-${pad(monthIndex(m[1] as string))}-01`;
-    reading.time = range(from, addPeriods('month', from, 1), periodLabel('month', from));
-  } else if ((m = take(new RegExp(`\\b(?:in|for|during|of|since) ${MONTH_RE}\\b|\\b(?!may\\b)${MONTH_RE}\\b`)))) {
-    const word = (m[1] ?? m[2]) as string;
-    const since = m[0].startsWith('since');
-    let from = `${today.slice(0, 4)}-${pad(monthIndex(word))}-01`;
-    if (from > today) from = addYears(from, -1);
-    reading.time = since
-      ? range(from, endOfToday, `since ${formatDay(from)}`)
-      : range(from, addPeriods('month', from, 1), periodLabel('month', from));
-  } else if ((m = take(/\b(?:in |for |during |of )?(?:fy ?)?((?:19|20)\d{2})\b/))) {
-    const from = `${m[1]}-01-01`;
-    reading.time = range(from, addPeriods('year', from, 1), m[1] as string);
   }
 
   for (const [re, grain] of GRAIN_WORDS) {

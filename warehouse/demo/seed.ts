@@ -7,7 +7,14 @@ import type pg from 'pg';
 import { addDays, type IsoDate, startOf } from '../../semantic-catalog/dates.ts';
 import { INJECTED_ANOMALIES } from './anomalies.ts';
 import { ACCOUNTS, COST_CENTERS, makeCustomers, makeEmployees, makeProducts, REGIONS } from './dimensions.ts';
-import { customersByRegion, glOfDay, HISTORY_START, invoicesOfMonth, type OrderRow, ordersOfDay } from './facts.ts';
+import {
+  customersByRegion,
+  glOfDay,
+  HISTORY_START,
+  invoicesOfMonth,
+  type OrderRow,
+  ordersOfDay,
+} from './facts.ts';
 import { Random } from './random.ts';
 import { COLUMNS, DEMO_DDL, DEMO_INDEXES, DEMO_SCHEMAS, type DemoTable } from './schema.ts';
 
@@ -60,12 +67,30 @@ export async function seedDemo(client: pg.ClientBase, options: SeedOptions): Pro
     const customers = makeCustomers(dims, 2000, end);
     const products = makeProducts(dims);
     const employees = makeEmployees(new Random(seed + 7), 300, end);
-    await insert('sales.regions', REGIONS.map((r) => [r.id, r.name]));
-    await insert('sales.customers', customers.map((c) => [c.id, c.name, c.segment, c.country, c.regionId, c.signup]));
-    await insert('sales.products', products.map((p) => [p.id, p.name, p.category, p.listPrice, p.unitCost]));
-    await insert('finance.cost_centers', COST_CENTERS.map(([name, department], i) => [i + 1, name, department]));
-    await insert('finance.gl_accounts', ACCOUNTS.map(([code, name, type], i) => [i + 1, code, name, type]));
-    await insert('hr.employees', employees.map((e) => [e.id, e.fullName, e.email, e.department, e.hireDate, e.salary]));
+    await insert(
+      'sales.regions',
+      REGIONS.map((r) => [r.id, r.name]),
+    );
+    await insert(
+      'sales.customers',
+      customers.map((c) => [c.id, c.name, c.segment, c.country, c.regionId, c.signup]),
+    );
+    await insert(
+      'sales.products',
+      products.map((p) => [p.id, p.name, p.category, p.listPrice, p.unitCost]),
+    );
+    await insert(
+      'finance.cost_centers',
+      COST_CENTERS.map(([name, department], i) => [i + 1, name, department]),
+    );
+    await insert(
+      'finance.gl_accounts',
+      ACCOUNTS.map(([code, name, type], i) => [i + 1, code, name, type]),
+    );
+    await insert(
+      'hr.employees',
+      employees.map((e) => [e.id, e.fullName, e.email, e.department, e.hireDate, e.salary]),
+    );
 
     const orderRng = new Random(seed * 31 + 1);
     const glRng = new Random(seed * 31 + 2);
@@ -96,7 +121,10 @@ export async function seedDemo(client: pg.ClientBase, options: SeedOptions): Pro
       const tomorrow = addDays(date, 1);
       if (startOf('month', tomorrow) === tomorrow) {
         if (tomorrow <= end) {
-          await insert('finance.invoices', invoicesOfMonth(invoiceRng, tomorrow, monthAmounts, segments, end, () => ++invoiceId));
+          await insert(
+            'finance.invoices',
+            invoicesOfMonth(invoiceRng, tomorrow, monthAmounts, segments, end, () => ++invoiceId),
+          );
         }
         monthAmounts = new Map();
       }
@@ -110,7 +138,14 @@ export async function seedDemo(client: pg.ClientBase, options: SeedOptions): Pro
     }
     options.onProgress?.({ step: 'indexes and statistics', done: totalDays, total: totalDays });
     await client.query(DEMO_INDEXES);
-    const info = JSON.stringify({ generator: 'tally demo', seed, scale, from: HISTORY_START, to: end, anomalies: INJECTED_ANOMALIES.map((a) => a.id) });
+    const info = JSON.stringify({
+      generator: 'tally demo',
+      seed,
+      scale,
+      from: HISTORY_START,
+      to: end,
+      anomalies: INJECTED_ANOMALIES.map((a) => a.id),
+    });
     await client.query(`COMMENT ON SCHEMA sales IS ${quoteLiteral(info)}`);
     await client.query('COMMIT');
   } catch (error) {
@@ -129,4 +164,3 @@ function quoteLiteral(text: string): string {
 export function defaultSeedEnd(today: IsoDate): IsoDate {
   return addDays(today, -1);
 }
-

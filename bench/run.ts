@@ -1,0 +1,99 @@
+/**
+ * `npm run bench`: speed figures from one run, on a throwaway embedded PostgreSQL.
+ *   - gate validations per second (compiled golden-question SQL);
+ *   - `tally ask` split into understanding, gate and database time, at scale 1 and scale 10;
+ *   - understanding time per question (median, p95) over every golden set.
+ */
+import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../bot/config.ts';
+import { createLogger } from '../bot/logger.ts';
+import { askDeps, createRuntime } from '../bot/runtime.ts';
+import { ask } from '../skills/ask.ts';
+import { loadGoldenFile } from '../skills/eval.ts';
+import { compile } from '../semantic-catalog/compile.ts';
+import { understand } from '../semantic-catalog/understand/parse.ts';
+import { seedDemo } from '../warehouse/demo/seed.ts';
+import { ensureDatabase, startEmbedded } from '../warehouse/embedded.ts';
+import { checkSql } from '../warehouse/gate.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const goldenFiles = [
+  path.resolve(root, '..', 'shared', 'eval', 'dev.yaml'),
+  ...(await readdir(path.join(root, 'eval')).catch(() => [] as string[]))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => path.join(root, 'eval', f)),
+];
+const scales = (process.env.BENCH_SCALES ?? '1,10').split(',').map(Number);
+
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+};
+const ms = (v: number) => `${v.toFixed(2)} ms`;
+
+const home = await mkdtemp(path.join(tmpdir(), 'tally-bench-'));
+await chmod(home, 0o755);
+const port = 54000 + Math.floor(Math.random() * 900);
+const cluster = await startEmbedded({ home, port, throwaway: true });
+try {
+  await ensureDatabase(cluster.superuserUrl('postgres'), 'warehouse');
+  await ensureDatabase(cluster.superuserUrl('postgres'), 'tally');
+  for (const [index, scale] of scales.entries()) {
+    const golden = await loadGoldenFile(goldenFiles[0] as string);
+    const client = new pg.Client({ connectionString: cluster.superuserUrl('warehouse') });
+    await client.connect();
+    const seeded = await seedDemo(client, { seed: 42, scale, end: '2026-06-14' });
+    await client.end();
+    console.log(`\n== scale ${scale}: seeded ${seeded.rows['sales.orders']?.toLocaleString('en-US')} orders in ${seeded.seconds.toFixed(1)} s`);
+
+    const config = loadConfig({ TALLY_HOME: home, TALLY_PG_PORT: String(port), TALLY_NOW: golden.now, LOG_LEVEL: 'silent' });
+    const runtime = await createRuntime(config, createLogger(config));
+    const deps = askDeps(runtime);
+
+    if (index === 0) {
+      const sqls = golden.questions.flatMap((q) => {
+        const u = understand(q.question, runtime.catalog, runtime.lexicon, golden.now);
+        return u.kind === 'query' ? [compile(u.query, runtime.catalog, golden.now).sql] : [];
+      });
+      const started = performance.now();
+      let count = 0;
+      while (performance.now() - started < 3000) {
+        for (const sql of sqls) checkSql(sql, runtime.catalog, { maxRows: 5000 });
+        count += sqls.length;
+      }
+      console.log(`gate: ${Math.round(count / ((performance.now() - started) / 1000)).toLocaleString('en-US')} validations/s (compiled golden SQL, parse + checks + deparse + re-check)`);
+
+      const understandTimes: number[] = [];
+      for (const file of goldenFiles) {
+        const set = await loadGoldenFile(file);
+        for (let round = 0; round < 5; round++) {
+          for (const q of set.questions) {
+            const t = performance.now();
+            understand(q.question, runtime.catalog, runtime.lexicon, set.now);
+            understandTimes.push(performance.now() - t);
+          }
+        }
+      }
+      console.log(`understanding: median ${ms(quantile(understandTimes, 0.5))}, p95 ${ms(quantile(understandTimes, 0.95))} over ${understandTimes.length / 5} golden questions × 5`);
+    }
+
+    const parts = { understand: [] as number[], gate: [] as number[], database: [] as number[] };
+    for (const q of golden.questions) {
+      const answer = await ask(deps, { text: q.question, channel: 'bench' });
+      if (answer.status !== 'answer') continue;
+      parts.understand.push(answer.timings.understandMs);
+      parts.gate.push(answer.timings.gateMs);
+      parts.database.push(answer.timings.databaseMs);
+    }
+    for (const [name, values] of Object.entries(parts)) {
+      console.log(`ask ${name.padEnd(10)} median ${ms(quantile(values, 0.5)).padStart(10)}  p95 ${ms(quantile(values, 0.95)).padStart(10)}  (${values.length} answers)`);
+    }
+    await runtime.close();
+  }
+} finally {
+  await cluster.stop();
+  await rm(home, { recursive: true, force: true });
+}

@@ -1,0 +1,110 @@
+/** The CLI as a newcomer uses it: real processes against the run's embedded PostgreSQL. */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, inject, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '..');
+const devYaml = path.resolve(root, '..', 'shared', 'eval', 'dev.yaml');
+
+function tally(args: string[], input?: string) {
+  const env = {
+    ...process.env,
+    TALLY_HOME: inject('tallyHome'),
+    TALLY_PG_PORT: String(inject('tallyPgPort')),
+    TALLY_NOW: '2026-06-15',
+    LOG_LEVEL: 'warn',
+  };
+  const child = run(
+    path.join(root, 'node_modules', '.bin', 'tsx'),
+    [path.join(root, 'bot', 'cli.ts'), ...args],
+    {
+      cwd: root,
+      env,
+      maxBuffer: 20 * 1024 * 1024,
+    },
+  );
+  if (input !== undefined) {
+    child.child.stdin?.end(input);
+  }
+  return child;
+}
+
+describe('tally ask', () => {
+  it('answers "revenue by region" with four region rows as JSON', async () => {
+    const { stdout } = await tally(['ask', 'revenue by region', '--json']);
+    const answer = JSON.parse(stdout);
+    expect(answer.status).toBe('answer');
+    expect(answer.rows).toHaveLength(4);
+    expect(answer.rows.map((r: unknown[]) => r[0]).sort()).toEqual([
+      'APAC',
+      'EMEA',
+      'LATAM',
+      'North America',
+    ]);
+    expect(typeof answer.rows[0][1]).toBe('number');
+    expect(answer.columns).toEqual([
+      { name: 'region', type: 'text' },
+      { name: 'revenue', type: 'number' },
+    ]);
+    expect(answer.summary).toMatch(/^Revenue by region/);
+    expect(answer.sql).toMatch(/SELECT/);
+  });
+
+  it('prints a sentence and a table without --json', async () => {
+    const { stdout } = await tally(['ask', 'orders by channel last week']);
+    expect(stdout).toMatch(/Orders by channel last week/);
+    expect(stdout).toMatch(/Online/);
+  });
+
+  it('answers one JSON line per question with --jsonl', async () => {
+    const { stdout } = await tally(
+      ['ask', '--jsonl'],
+      'total revenue last quarter\ndelete all orders\n\nshow me employee salaries\n',
+    );
+    const answers = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(answers.map((a) => a.status)).toEqual(['answer', 'refuse', 'refuse']);
+    expect(answers[0].rows).toHaveLength(1);
+  });
+
+  it('refuses personal data with a reason and suggestions', async () => {
+    const { stdout } = await tally(['ask', 'average salary by department', '--json']);
+    const answer = JSON.parse(stdout);
+    expect(answer).toMatchObject({ status: 'refuse', rows: [], rule: 'personal_data' });
+    expect(answer.message).toMatch(/personal data/);
+    expect(answer.suggestions.length).toBeGreaterThan(0);
+  });
+});
+
+describe('tally sql', () => {
+  it('runs an analyst’s SELECT and refuses a DELETE with exit code 3', async () => {
+    const ok = JSON.parse((await tally(['sql', 'SELECT count(*) AS n FROM sales.regions', '--json'])).stdout);
+    expect(ok.rows).toEqual([[4]]);
+    const refused = await tally(['sql', 'DELETE FROM sales.orders', '--json']).catch((e) => e);
+    expect(refused.code).toBe(3);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ status: 'refuse', rule: 'select_only' });
+  });
+});
+
+describe('tally eval', () => {
+  it('answers the dev golden questions (≥ 95%) and returns no rows for every no-answer question', async () => {
+    const { stdout } = await tally(['eval', devYaml, '--json']);
+    const report = JSON.parse(stdout);
+    const misses = report.cases.filter((c: { passed: boolean }) => !c.passed);
+    expect(misses).toEqual([]);
+    expect(report.accuracy).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('tally catalog', () => {
+  it('lints the demo catalog and prints the grants without personal columns', async () => {
+    expect((await tally(['catalog', 'lint'])).stdout).toMatch(/OK — 9 tables, 14 metrics/);
+    const { stdout } = await tally(['catalog', 'grants']);
+    expect(stdout).toMatch(/GRANT SELECT \("employee_id", "department", "hire_date"\) ON "hr"\."employees"/);
+    expect(stdout).not.toMatch(/salary/);
+  });
+});

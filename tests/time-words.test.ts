@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { readTimeWords } from '../semantic-catalog/understand/time-words.ts';
+
+const NOW = '2026-06-15'; // a Monday
+const range = (text: string) => {
+  const t = readTimeWords(text, NOW).time;
+  return t ? [t.from, t.to] : undefined;
+};
+
+describe('time words (half-open ranges relative to the clock)', () => {
+  it.each([
+    ['today', ['2026-06-15', '2026-06-16']],
+    ['yesterday', ['2026-06-14', '2026-06-15']],
+    ['this week', ['2026-06-15', '2026-06-16']],
+    ['this month', ['2026-06-01', '2026-06-16']],
+    ['mtd', ['2026-06-01', '2026-06-16']],
+    ['qtd', ['2026-04-01', '2026-06-16']],
+    ['ytd', ['2026-01-01', '2026-06-16']],
+    ['year to date', ['2026-01-01', '2026-06-16']],
+    ['last week', ['2026-06-08', '2026-06-15']],
+    ['last month', ['2026-05-01', '2026-06-01']],
+    ['last quarter', ['2026-01-01', '2026-04-01']],
+    ['last year', ['2025-01-01', '2026-01-01']],
+    ['last 30 days', ['2026-05-16', '2026-06-15']],
+    ['last 4 weeks', ['2026-05-18', '2026-06-15']],
+    ['for the last 6 months', ['2025-12-01', '2026-06-01']],
+    ['past two quarters', ['2025-10-01', '2026-04-01']],
+    ['in 2025', ['2025-01-01', '2026-01-01']],
+    ['in q1 2026', ['2026-01-01', '2026-04-01']],
+    ['in march 2025', ['2025-03-01', '2025-04-01']],
+    ['in march', ['2026-03-01', '2026-04-01']],
+    ['in september', ['2025-09-01', '2025-10-01']],
+    ['since 2026-03-01', ['2026-03-01', '2026-06-16']],
+    ['from 2026-01-01 to 2026-01-31', ['2026-01-01', '2026-02-01']],
+    ['between 3 march 2025 and 9 march 2025', ['2025-03-03', '2025-03-10']],
+  ])('%s', (text, expected) => {
+    expect(range(text)).toEqual(expected);
+  });
+
+  it('no time words: all the data', () => {
+    expect(range('revenue by region')).toBeUndefined();
+  });
+
+  it('reads grains and leaves the rest of the text', () => {
+    expect(readTimeWords('monthly revenue in 2025', NOW)).toMatchObject({ grain: 'month', rest: 'revenue' });
+    expect(readTimeWords('revenue per day last week', NOW).grain).toBe('day');
+    expect(readTimeWords('weekly orders', NOW).grain).toBe('week');
+    expect(readTimeWords('revenue by quarter', NOW).grain).toBe('quarter');
+  });
+
+  it('compares with the same range a year earlier, or the period before', () => {
+    expect(readTimeWords('ytd revenue vs last year', NOW)).toMatchObject({
+      time: { from: '2026-01-01', to: '2026-06-16' },
+      compare: { kind: 'previous_year', range: { from: '2025-01-01', to: '2025-06-16' } },
+    });
+    expect(readTimeWords('revenue last month vs previous period', NOW).compare?.range).toMatchObject({
+      from: '2026-04-01',
+      to: '2026-05-01',
+    });
+    expect(readTimeWords('revenue last 30 days vs prior period', NOW).compare?.range).toMatchObject({
+      from: '2026-04-16',
+      to: '2026-05-16',
+    });
+  });
+
+  it('does not read the verb "may" as a month', () => {
+    expect(range('what may revenue be')).toBeUndefined();
+    expect(range('revenue in may')).toEqual(['2026-05-01', '2026-06-01']);
+  });
+});
