@@ -11,10 +11,10 @@ import pg from 'pg';
 import { loadConfig } from '../bot/config.ts';
 import { createLogger } from '../bot/logger.ts';
 import { askDeps, createRuntime } from '../bot/runtime.ts';
-import { ask } from '../skills/ask.ts';
-import { loadGoldenFile } from '../skills/eval.ts';
 import { compile } from '../semantic-catalog/compile.ts';
 import { understand } from '../semantic-catalog/understand/parse.ts';
+import { ask } from '../skills/ask.ts';
+import { loadGoldenFile } from '../skills/eval.ts';
 import { seedDemo } from '../warehouse/demo/seed.ts';
 import { ensureDatabase, startEmbedded } from '../warehouse/embedded.ts';
 import { checkSql } from '../warehouse/gate.ts';
@@ -47,9 +47,16 @@ try {
     await client.connect();
     const seeded = await seedDemo(client, { seed: 42, scale, end: '2026-06-14' });
     await client.end();
-    console.log(`\n== scale ${scale}: seeded ${seeded.rows['sales.orders']?.toLocaleString('en-US')} orders in ${seeded.seconds.toFixed(1)} s`);
+    console.log(
+      `\n== scale ${scale}: seeded ${seeded.rows['sales.orders']?.toLocaleString('en-US')} orders in ${seeded.seconds.toFixed(1)} s`,
+    );
 
-    const config = loadConfig({ TALLY_HOME: home, TALLY_PG_PORT: String(port), TALLY_NOW: golden.now, LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      TALLY_HOME: home,
+      TALLY_PG_PORT: String(port),
+      TALLY_NOW: golden.now,
+      LOG_LEVEL: 'silent',
+    });
     const runtime = await createRuntime(config, createLogger(config));
     const deps = askDeps(runtime);
 
@@ -64,7 +71,9 @@ try {
         for (const sql of sqls) checkSql(sql, runtime.catalog, { maxRows: 5000 });
         count += sqls.length;
       }
-      console.log(`gate: ${Math.round(count / ((performance.now() - started) / 1000)).toLocaleString('en-US')} validations/s (compiled golden SQL, parse + checks + deparse + re-check)`);
+      console.log(
+        `gate: ${Math.round(count / ((performance.now() - started) / 1000)).toLocaleString('en-US')} validations/s (compiled golden SQL, parse + checks + deparse + re-check)`,
+      );
 
       const understandTimes: number[] = [];
       for (const file of goldenFiles) {
@@ -77,7 +86,9 @@ try {
           }
         }
       }
-      console.log(`understanding: median ${ms(quantile(understandTimes, 0.5))}, p95 ${ms(quantile(understandTimes, 0.95))} over ${understandTimes.length / 5} golden questions × 5`);
+      console.log(
+        `understanding: median ${ms(quantile(understandTimes, 0.5))}, p95 ${ms(quantile(understandTimes, 0.95))} over ${understandTimes.length / 5} golden questions × 5`,
+      );
     }
 
     const parts = { understand: [] as number[], gate: [] as number[], database: [] as number[] };
@@ -89,7 +100,9 @@ try {
       parts.database.push(answer.timings.databaseMs);
     }
     for (const [name, values] of Object.entries(parts)) {
-      console.log(`ask ${name.padEnd(10)} median ${ms(quantile(values, 0.5)).padStart(10)}  p95 ${ms(quantile(values, 0.95)).padStart(10)}  (${values.length} answers)`);
+      console.log(
+        `ask ${name.padEnd(10)} median ${ms(quantile(values, 0.5)).padStart(10)}  p95 ${ms(quantile(values, 0.95)).padStart(10)}  (${values.length} answers)`,
+      );
     }
     await runtime.close();
   }
