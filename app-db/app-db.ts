@@ -20,6 +20,10 @@ const MIGRATIONS: string[] = [
      row_count integer,
      duration_ms integer)`,
   'CREATE INDEX audit_log_at ON audit_log (at)',
+  `CREATE TABLE conversations (
+     id text PRIMARY KEY,
+     state jsonb NOT NULL,
+     updated_at timestamptz NOT NULL DEFAULT now())`,
 ];
 
 export interface AuditEntry {
@@ -85,6 +89,20 @@ export class AppDb {
         entry.rowCount ?? null,
         entry.durationMs === undefined ? null : Math.round(entry.durationMs),
       ],
+    );
+  }
+
+  /** The follow-up context of a conversation (Teams conversation, Slack thread, CLI --conversation). */
+  async loadConversation<T>(id: string): Promise<T | undefined> {
+    const result = await this.pool.query('SELECT state FROM conversations WHERE id = $1', [id]);
+    return result.rows[0]?.state as T | undefined;
+  }
+
+  async saveConversation(id: string, state: unknown): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO conversations (id, state) VALUES ($1, $2)
+       ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
+      [id, JSON.stringify(state)],
     );
   }
 

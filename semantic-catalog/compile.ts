@@ -25,7 +25,7 @@ import type { Catalog, JoinDef, MetricDef, MetricFormat, TableDef } from './sche
 
 export interface OutputColumn {
   name: string;
-  role: 'dimension' | 'time' | 'metric' | 'previous' | 'change';
+  role: 'dimension' | 'time' | 'metric' | 'scaled' | 'previous' | 'change';
   label: string;
   format?: MetricFormat;
   metric?: string;
@@ -49,6 +49,7 @@ interface Group {
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 export const quoteLiteral = (value: string) => `'${value.replaceAll("'", "''")}'`;
 const dateLiteral = (date: IsoDate) => `DATE ${quoteLiteral(date)}`;
+const UNIT_DIVISOR = { thousand: '1000.0', million: '1000000.0', billion: '1000000000.0' } as const;
 
 export function compile(query: SemanticQuery, catalog: Catalog, today: IsoDate): CompiledQuery {
   const requested = query.metrics.map((name) => {
@@ -114,7 +115,7 @@ export function compile(query: SemanticQuery, catalog: Catalog, today: IsoDate):
 
   const order = orderBy(query, columns);
   const limit = query.limit ? ` LIMIT ${Math.trunc(query.limit)}` : '';
-  if (parts.length === 1) {
+  if (parts.length === 1 && !query.unit) {
     const only = parts[0] as (typeof parts)[number];
     return { sql: `${only.sql}${order}${limit}`, columns };
   }
@@ -123,10 +124,12 @@ export function compile(query: SemanticQuery, catalog: Catalog, today: IsoDate):
   const keys = columns.slice(0, keyCount).map((c) => c.name);
   const [first, ...others] = parts as [(typeof parts)[number], ...typeof parts];
   const from = others.reduce((sql, part) => {
+    // A comparison keeps the current period's rows; several facts keep every row of each.
     const on = keys
-      .map((k) => `${part.name}.${quoteIdent(k)} IS NOT DISTINCT FROM ${first.name}.${quoteIdent(k)}`)
+      .map((k) => `${part.name}.${quoteIdent(k)} = ${first.name}.${quoteIdent(k)}`)
       .join(' AND ');
-    return `${sql} ${keys.length > 0 ? `FULL JOIN ${part.name} ON ${on}` : `CROSS JOIN ${part.name}`}`;
+    const join = part.period === 'prev' ? 'LEFT JOIN' : 'FULL JOIN';
+    return `${sql} ${keys.length > 0 ? `${join} ${part.name} ON ${on}` : `CROSS JOIN ${part.name}`}`;
   }, first.name);
   const partOf = (metric: string, period: 'cur' | 'prev') =>
     parts.find((p) => p.period === period && p.metrics.some((m) => m.name === metric))?.name as string;
@@ -138,6 +141,7 @@ export function compile(query: SemanticQuery, catalog: Catalog, today: IsoDate):
     const metric = quoteIdent(column.metric as string);
     const current = `${partOf(column.metric as string, 'cur')}.${metric}`;
     if (column.role === 'metric') return `${current} AS ${name}`;
+    if (column.role === 'scaled') return `${current} / ${UNIT_DIVISOR[query.unit ?? 'thousand']} AS ${name}`;
     const previous = `${partOf(column.metric as string, 'prev')}.${metric}`;
     if (column.role === 'previous') return `${previous} AS ${name}`;
     return `100.0 * (${current} - ${previous}) / NULLIF(${previous}, 0) AS ${name}`;
@@ -237,6 +241,19 @@ function groupSelect(
     usesTables(expression);
     where.push(`${expression} IN (${filter.values.map(quoteLiteral).join(', ')})`);
   }
+  const having: string[] = [];
+  for (const condition of query.conditions ?? []) {
+    const metric = metricByName(catalog, condition.metric) as MetricDef;
+    const value = Number(condition.value);
+    if (!Number.isFinite(value)) throw new CompileError('A condition needs a number');
+    if (condition.level === 'row') {
+      if (!metric.row_value || metric.table !== fact.name) continue;
+      usesTables(metric.row_value);
+      where.push(`(${metric.row_value}) ${condition.op} ${value}`);
+    } else if (group.metrics.includes(metric)) {
+      having.push(`(${withToday(metricExpression(metric, catalog))}) ${condition.op} ${value}`);
+    }
+  }
   if (range && timeExpression) {
     where.push(
       `${timeExpression} >= ${dateLiteral(range.from)}`,
@@ -256,6 +273,7 @@ function groupSelect(
     `FROM ${tables.join(' ')}`,
     where.length > 0 ? `WHERE ${where.join(' AND ')}` : '',
     groupBy.length > 0 ? `GROUP BY ${groupBy.join(', ')}` : '',
+    having.length > 0 ? `HAVING ${having.join(' AND ')}` : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -277,6 +295,8 @@ function shiftBetween(previous: TimeRange, current: TimeRange): string {
 }
 
 function orderBy(query: SemanticQuery, columns: OutputColumn[]): string {
+  if (query.order?.by === 'dimension' && query.dimensions[0])
+    return ` ORDER BY ${quoteIdent(query.dimensions[0])}`;
   if (query.order?.by === 'metric' && query.order.metric) {
     return ` ORDER BY ${quoteIdent(query.order.metric)} ${query.order.direction === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`;
   }

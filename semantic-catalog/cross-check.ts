@@ -102,6 +102,7 @@ export function crossCheck(catalog: Catalog): CrossCheckProblem[] {
         report([...at, 'time_column'], `${metric.table} has no column ${metric.time_column}`);
       }
       checkExpression([...at, 'expression'], metric.expression, metric.table);
+      if (metric.row_value) checkExpression([...at, 'row_value'], metric.row_value, metric.table);
       for (const [fi, filter] of metric.filters.entries())
         checkExpression([...at, 'filters', fi], filter, metric.table as string);
       continue;

@@ -19,6 +19,19 @@ export interface SemanticQuery {
   filters: { dimension: string; values: string[] }[];
   time?: TimeRange;
   compare?: { kind: 'previous_year' | 'previous_period'; range: TimeRange };
-  order?: { by: 'metric' | 'time'; metric?: string; direction: 'asc' | 'desc' };
+  order?: { by: 'metric' | 'dimension'; metric?: string; direction: 'asc' | 'desc' };
   limit?: number;
+  /** "orders over $1,000" (each fact row), "customers with revenue over $1M" (each group). */
+  conditions?: Condition[];
+  /** Show amounts in thousands, millions or billions. */
+  unit?: Unit;
+}
+
+export type Unit = 'thousand' | 'million' | 'billion';
+
+export interface Condition {
+  metric: string;
+  level: 'row' | 'group';
+  op: '>' | '>=' | '<' | '<=';
+  value: number;
 }

@@ -54,6 +54,8 @@ export const metricSchema = z
     table: qualifiedTable.optional(),
     filters: z.array(z.string().min(1)).default([]),
     time_column: identifier.optional(),
+    /** What one fact row is worth (an order's amount), for conditions like "orders over $1,000". */
+    row_value: z.string().optional(),
     format: formatSchema.default('number'),
     /** Whether more is better; used for wording and alerts. */
     higher_is_better: z.boolean().default(true),

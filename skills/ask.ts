@@ -1,19 +1,25 @@
 /**
- * The ask skill: question → understanding → compile → gate → read-only executor → answer.
- * Every turn is audited, whatever its outcome. Channel-neutral: doors hand in a Turn.
+ * The ask skill: a turn → (conversation context) → understanding → compile → gate → read-only
+ * executor → answer. Every turn is audited, whatever its outcome. Channel-neutral: doors hand in
+ * a Turn and render the Answer.
+ *
+ * In a conversation the previous query is kept, so "now by month" or "only EMEA" change it, a
+ * clarifying question's choice answers the original question, and "show the SQL" shows it.
  */
 import { format as formatSql } from 'sql-formatter';
 import type { AppDb } from '../app-db/app-db.ts';
-import { metricByName } from '../semantic-catalog/catalog.ts';
 import { CompileError, compile } from '../semantic-catalog/compile.ts';
 import type { IsoDate } from '../semantic-catalog/dates.ts';
+import type { SemanticQuery } from '../semantic-catalog/query.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
+import { understandFollowUp } from '../semantic-catalog/understand/follow-up.ts';
 import type { Lexicon } from '../semantic-catalog/understand/lexicon.ts';
-import { understand } from '../semantic-catalog/understand/parse.ts';
+import { type Understanding, understand } from '../semantic-catalog/understand/parse.ts';
 import { type Executor, ExecutorError } from '../warehouse/executor.ts';
 import { checkSql } from '../warehouse/gate.ts';
 import { type Answer, emptyAnswer } from './answer.ts';
-import { summarize, timeWords } from './summary.ts';
+import { defineTerms, explain, isDefinitionQuestion, isShowSql } from './explain.ts';
+import { summarize } from './summary.ts';
 
 export interface AskDeps {
   catalog: Catalog;
@@ -32,6 +38,13 @@ export interface Turn {
   conversationId?: string;
 }
 
+export interface ConversationState {
+  lastQuestion?: string;
+  lastQuery?: SemanticQuery;
+  lastSql?: string;
+  pending?: { question: string; choices: { label: string; question: string }[] };
+}
+
 const MAX_QUESTION_LENGTH = 1000;
 
 export function displaySql(sql: string): string {
@@ -44,37 +57,101 @@ export function displaySql(sql: string): string {
 
 export async function ask(deps: AskDeps, turn: Turn): Promise<Answer> {
   const question = turn.text.trim();
-  const answer = await answerQuestion(deps, question);
+  const state = turn.conversationId ? await loadState(deps, turn.conversationId) : {};
+  const { answer, query } = await answerTurn(deps, question, state);
+  if (turn.conversationId) await saveState(deps, turn.conversationId, nextState(state, answer, query));
   await audit(deps, turn, answer);
   return answer;
 }
 
-async function answerQuestion(deps: AskDeps, question: string): Promise<Answer> {
-  if (question.length > MAX_QUESTION_LENGTH) {
+function nextState(
+  state: ConversationState,
+  answer: Answer,
+  query: SemanticQuery | undefined,
+): ConversationState {
+  if (answer.status === 'clarify')
+    return { ...state, pending: { question: answer.question, choices: answer.choices ?? [] } };
+  if (answer.status === 'answer' && query)
+    return { lastQuestion: answer.question, lastQuery: query, lastSql: answer.sql ?? undefined };
+  return { ...state, pending: undefined };
+}
+
+async function answerTurn(
+  deps: AskDeps,
+  text: string,
+  state: ConversationState,
+): Promise<{ answer: Answer; query?: SemanticQuery }> {
+  if (text.length > MAX_QUESTION_LENGTH) {
+    const message = `That question is too long (over ${MAX_QUESTION_LENGTH} characters); please ask it more briefly.`;
+    return { answer: { ...emptyAnswer(text.slice(0, 200), 'refuse', message), rule: 'too_long' } };
+  }
+  const choice = state.pending && chosen(text, state.pending.choices);
+  const question = choice ? choice.question : text;
+  if (!choice && isShowSql(text)) {
+    if (!state.lastSql)
+      return {
+        answer: emptyAnswer(
+          text,
+          'clarify',
+          'Ask me a question first; then I can show the SQL behind the answer.',
+        ),
+      };
     return {
-      ...emptyAnswer(
-        question.slice(0, 200),
-        'refuse',
-        `That question is too long (over ${MAX_QUESTION_LENGTH} characters); please ask it more briefly.`,
-      ),
-      rule: 'too_long',
+      answer: {
+        ...emptyAnswer(text, 'answer', `The SQL behind “${state.lastQuestion}”:`),
+        sql: state.lastSql,
+      },
     };
   }
+  if (!choice && isDefinitionQuestion(text)) {
+    const definition = defineTerms(text, deps.catalog, deps.lexicon, deps.today());
+    if (definition) return { answer: definition };
+  }
+
   const today = deps.today();
   const started = performance.now();
-  const understanding = understand(question, deps.catalog, deps.lexicon, today);
+  let understanding: Understanding | undefined;
+  if (!choice && state.lastQuery)
+    understanding = understandFollowUp(question, state.lastQuery, deps.catalog, deps.lexicon, today);
+  understanding ??= understand(question, deps.catalog, deps.lexicon, today);
   if (understanding.kind === 'refuse') {
-    return {
-      ...emptyAnswer(question, 'refuse', understanding.message),
-      suggestions: understanding.suggestions,
-      rule: understanding.code,
-    };
+    const answer = emptyAnswer(question, 'refuse', understanding.message);
+    return { answer: { ...answer, suggestions: understanding.suggestions, rule: understanding.code } };
   }
   if (understanding.kind === 'clarify') {
-    return { ...emptyAnswer(question, 'clarify', understanding.message), choices: understanding.choices };
+    return {
+      answer: { ...emptyAnswer(question, 'clarify', understanding.message), choices: understanding.choices },
+    };
   }
-  const query = understanding.query;
+  const answer = await runQuery(deps, question, understanding.query, today, performance.now() - started);
+  return { answer, query: understanding.query };
+}
+
+/** The reply to a clarifying question: its number, its label, or its full question. */
+function chosen(text: string, choices: { label: string; question: string }[]) {
+  const said = text
+    .trim()
+    .toLowerCase()
+    .replace(/[.!?]+$/, '');
+  const ordinal = ['1', '2', '3', '4', '5', '6'].indexOf(said.replace(/^(option|choice|#)\s*/, ''));
+  const byWord = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'].findIndex(
+    (w) => said.startsWith(`the ${w}`) || said === w,
+  );
+  return (
+    choices[ordinal >= 0 ? ordinal : byWord] ??
+    choices.find((c) => c.label.toLowerCase() === said || c.question.toLowerCase() === said)
+  );
+}
+
+async function runQuery(
+  deps: AskDeps,
+  question: string,
+  query: SemanticQuery,
+  today: IsoDate,
+  understandMs: number,
+): Promise<Answer> {
   let compiled: ReturnType<typeof compile>;
+  const compileStarted = performance.now();
   try {
     compiled = compile(query, deps.catalog, today);
   } catch (error) {
@@ -86,7 +163,7 @@ async function answerQuestion(deps: AskDeps, question: string): Promise<Answer> 
       'Sorry, I understood the question but could not build a query for it.',
     );
   }
-  const understandMs = performance.now() - started;
+  understandMs += performance.now() - compileStarted;
 
   const gateStarted = performance.now();
   const verdict = checkSql(compiled.sql, deps.catalog, { maxRows: deps.maxRows });
@@ -95,29 +172,16 @@ async function answerQuestion(deps: AskDeps, question: string): Promise<Answer> 
     deps.log.error({ rule: verdict.rule, sql: compiled.sql }, 'the gate refused compiled SQL');
     return { ...emptyAnswer(question, 'refuse', `I can’t run that: ${verdict.reason}`), rule: verdict.rule };
   }
-
-  const explanation = {
-    time: timeWords(query),
-    metrics: query.metrics.map((name) => {
-      const metric = metricByName(deps.catalog, name);
-      return {
-        name,
-        label: metric?.label ?? name,
-        definition: metric?.description || (metric?.expression ?? ''),
-      };
-    }),
-    filters: query.filters.map((f) => `${f.dimension} is ${f.values.join(' or ')}`),
-  };
+  const explanation = explain(query, deps.catalog);
   try {
     const result = await deps.executor.run(verdict.sql);
-    const summary = summarize(query, compiled.columns, result.rows);
     return {
       question,
       status: 'answer',
       sql: displaySql(verdict.sql),
       columns: result.columns,
       rows: result.rows,
-      summary,
+      summary: summarize(query, compiled.columns, result.rows),
       explanation,
       truncated: result.truncated,
       timings: { understandMs, gateMs, databaseMs: result.durationMs },
@@ -172,6 +236,23 @@ function executionError(question: string, error: unknown): Answer {
     return { ...emptyAnswer(question, status, error.message), rule: error.code };
   }
   throw error;
+}
+
+async function loadState(deps: AskDeps, id: string): Promise<ConversationState> {
+  try {
+    return (await deps.appDb.loadConversation<ConversationState>(id)) ?? {};
+  } catch (error) {
+    deps.log.error({ err: (error as Error).message, conversation: id }, 'cannot load conversation state');
+    return {};
+  }
+}
+
+async function saveState(deps: AskDeps, id: string, state: ConversationState): Promise<void> {
+  try {
+    await deps.appDb.saveConversation(id, state);
+  } catch (error) {
+    deps.log.error({ err: (error as Error).message, conversation: id }, 'cannot save conversation state');
+  }
 }
 
 async function audit(deps: AskDeps, turn: Turn, answer: Answer): Promise<void> {

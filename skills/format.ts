@@ -1,13 +1,20 @@
 /** Numbers as people read them: by the catalog's format, compact above ten thousand. */
+import type { Unit } from '../semantic-catalog/query.ts';
 import type { MetricFormat } from '../semantic-catalog/schema.ts';
+
+const UNIT_SIZE: Record<Unit, number> = { thousand: 1e3, million: 1e6, billion: 1e9 };
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
 const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const twoDecimals = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
-export function formatValue(value: unknown, format: MetricFormat | undefined): string {
+export function formatValue(value: unknown, format: MetricFormat | undefined, unit?: Unit): string {
   if (value === null || value === undefined) return '—';
   if (typeof value !== 'number') return String(value);
+  if (unit && format !== 'percent') {
+    const scaled = (value / UNIT_SIZE[unit]).toLocaleString('en-US', { maximumFractionDigits: 2 });
+    return `${format === 'currency' ? '$' : ''}${scaled} ${unit}`;
+  }
   const sign = value < 0 ? '-' : '';
   const abs = Math.abs(value);
   switch (format) {

@@ -9,7 +9,7 @@ export function timeWords(query: SemanticQuery): string {
   const { from, to, label } = query.time;
   const last = new Date(Date.parse(to) - 86_400_000).toISOString().slice(0, 10);
   const span = from === last ? formatDay(from) : `${formatDay(from)} – ${formatDay(last)}`;
-  return /\d{4}/.test(label) && !label.includes('(') ? label : `${label} (${span})`;
+  return /\d{4}/.test(label) ? label : `${label} (${span})`;
 }
 
 function filterWords(query: SemanticQuery): string {
@@ -25,7 +25,7 @@ export function summarize(query: SemanticQuery, columns: OutputColumn[], rows: u
   const subject = `${metric.label}${filterWords(query)}`;
   if (rows.length === 0) return `There is no data for ${subject.toLowerCase()} ${when}.`;
   const keys = columns.filter((c) => c.role === 'time' || c.role === 'dimension');
-  const fmt = (value: unknown) => formatValue(value, metric.format);
+  const fmt = (value: unknown) => formatValue(value, metric.format, query.unit);
 
   if (keys.length === 0) {
     const row = rows[0] as unknown[];
@@ -56,13 +56,25 @@ export function summarize(query: SemanticQuery, columns: OutputColumn[], rows: u
     )} (${label(lastRow)}), peaking at ${fmt(peak[metricIndex])} (${label(peak)}).`;
   }
   const byWhat = keys.map((k) => k.label.toLowerCase()).join(' and ');
-  const top = rows[0] as unknown[];
+  const ascending = query.order?.by === 'metric' && query.order.direction === 'asc';
+  const top =
+    query.order?.by === 'dimension'
+      ? rows.reduce(
+          (best, r) => ((r[metricIndex] as number) > (best[metricIndex] as number) ? r : best),
+          rows[0] as unknown[],
+        )
+      : (rows[0] as unknown[]);
   const additive = metric.format === 'currency' || metric.format === 'integer';
   const total = values.reduce((a, b) => a + b, 0);
   const share =
     additive && total > 0 && rows.length > 1 && !query.limit
       ? `, ${((100 * (top[metricIndex] as number)) / total).toFixed(0)}% of the total ${fmt(total)}`
       : '';
-  const lead = query.order?.direction === 'asc' ? 'lowest' : 'highest';
-  return `${subject} by ${byWhat} ${when}: ${label(top)} is ${lead} with ${fmt(top[metricIndex])}${share} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'}).`;
+  const lead = ascending ? 'lowest' : 'highest';
+  const changeIndex = columns.findIndex((c) => c.role === 'change' && c.metric === metric.metric);
+  const change =
+    changeIndex >= 0 && query.compare
+      ? ` (${formatChange(top[changeIndex]) || 'no change'} vs ${query.compare.range.label})`
+      : '';
+  return `${subject} by ${byWhat} ${when}: ${label(top)} is ${lead} with ${fmt(top[metricIndex])}${change}${share} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'}).`;
 }

@@ -54,6 +54,13 @@ export const unreachable = (metrics: string[], dimension: string, catalog: Catal
     catalog,
   );
 
+export const noRowValue = (label: string): Understanding => ({
+  kind: 'refuse',
+  code: 'unsupported',
+  message: `I can’t apply an amount condition to ${label.toLowerCase()}: the catalog doesn’t say what one row is worth.`,
+  suggestions: [],
+});
+
 export const noTimeColumn = (metrics: string[], catalog: Catalog) =>
   refuse('unsupported', `${labelOf(catalog, metrics)} has no date to filter or group by time.`, catalog);
 

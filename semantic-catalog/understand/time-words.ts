@@ -22,6 +22,7 @@ export interface TimeReading {
   time?: TimeRange;
   grain?: Grain;
   compare?: SemanticQuery['compare'];
+  compareKind?: 'previous_year' | 'previous_period';
   /** The text with the time phrases blanked out. */
   rest: string;
 }
@@ -256,14 +257,24 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
   }
   if (!reading.grain && take(/\b(?:over time|trend|trends|trending)\b/)) reading.grain = 'month';
 
+  // "growth" without a comparison: year over year for yearly ranges, else against the period before.
+  if (!compareKind && take(/\b(growth|grew|grow|growing|change|changed)\b/)) {
+    const yearly = !reading.time || /year|ytd|^\d{4}$/i.test(reading.time.label);
+    compareKind = yearly ? 'previous_year' : 'previous_period';
+  }
   if (compareKind) {
-    // "revenue vs last year" with no period: this year (or month) to date.
-    const unit = compareKind === 'previous_year' ? 'year' : 'month';
-    reading.time ??= range(startOf(unit, today), endOfToday, `${unit === 'year' ? 'Y' : 'M'}TD`);
-    reading.compare = { kind: compareKind, range: previousRange(reading.time, compareKind) };
+    reading.compareKind = compareKind;
+    if (reading.time)
+      reading.compare = { kind: compareKind, range: previousRange(reading.time, compareKind) };
   }
   reading.rest = text.replace(/\s+/g, ' ').trim();
   return reading;
+}
+
+/** "revenue vs last year" names no period: this year (or month) to date. */
+export function defaultComparedRange(kind: 'previous_year' | 'previous_period', today: IsoDate): TimeRange {
+  const unit = kind === 'previous_year' ? 'year' : 'month';
+  return range(startOf(unit, today), addDays(today, 1), `${unit === 'year' ? 'Y' : 'M'}TD`);
 }
 
 export function previousRange(time: TimeRange, kind: 'previous_year' | 'previous_period'): TimeRange {

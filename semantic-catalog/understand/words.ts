@@ -3,6 +3,7 @@
 export function normalizeText(text: string): string {
   return ` ${text} `
     .toLowerCase()
+    .replace(/(\d),(?=\d{3}\b)/g, '$1')
     .replace(/[\u2018\u2019']/g, '')
     .replace(/%/g, ' percent ')
     .replace(/&/g, ' and ')

@@ -1,0 +1,79 @@
+/**
+ * Planning: a reading becomes a semantic query, or an honest refusal or a clarifying question.
+ * Checks that every metric has a time column when time is asked for, that dimensions and filters
+ * connect to the metrics' facts, and resolves values that several dimensions share.
+ */
+import { dimensionByName, metricByName, metricTable, metricTimeColumn, reachableSource } from '../catalog.ts';
+import type { IsoDate } from '../dates.ts';
+import type { SemanticQuery } from '../query.ts';
+import type { Catalog, MetricDef } from '../schema.ts';
+import * as say from './messages.ts';
+import type { Understanding } from './parse.ts';
+import type { Reading } from './reading.ts';
+import { defaultComparedRange, previousRange } from './time-words.ts';
+
+export function planQuery(
+  question: string,
+  reading: Reading,
+  catalog: Catalog,
+  today: IsoDate,
+): Understanding {
+  const metrics = reading.metrics;
+  if (metrics.length === 0) return say.notUnderstood(catalog);
+
+  const factTables = metrics.map(
+    (name) => metricTable(catalog, metricByName(catalog, name) as MetricDef)?.name,
+  );
+  const reachable = (dimension: string) => {
+    const def = dimensionByName(catalog, dimension);
+    return !!def && factTables.every((t) => t && reachableSource(catalog, def, t));
+  };
+
+  const filters: SemanticQuery['filters'] = [];
+  for (const { said, options } of reading.values) {
+    const usable = options.filter((o) => reachable(o.dimension));
+    const dimensions = [...new Set(usable.map((o) => o.dimension))];
+    if (dimensions.length > 1) return say.whichDimension(question, said, dimensions, catalog);
+    const chosen = usable[0];
+    if (!chosen) return say.unreachable(metrics, options[0]?.dimension ?? '', catalog);
+    const filter = filters.find((f) => f.dimension === chosen.dimension);
+    if (!filter) filters.push({ dimension: chosen.dimension, values: [chosen.value] });
+    else if (!filter.values.includes(chosen.value)) filter.values.push(chosen.value);
+  }
+  for (const dimension of reading.dimensions)
+    if (!reachable(dimension)) return say.unreachable(metrics, dimension, catalog);
+
+  const query: SemanticQuery = { metrics, dimensions: reading.dimensions, filters };
+  if (reading.time) query.time = reading.time;
+  if (reading.grain) query.grain = reading.grain;
+  if (reading.compare) {
+    query.time ??= defaultComparedRange(reading.compare, today);
+    query.compare = { kind: reading.compare, range: previousRange(query.time, reading.compare) };
+  }
+  const timeless = metrics.filter((n) => !metricTimeColumn(catalog, metricByName(catalog, n) as MetricDef));
+  if ((query.grain || query.time) && timeless.length > 0) return say.noTimeColumn(timeless, catalog);
+
+  if (reading.conditions.length > 0) {
+    for (const condition of reading.conditions) {
+      const metric = metricByName(catalog, condition.metric) as MetricDef;
+      if (condition.level === 'row' && !metric.row_value) return say.noRowValue(metric.label);
+      if (condition.level === 'group' && !metrics.includes(condition.metric))
+        query.metrics = [...query.metrics, condition.metric];
+    }
+    query.conditions = reading.conditions;
+  }
+  if (reading.unit) query.unit = reading.unit;
+
+  if (reading.alphabetical && query.dimensions.length > 0)
+    query.order = { by: 'dimension', direction: 'asc' };
+  else if (
+    reading.limit !== undefined ||
+    (reading.direction && (query.dimensions.length > 0 || query.grain))
+  ) {
+    query.order = { by: 'metric', metric: metrics[0], direction: reading.direction ?? 'desc' };
+    // "which customer had the most revenue" asks for one; "which customers …" for a ranking.
+    const one = reading.singularRanking && reading.limit === undefined && reading.direction !== undefined;
+    if (reading.limit !== undefined || one) query.limit = reading.limit ?? 1;
+  }
+  return { kind: 'query', query };
+}
