@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { isIsoDate } from '../semantic-catalog/dates.ts';
 import { CatalogError, loadCatalog } from '../semantic-catalog/loader.ts';
 import { ask, runSql } from '../skills/ask.ts';
-import { type EvalReport, judge, loadGoldenFile } from '../skills/eval.ts';
+import { loadGoldenFile, runEval } from '../skills/eval.ts';
 import { INJECTED_ANOMALIES } from '../warehouse/demo/anomalies.ts';
 import { defaultSeedEnd, seedDemo } from '../warehouse/demo/seed.ts';
 import { checkSql } from '../warehouse/gate.ts';
@@ -145,26 +145,18 @@ program
     const config = configFor({ TALLY_NOW: golden.now });
     const report = await withRuntime(config, async (runtime) => {
       const deps = askDeps(runtime);
-      const cases = [];
-      for (const q of golden.questions) {
-        const answer = await ask(deps, { text: q.question, channel: 'eval', userId: 'eval' });
-        let reference: unknown[][] | undefined;
-        if (q.sql && q.expect !== 'no-answer') {
-          const verdict = checkSql(q.sql, runtime.catalog, { maxRows: runtime.config.MAX_QUERY_ROWS });
-          if (!verdict.ok)
-            throw new Error(`${q.id}: the reference SQL does not pass the gate: ${verdict.reason}`);
-          reference = (await runtime.executor.run(verdict.sql)).rows;
-        }
-        cases.push(judge(q, answer, reference));
-      }
-      const passed = cases.filter((c) => c.passed).length;
-      return {
+      return runEval(
         file,
-        total: cases.length,
-        passed,
-        accuracy: passed / cases.length,
-        cases,
-      } satisfies EvalReport;
+        golden,
+        (question, conversationId) =>
+          ask(deps, { text: question, channel: 'eval', userId: 'eval', conversationId }),
+        async (sql) => {
+          const verdict = checkSql(sql, runtime.catalog, { maxRows: runtime.config.MAX_QUERY_ROWS });
+          if (!verdict.ok)
+            throw new Error(`the reference SQL does not pass the gate: ${verdict.reason}\n${sql}`);
+          return (await runtime.executor.run(verdict.sql)).rows;
+        },
+      );
     });
     if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {

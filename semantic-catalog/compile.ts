@@ -79,6 +79,10 @@ export function compile(query: SemanticQuery, catalog: Catalog, today: IsoDate):
       format: metric.format,
       metric: metric.name,
     });
+    if (query.unit && metric.format !== 'percent') {
+      const label = `${metric.label} (${query.unit}s)`;
+      columns.push({ name: `${metric.name}_${query.unit}s`, role: 'scaled', label, metric: metric.name });
+    }
     if (query.compare) {
       columns.push({
         name: `${metric.name}_previous`,

@@ -143,6 +143,9 @@ export function crossCheck(catalog: Catalog): CrossCheckProblem[] {
         report([...at, 'key'], `${source.table} has no column ${source.key}`);
     }
   }
+  if (catalog.default_metric && !metricByName(catalog, catalog.default_metric)) {
+    report(['default_metric'], `metric ${catalog.default_metric} is not defined`);
+  }
   return problems;
 }
 

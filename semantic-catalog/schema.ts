@@ -83,6 +83,8 @@ export const dimensionSchema = z.strictObject({
   /** Learn the values from the warehouse so a question can filter by them ("EMEA", "hardware"). */
   values: z.enum(['learn', 'none']).default('none'),
   sample_values: z.array(z.string()).default([]),
+  /** Other names of values: United States: [US, USA]. */
+  value_synonyms: z.record(z.string(), z.array(z.string())).default({}),
 });
 
 export const verifiedQuestionSchema = z.strictObject({
@@ -95,6 +97,8 @@ export const catalogSchema = z.strictObject({
   description: z.string().default(''),
   /** What the catalog's time grains may be called. */
   grains: z.array(grainSchema).default(['day', 'week', 'month', 'quarter', 'year']),
+  /** The metric a ranking means when it names none ("top 5 customers"). */
+  default_metric: identifier.optional(),
   tables: z.array(tableSchema).min(1),
   joins: z.array(joinSchema).default([]),
   metrics: z.array(metricSchema).min(1),

@@ -19,6 +19,8 @@ export const goldenFileSchema = z.object({
         sql: z.string().optional(),
         ordered: z.boolean().default(false),
         expect: z.enum(['answer', 'no-answer']).optional(),
+        /** Questions with the same conversation run in order, each a follow-up of the one before. */
+        conversation: z.string().optional(),
       }),
     )
     .min(1),
@@ -92,6 +94,27 @@ export function compareRows(
     used.add(index);
   }
   return undefined;
+}
+
+/** Runs a golden file: each question through `ask`, each reference through the same gate and executor. */
+export async function runEval(
+  file: string,
+  golden: GoldenFile,
+  askQuestion: (question: string, conversationId: string | undefined) => Promise<Answer>,
+  runReference: (sql: string) => Promise<unknown[][]>,
+): Promise<EvalReport> {
+  const run = Date.now().toString(36);
+  const cases: EvalCase[] = [];
+  for (const q of golden.questions) {
+    const answer = await askQuestion(
+      q.question,
+      q.conversation ? `eval:${run}:${q.conversation}` : undefined,
+    );
+    const reference = q.sql && q.expect !== 'no-answer' ? await runReference(q.sql) : undefined;
+    cases.push(judge(q, answer, reference));
+  }
+  const passed = cases.filter((c) => c.passed).length;
+  return { file, total: cases.length, passed, accuracy: passed / cases.length, cases };
 }
 
 export function judge(golden: GoldenQuestion, answer: Answer, reference: unknown[][] | undefined): EvalCase {

@@ -51,7 +51,7 @@ export function summarize(query: SemanticQuery, columns: OutputColumn[], rows: u
       (best, r) => ((r[metricIndex] as number) > (best[metricIndex] as number) ? r : best),
       first,
     );
-    return `${subject} by ${query.grain} ${when}: ${rows.length} ${query.grain}s, from ${fmt(first[metricIndex])} (${label(first)}) to ${fmt(
+    return `${subject} by ${query.grain} ${when}: ${rows.length} ${query.grain}${rows.length === 1 ? '' : 's'}, from ${fmt(first[metricIndex])} (${label(first)}) to ${fmt(
       lastRow[metricIndex],
     )} (${label(lastRow)}), peaking at ${fmt(peak[metricIndex])} (${label(peak)}).`;
   }

@@ -12,6 +12,7 @@ import type { Lexicon } from './lexicon.ts';
 import type { Understanding } from './parse.ts';
 import { planQuery } from './plan.ts';
 import { type Reading, readQuestion } from './reading.ts';
+import { previousRange } from './time-words.ts';
 
 const FOLLOW_UP_START =
   /^(and|now|only|just|what about|how about|and what about|same|same but|but|instead|also|ok|okay|then|drop|remove|clear|without|exclude|excluding|include|plus|make it|change|switch|sort|break it down|split)\b/;
@@ -32,6 +33,7 @@ function hasChange(reading: Reading, text: string): boolean {
     !!reading.compare ||
     reading.limit !== undefined ||
     reading.unfiltered.length > 0 ||
+    /\bbefore\b/.test(reading.text) ||
     DROP_FILTERS.test(text)
   );
 }
@@ -68,7 +70,13 @@ export function understandFollowUp(
     merged.grain = reading.grain ?? (additive ? previous.grain : undefined);
   } else merged.grain = previous.grain;
 
-  merged.time = reading.time ?? previous.time;
+  // "and the month before?": the same span, one period earlier.
+  const before = /\b(?:the )?(?:day|week|month|quarter|year|period) before\b|\bthe one before\b/.test(
+    reading.text,
+  );
+  merged.time =
+    reading.time ??
+    (before && previous.time ? previousRange(previous.time, 'previous_period') : previous.time);
   merged.compare = reading.compare ?? previous.compare?.kind;
   merged.limit = reading.limit ?? previous.limit;
   merged.direction = reading.direction ?? previous.order?.direction;

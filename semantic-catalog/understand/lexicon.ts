@@ -50,6 +50,9 @@ export function buildLexicon(catalog: Catalog, learned: DimensionValues = new Ma
       ...(learned.get(dimension.name) ?? []),
     ]);
     for (const value of values) add(value, { kind: 'value', dimension: dimension.name, value });
+    for (const [value, names] of Object.entries(dimension.value_synonyms)) {
+      for (const name of names) add(name, { kind: 'value', dimension: dimension.name, value });
+    }
   }
   for (const table of catalog.tables) {
     for (const column of table.columns.filter((c) => c.personal)) {

@@ -4,7 +4,7 @@
  * connect to the metrics' facts, and resolves values that several dimensions share.
  */
 import { dimensionByName, metricByName, metricTable, metricTimeColumn, reachableSource } from '../catalog.ts';
-import type { IsoDate } from '../dates.ts';
+import { addPeriods, type IsoDate } from '../dates.ts';
 import type { SemanticQuery } from '../query.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
 import * as say from './messages.ts';
@@ -18,7 +18,13 @@ export function planQuery(
   catalog: Catalog,
   today: IsoDate,
 ): Understanding {
-  const metrics = reading.metrics;
+  // "top 5 customers" names no metric: a ranking uses the catalog's default one.
+  const ranking =
+    reading.limit !== undefined || (reading.direction !== undefined && reading.dimensions.length > 0);
+  const metrics =
+    reading.metrics.length === 0 && ranking && catalog.default_metric
+      ? [catalog.default_metric]
+      : reading.metrics;
   if (metrics.length === 0) return say.notUnderstood(catalog);
 
   const factTables = metrics.map(
@@ -47,8 +53,18 @@ export function planQuery(
   if (reading.time) query.time = reading.time;
   if (reading.grain) query.grain = reading.grain;
   if (reading.compare) {
-    query.time ??= defaultComparedRange(reading.compare, today);
-    query.compare = { kind: reading.compare, range: previousRange(query.time, reading.compare) };
+    query.time ??= defaultComparedRange(query.grain ? 'previous_year' : reading.compare, today);
+    const { grain, time } = query;
+    // Period over period with a time grain: each bucket against the bucket before it.
+    const range =
+      reading.compare === 'previous_period' && grain
+        ? {
+            from: addPeriods(grain, time.from, -1),
+            to: addPeriods(grain, time.to, -1),
+            label: `the previous ${grain}`,
+          }
+        : previousRange(time, reading.compare);
+    query.compare = { kind: reading.compare, range };
   }
   const timeless = metrics.filter((n) => !metricTimeColumn(catalog, metricByName(catalog, n) as MetricDef));
   if ((query.grain || query.time) && timeless.length > 0) return say.noTimeColumn(timeless, catalog);

@@ -129,11 +129,22 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
 
   // Comparisons first: "vs last year" must not be read as the range "last year".
   let compareKind: 'previous_year' | 'previous_period' | undefined;
+  let over: RegExpExecArray | null;
   if (
     take(
       /\b(vs\.?|versus|compared (?:to|with)|against|over|relative to) (?:the )?(?:same (?:period|time|day|week|month|quarter) (?:of |in )?)?(?:last|previous|prior|a) year\b|\b(yoy|y\/y|year over year|year on year)\b/,
     )
   ) {
+    compareKind = 'previous_year';
+  } else if (
+    (over = take(/\b(day|week|month|quarter) (?:over|on) (?:day|week|month|quarter)\b|\b(dod|wow|mom|qoq)\b/))
+  ) {
+    // "month over month": each month against the one before.
+    compareKind = 'previous_period';
+    const short = { dod: 'day', wow: 'week', mom: 'month', qoq: 'quarter' } as Record<string, Grain>;
+    reading.grain = (over[1] as Grain | undefined) ?? short[over[2] as string];
+  } else if (take(/\b(?:vs\.?|versus|compared (?:to|with)|against) (?:fy ?)?((?:19|20)\d{2})\b/)) {
+    // "in 2025 compared to 2024": the year before.
     compareKind = 'previous_year';
   } else if (
     take(
@@ -250,7 +261,7 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
   }
 
   for (const [re, grain] of GRAIN_WORDS) {
-    if (take(re)) {
+    if (!reading.grain && take(re)) {
       reading.grain = grain;
       break;
     }
@@ -281,11 +292,16 @@ export function previousRange(time: TimeRange, kind: 'previous_year' | 'previous
   if (kind === 'previous_year') {
     return range(addYears(time.from, -1), addYears(time.to, -1), `the same period a year earlier`);
   }
-  // A whole calendar period compares with the previous one; otherwise the same number of days before.
-  for (const unit of ['year', 'quarter', 'month', 'week'] as Period[]) {
-    if (startOf(unit, time.from) === time.from && addPeriods(unit, time.from, 1) === time.to) {
-      return range(addPeriods(unit, time.from, -1), time.from, `the previous ${unit}`);
-    }
+  // A whole calendar period compares with the previous one, a started one (QTD) with the same
+  // part of the previous one; any other span with as many days just before it.
+  for (const unit of ['week', 'month', 'quarter', 'year'] as Period[]) {
+    if (startOf(unit, time.from) !== time.from || time.to > addPeriods(unit, time.from, 1)) continue;
+    const whole = addPeriods(unit, time.from, 1) === time.to;
+    return range(
+      addPeriods(unit, time.from, -1),
+      addPeriods(unit, time.to, -1),
+      whole ? `the previous ${unit}` : `the same days of the previous ${unit}`,
+    );
   }
   const days = daysBetween(time.from, time.to);
   return range(addDays(time.from, -days), time.from, `the previous ${days} days`);
