@@ -111,7 +111,15 @@ export function crossCheck(catalog: Catalog): CrossCheckProblem[] {
       if (!metricByName(catalog, name))
         report([...at, 'expression'], `refers to metric {${name}}, which is not defined`);
     }
-    const tables = new Set(baseMetrics(catalog, metric).map((m) => m.table));
+    const parts = baseMetrics(catalog, metric);
+    const filterSets = new Set(parts.map((m) => JSON.stringify([...m.filters].sort())));
+    if (filterSets.size > 1) {
+      report(
+        [...at, 'expression'],
+        'combines metrics with different filters; write it as one metric over its table instead',
+      );
+    }
+    const tables = new Set(parts.map((m) => m.table));
     if (tables.size > 1)
       report([...at, 'expression'], `combines metrics of different tables (${[...tables].join(', ')})`);
     if (metricRefs(metric.expression).includes(metric.name))

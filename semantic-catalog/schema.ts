@@ -4,7 +4,7 @@
  * about a particular warehouse lives in code.
  *
  * SQL expressions (metric expressions, filters, dimension expressions) refer to columns through
- * the table aliases declared here, e.g. `SUM(o.net_amount)`; `{today}` stands for the clock's date.
+ * the table aliases declared here, e.g. `SUM(o.amount)`; `{today}` stands for the clock's date.
  */
 import { z } from 'zod';
 
@@ -49,7 +49,7 @@ export const metricSchema = z
     label: z.string().min(1),
     description: z.string().default(''),
     synonyms: words,
-    /** An aggregate over `table` (`SUM(o.net_amount)`), or an expression of other metrics (`{revenue} / {orders}`). */
+    /** An aggregate over `table` (`SUM(o.amount)`), or an expression of other metrics (`{revenue} / {orders}`). */
     expression: z.string().min(1),
     table: qualifiedTable.optional(),
     filters: z.array(z.string().min(1)).default([]),

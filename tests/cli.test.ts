@@ -91,6 +91,13 @@ describe('tally sql', () => {
 });
 
 describe('tally eval', () => {
+  it('answers Tally’s own golden questions (follow-up chains, clarifications and refusals included)', async () => {
+    const { stdout } = await tally(['eval', path.join(root, 'eval', 'demo-analyst.yaml'), '--json']);
+    const report = JSON.parse(stdout);
+    expect(report.total).toBeGreaterThanOrEqual(80);
+    expect(report.cases.filter((c: { passed: boolean }) => !c.passed)).toEqual([]);
+  });
+
   it('answers the dev golden questions (≥ 95%) and returns no rows for every no-answer question', async () => {
     const { stdout } = await tally(['eval', devYaml, '--json']);
     const report = JSON.parse(stdout);
@@ -100,9 +107,52 @@ describe('tally eval', () => {
   });
 });
 
+describe('conversations through the CLI', () => {
+  it('keeps the previous question for follow-ups with --jsonl --conversation', async () => {
+    const turns = [
+      'revenue by region last quarter',
+      'now by month',
+      'only EMEA',
+      'and last year?',
+      'show the SQL',
+      'how is revenue defined?',
+    ];
+    const { stdout } = await tally(
+      ['ask', '--jsonl', '--conversation', `cli-${Date.now()}`],
+      `${turns.join('\n')}\n`,
+    );
+    const [byRegion, byMonth, emea, lastYear, sql, definition] = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(byRegion.rows).toHaveLength(4);
+    expect(byMonth.columns.map((c: { name: string }) => c.name)).toEqual(['month', 'revenue']);
+    expect(byMonth.rows.map((r: unknown[]) => r[0])).toEqual(['2026-01-01', '2026-02-01', '2026-03-01']);
+    expect(emea.explanation.filters).toEqual(['Region is EMEA']);
+    expect(emea.rows[0][1]).toBeLessThan(byMonth.rows[0][1]);
+    expect(lastYear.rows).toHaveLength(12);
+    expect(lastYear.explanation.filters).toEqual(['Region is EMEA']);
+    expect(sql.sql).toMatch(/region_name IN \('EMEA'\)/);
+    expect(definition.summary).toMatch(/^Revenue: Net amount/);
+  });
+
+  it('asks which "margin" is meant, and answers the original question with the choice', async () => {
+    const conversation = `cli-margin-${Date.now()}`;
+    const first = JSON.parse(
+      (await tally(['ask', 'margin by category last year', '--json', '--conversation', conversation])).stdout,
+    );
+    expect(first.status).toBe('clarify');
+    expect(first.choices.map((c: { label: string }) => c.label)).toEqual(['Gross profit', 'Gross margin %']);
+    const second = JSON.parse((await tally(['ask', '2', '--json', '--conversation', conversation])).stdout);
+    expect(second.status).toBe('answer');
+    expect(second.question).toBe('Gross margin % by category last year');
+    expect(second.rows).toHaveLength(3);
+  });
+});
+
 describe('tally catalog', () => {
   it('lints the demo catalog and prints the grants without personal columns', async () => {
-    expect((await tally(['catalog', 'lint'])).stdout).toMatch(/OK — 9 tables, 14 metrics/);
+    expect((await tally(['catalog', 'lint'])).stdout).toMatch(/OK — 9 tables, 15 metrics/);
     const { stdout } = await tally(['catalog', 'grants']);
     expect(stdout).toMatch(/GRANT SELECT \("employee_id", "department", "hire_date"\) ON "hr"\."employees"/);
     expect(stdout).not.toMatch(/salary/);

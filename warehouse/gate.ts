@@ -256,7 +256,7 @@ function inspect(sql: string, catalog: Catalog): Inspection {
 
 /**
  * Personal columns may not appear anywhere: selected, filtered on, aggregated, or hidden in `*`
- * or a whole-row reference (`SELECT e FROM hr.employees e`, `to_jsonb(e)`).
+ * or a whole-row reference (`SELECT p FROM people p`, `to_jsonb(p)`).
  */
 function personalCheck(
   tables: TableDef[],

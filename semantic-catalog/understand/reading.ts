@@ -175,23 +175,35 @@ export function readQuestion(
     const before = tokens[subject.start - 1] ?? '';
     const level = /^(with|having|where|whose)$/.test(before) ? 'group' : 'row';
     reading.conditions.push({ metric: metric.name, level, op: condition.op, value: condition.value });
-    // "revenue from orders over $1,000": the second metric phrase only names the rows.
-    if (level === 'row' && /^(from|of|on|in|for)$/.test(before) && reading.metrics.length > 1) {
-      reading.metrics = reading.metrics.filter((m) => m !== metric.name);
-    }
   }
 
   readGroupBys(tokens, matches, reading);
 
+  // A condition on groups needs groups; without them it picks rows ("tickets with first response
+  // over 200 minutes"), and the metric that only names the rows is not itself asked for
+  // ("revenue from orders over $1,000").
+  for (const condition of reading.conditions) {
+    if (condition.level === 'group' && reading.dimensions.length === 0 && !reading.grain)
+      condition.level = 'row';
+    if (condition.level === 'row' && reading.metrics.length > 1) {
+      reading.metrics = reading.metrics.filter((m) => m !== condition.metric);
+    }
+  }
   for (const match of matches) {
     const values = match.entries.filter(
       (e): e is Extract<LexiconEntry, { kind: 'value' }> => e.kind === 'value',
     );
     if (values.length === 0) continue;
-    reading.values.push({
-      said: match.text,
-      options: values.map((v) => ({ dimension: v.dimension, value: v.value })),
-    });
+    // "web channel": a dimension named next to an ambiguous value says which one it is.
+    const neighbours = matches
+      .filter((m) => m.end === match.start || m.start === match.end)
+      .flatMap((m) => m.entries.flatMap((e) => (e.kind === 'dimension' ? [e.name] : [])));
+    const named = values.filter((v) => neighbours.includes(v.dimension));
+    const options = (named.length > 0 ? named : values).map((v) => ({
+      dimension: v.dimension,
+      value: v.value,
+    }));
+    reading.values.push({ said: match.text, options });
   }
   for (const match of matches) {
     const dimension = match.entries.find((e) => e.kind === 'dimension');

@@ -128,30 +128,34 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
   const DATE_RE = `(\\d{4}-\\d{2}-\\d{2}|\\d{1,2}(?:st|nd|rd|th)? ${MONTH_RE},? \\d{4}|${MONTH_RE} \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}|${MONTH_RE} \\d{4}|\\d{4})`;
 
   // Comparisons first: "vs last year" must not be read as the range "last year".
-  let compareKind: 'previous_year' | 'previous_period' | undefined;
-  let over: RegExpExecArray | null;
-  if (
-    take(
+  const comparisons: [RegExp, 'previous_year' | 'previous_period'][] = [
+    [
       /\b(vs\.?|versus|compared (?:to|with)|against|over|relative to) (?:the )?(?:same (?:period|time|day|week|month|quarter) (?:of |in )?)?(?:last|previous|prior|a) year\b|\b(yoy|y\/y|year over year|year on year)\b/,
-    )
-  ) {
-    compareKind = 'previous_year';
-  } else if (
-    (over = take(/\b(day|week|month|quarter) (?:over|on) (?:day|week|month|quarter)\b|\b(dod|wow|mom|qoq)\b/))
-  ) {
+      'previous_year',
+    ],
     // "month over month": each month against the one before.
-    compareKind = 'previous_period';
-    const short = { dod: 'day', wow: 'week', mom: 'month', qoq: 'quarter' } as Record<string, Grain>;
-    reading.grain = (over[1] as Grain | undefined) ?? short[over[2] as string];
-  } else if (take(/\b(?:vs\.?|versus|compared (?:to|with)|against) (?:fy ?)?((?:19|20)\d{2})\b/)) {
+    [
+      /\b(day|week|month|quarter) (?:over|on) (?:day|week|month|quarter)\b|\b(dod|wow|mom|qoq)\b/,
+      'previous_period',
+    ],
     // "in 2025 compared to 2024": the year before.
-    compareKind = 'previous_year';
-  } else if (
-    take(
+    [/\b(?:vs\.?|versus|compared (?:to|with)|against) (?:fy ?)?((?:19|20)\d{2})\b/, 'previous_year'],
+    [
       /\b(vs\.?|versus|compared (?:to|with)|against|over) (?:the )?(?:previous|prior|last|preceding) (?:period|day|week|month|quarter)\b|\bperiod over period\b|\bpop\b/,
-    )
-  ) {
-    compareKind = 'previous_period';
+      'previous_period',
+    ],
+  ];
+  let compareKind: 'previous_year' | 'previous_period' | undefined;
+  for (const [re, kind] of comparisons) {
+    const found = take(re);
+    if (!found) continue;
+    compareKind = kind;
+    const short: Record<string, Grain> = { dod: 'day', wow: 'week', mom: 'month', qoq: 'quarter' };
+    if (kind === 'previous_period' && (found[1] || found[2])) {
+      const grain = (short[found[2] ?? ''] ?? found[1]) as Grain;
+      if (['day', 'week', 'month', 'quarter'].includes(grain)) reading.grain = grain;
+    }
+    break;
   }
 
   // Ranges: the first rule whose phrase is found wins.
