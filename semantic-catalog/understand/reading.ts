@@ -47,6 +47,9 @@ const GROUP_WORDS = new Set(['by', 'per', 'each', 'across', 'every']);
 const LIST_WORDS = new Set(['and', 'or', 'then', 'also']);
 const FILLER = new Set(['the', 'a', 'an', 'our', 'product', 'of', 'all', 'its', 'their']);
 const RANKING_WORDS = /^(top|best|highest|largest|biggest|bottom|worst|lowest|smallest|which|what|first)$/;
+/** How many rows "top products" shows when the question names no number. */
+const DEFAULT_TOP = 10;
+const DESCRIBING = /^(performing|selling|earning|growing|spending|paying|buying|ordering|rated)$/;
 const DESC_WORDS = /\b(top|best|highest|most|largest|biggest|greatest|leading|maximum|max|descending|desc)\b/;
 const ASC_WORDS = /\b(bottom|worst|lowest|least|fewest|smallest|minimum|min|ascending|asc)\b/;
 const UNITS: [RegExp, Unit][] = [
@@ -205,6 +208,19 @@ export function readQuestion(
     }));
     reading.values.push({ said: match.text, options });
   }
+  // "hardware vs software": values of one dimension set against each other are compared side by side.
+  if (/\b(vs|versus|compared to|compared with|against)\b/.test(rest)) {
+    const single = reading.values.flatMap((v) => (v.options.length === 1 ? [v.options[0]?.dimension] : []));
+    for (const dimension of new Set(single)) {
+      if (
+        dimension &&
+        single.filter((d) => d === dimension).length > 1 &&
+        !reading.dimensions.includes(dimension)
+      ) {
+        reading.dimensions.push(dimension);
+      }
+    }
+  }
   for (const match of matches) {
     const dimension = match.entries.find((e) => e.kind === 'dimension');
     const before = tokens[match.start - 1] ?? '';
@@ -230,7 +246,8 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
       continue;
     }
     const dimension = match.entries.find((e) => e.kind === 'dimension');
-    const previous = tokens[i - 1] ?? '';
+    // "best performing region", "top selling products": one describing word may stand between.
+    const previous = (DESCRIBING.test(tokens[i - 1] ?? '') ? tokens[i - 2] : tokens[i - 1]) ?? '';
     const ranking = RANKING_WORDS.test(previous);
     // "customers with revenue over $1M": the dimension is what the condition picks among.
     const picked =
@@ -242,8 +259,9 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
       !reading.dimensions.includes(dimension.name)
     ) {
       reading.dimensions.push(dimension.name);
-      if (ranking && /^(which|what)$/.test(previous) && stem(match.text) === match.text)
-        reading.singularRanking = true;
+      // "which customer", "best performing region": one is asked for; "top products": a short list.
+      if (ranking && stem(match.text) === match.text) reading.singularRanking = true;
+      else if (ranking && /^(top|bottom|best|worst)$/.test(previous)) reading.limit ??= DEFAULT_TOP;
     }
     grouping = grouping && !!dimension;
     i = match.end - 1;

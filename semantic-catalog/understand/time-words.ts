@@ -138,6 +138,13 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
       /\b(day|week|month|quarter) (?:over|on) (?:day|week|month|quarter)\b|\b(dod|wow|mom|qoq)\b/,
       'previous_period',
     ],
+    // "Q1 vs Q1 last year", "March compared to March last year".
+    [
+      new RegExp(
+        `\\b(?:vs\\.?|versus|compared (?:to|with)|against) (?:the same )?(?:q[1-4]|${MONTH_RE}|quarter|month|week|period) (?:of |in )?(?:last|previous|prior|the previous) year\\b`,
+      ),
+      'previous_year',
+    ],
     // "in 2025 compared to 2024": the year before.
     [/\b(?:vs\.?|versus|compared (?:to|with)|against) (?:fy ?)?((?:19|20)\d{2})\b/, 'previous_year'],
     [
