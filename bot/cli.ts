@@ -3,12 +3,16 @@
  * `tally`: the command-line door. Each command builds the runtime (composition root), runs one
  * skill, renders for a terminal or as JSON (the DESIGN.md contract), and closes what it opened.
  */
+import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { renderBlockKit } from '../adaptive-cards/block-kit.ts';
+import { renderAdaptiveCard } from '../adaptive-cards/teams-card.ts';
 import { isIsoDate } from '../semantic-catalog/dates.ts';
 import { CatalogError, loadCatalog } from '../semantic-catalog/loader.ts';
 import { ask, runSql } from '../skills/ask.ts';
 import { loadGoldenFile, runEval } from '../skills/eval.ts';
+import { present } from '../skills/present.ts';
 import { INJECTED_ANOMALIES } from '../warehouse/demo/anomalies.ts';
 import { defaultSeedEnd, seedDemo } from '../warehouse/demo/seed.ts';
 import { checkSql } from '../warehouse/gate.ts';
@@ -21,6 +25,7 @@ import {
   createRuntime,
   DEFAULT_CATALOG,
   openWarehouse,
+  presentDeps,
   type Runtime,
   withClient,
 } from './runtime.ts';
@@ -90,6 +95,9 @@ program
   .option('--conversation <id>', 'conversation id (follow-ups)')
   .option('--user <id>', 'who is asking (audit log)', process.env.USER ?? 'cli')
   .option('--sql', 'also print the SQL')
+  .option('--chart <file>', 'write the chart as PNG')
+  .option('--card <file>', 'write the Adaptive Card (Teams) as JSON')
+  .option('--blocks <file>', 'write the Block Kit blocks (Slack) as JSON')
   .action(async (words: string[], options) => {
     const config = configFor(options.now ? { TALLY_NOW: options.now } : {});
     await withRuntime(config, async (runtime) => {
@@ -111,6 +119,20 @@ program
       if (!question.trim())
         throw new InvalidArgumentError('Ask a question, e.g. tally ask "revenue by region last quarter"');
       const answer = await ask(deps, turn(question));
+      if (options.chart || options.card || options.blocks) {
+        const { reply, chart } = await present(presentDeps(runtime), answer);
+        if (options.chart) {
+          if (chart) await writeFile(options.chart, chart.png);
+          else
+            process.stderr.write(
+              'No chart for this answer (a single number or a wide table); no PNG written.\n',
+            );
+        }
+        if (options.card)
+          await writeFile(options.card, `${JSON.stringify(renderAdaptiveCard(reply), null, 2)}\n`);
+        if (options.blocks)
+          await writeFile(options.blocks, `${JSON.stringify({ blocks: renderBlockKit(reply) }, null, 2)}\n`);
+      }
       process.stdout.write(
         options.json ? `${JSON.stringify(answer, null, 2)}\n` : `${renderAnswer(answer, !!options.sql)}\n`,
       );

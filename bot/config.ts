@@ -30,6 +30,17 @@ export const configSchema = z.object({
   QUERY_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(30),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   PUBLIC_URL: optionalText,
+  S3_BUCKET: optionalText,
+  S3_ENDPOINT: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), {
+    message: 'must be an http(s) URL',
+  }),
+  AWS_REGION: z.string().default('us-east-1'),
+  /** How long chart images and CSV exports stay available. */
+  ASSET_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(168),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 });

@@ -9,6 +9,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { AppDb } from '../app-db/app-db.ts';
+import { renderPng } from '../charts/render.ts';
+import { type AssetStore, DiskAssetStore, S3AssetStore } from '../charts/store.ts';
 import {
   dimensionByName,
   reachableSource,
@@ -20,6 +22,7 @@ import { loadCatalog } from '../semantic-catalog/loader.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
 import { buildLexicon, type DimensionValues, type Lexicon } from '../semantic-catalog/understand/lexicon.ts';
 import type { AskDeps } from '../skills/ask.ts';
+import type { PresentDeps } from '../skills/present.ts';
 import { defaultSeedEnd, demoSeedInfo, type SeedOptions, seedDemo } from '../warehouse/demo/seed.ts';
 import { type EmbeddedCluster, ensureDatabase, startEmbedded } from '../warehouse/embedded.ts';
 import { Executor } from '../warehouse/executor.ts';
@@ -36,6 +39,9 @@ const LEARN_LIMIT = 500;
 
 export interface Runtime {
   config: Config;
+  /** Chart images and CSV exports (disk by default, S3 with S3_BUCKET). */
+  store: AssetStore;
+  diskStore?: DiskAssetStore;
   log: Logger;
   catalog: Catalog;
   lexicon: Lexicon;
@@ -123,8 +129,11 @@ export async function createRuntime(
   const appDb = new AppDb(warehouse.appUrl);
   await appDb.migrate();
   const learned = await learnValues(catalog, executor, config.MAX_QUERY_ROWS, log);
+  const { store, diskStore } = createAssetStore(config);
   return {
     config,
+    store,
+    diskStore,
     log,
     catalog,
     lexicon: buildLexicon(catalog, learned),
@@ -202,6 +211,35 @@ async function learnValues(
     }
   }
   return learned;
+}
+
+export function publicUrl(config: Config): string {
+  return config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+}
+
+export function createAssetStore(config: Config): { store: AssetStore; diskStore?: DiskAssetStore } {
+  const ttlSeconds = config.ASSET_TTL_HOURS * 3600;
+  if (config.S3_BUCKET) {
+    return {
+      store: new S3AssetStore({
+        bucket: config.S3_BUCKET,
+        region: config.AWS_REGION,
+        endpoint: config.S3_ENDPOINT,
+        ttlSeconds,
+      }),
+    };
+  }
+  const diskStore = new DiskAssetStore(
+    path.join(config.TALLY_HOME ?? DEFAULT_HOME, 'assets'),
+    publicUrl(config),
+    ttlSeconds,
+  );
+  return { store: diskStore, diskStore };
+}
+
+/** What presenting an answer needs from the runtime. */
+export function presentDeps(runtime: Runtime): PresentDeps {
+  return { catalog: runtime.catalog, store: runtime.store, render: renderPng, log: runtime.log };
 }
 
 /** What the ask skill needs from the runtime. */

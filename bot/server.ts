@@ -18,6 +18,11 @@ export function createServer(runtime: Runtime): express.Express {
       res.status(503).json({ status: 'unavailable', reason: (error as Error).message });
     }
   });
+  if (runtime.diskStore) {
+    app.use(runtime.diskStore.router());
+    const sweep = setInterval(() => void runtime.diskStore?.sweep().catch(() => undefined), 3600_000);
+    sweep.unref();
+  }
   app.get('/metrics', (_req, res) => {
     res
       .type('text/plain')

@@ -1,4 +1,5 @@
 /** The channel-neutral answer: what every door (CLI, Teams, Slack) renders. Its JSON is the DESIGN.md contract. */
+import type { OutputColumn } from '../semantic-catalog/compile.ts';
 import type { ColumnType } from '../warehouse/executor.ts';
 
 export type AnswerStatus = 'answer' | 'clarify' | 'refuse' | 'error';
@@ -9,6 +10,8 @@ export interface Answer {
   sql: string | null;
   columns: { name: string; type: ColumnType }[];
   rows: unknown[][];
+  /** What each column is (time, dimension, metric, previous value, change) and how to format it. */
+  fields?: OutputColumn[];
   summary: string;
   message?: string;
   choices?: { label: string; question: string }[];

@@ -181,6 +181,7 @@ async function runQuery(
       sql: displaySql(verdict.sql),
       columns: result.columns,
       rows: result.rows,
+      fields: compiled.columns,
       summary: summarize(query, compiled.columns, result.rows),
       explanation,
       truncated: result.truncated,

@@ -1,0 +1,130 @@
+/**
+ * Reply → Adaptive Card 1.5 (what Teams renders). Under Teams' 28 KB message limit: the table
+ * shrinks first, then the SQL; the sentence is never cut. Buttons are Action.Submit with a `verb`
+ * the Teams handler routes (ask, choose, feedback); "Show SQL" toggles a hidden container.
+ */
+import type { Reply } from '../skills/reply.ts';
+
+export const TEAMS_CARD_LIMIT = 28 * 1024;
+/** Room left for the activity envelope around the card. */
+const CARD_BUDGET = TEAMS_CARD_LIMIT - 2 * 1024;
+const MAX_ACTIONS = 6;
+
+type Element = Record<string, unknown>;
+
+export function renderAdaptiveCard(reply: Reply): Element {
+  let rows = reply.table?.rows.length ?? 0;
+  let sql = reply.sql;
+  for (;;) {
+    const card = buildCard(reply, rows, sql);
+    if (Buffer.byteLength(JSON.stringify(card)) <= CARD_BUDGET) return card;
+    if (rows > 0) rows = Math.max(0, rows - Math.max(1, Math.floor(rows / 4)));
+    else if (sql && sql.length > 200) sql = `${sql.slice(0, Math.floor(sql.length / 2))}\n…`;
+    else return card;
+  }
+}
+
+function text(value: string, extra: Element = {}): Element {
+  return { type: 'TextBlock', text: value, wrap: true, ...extra };
+}
+
+function buildCard(reply: Reply, tableRows: number, sql: string | undefined): Element {
+  const body: Element[] = [
+    text(reply.summary, { size: 'Medium', weight: reply.status === 'answer' ? 'Default' : 'Bolder' }),
+  ];
+  if (reply.kpis.length > 0) {
+    body.push({
+      type: 'ColumnSet',
+      columns: reply.kpis.slice(0, 4).map((kpi) => ({
+        type: 'Column',
+        width: 'stretch',
+        items: [
+          text(kpi.label, { isSubtle: true, spacing: 'None' }),
+          text(kpi.value, { size: 'ExtraLarge', weight: 'Bolder', spacing: 'None' }),
+          ...(kpi.delta
+            ? [
+                text(`${kpi.direction === 'up' ? '▲' : kpi.direction === 'down' ? '▼' : '■'} ${kpi.delta}`, {
+                  color: kpi.good === undefined ? 'Default' : kpi.good ? 'Good' : 'Attention',
+                  spacing: 'None',
+                }),
+              ]
+            : []),
+        ],
+      })),
+    });
+  }
+  if (reply.chart)
+    body.push({ type: 'Image', url: reply.chart.url, altText: reply.chart.alt, size: 'Stretch' });
+  if (reply.table && tableRows > 0) {
+    const header = {
+      type: 'TableRow',
+      style: 'accent',
+      cells: reply.table.columns.map((c) => ({ type: 'TableCell', items: [text(c, { weight: 'Bolder' })] })),
+    };
+    const rows = reply.table.rows.slice(0, tableRows).map((row) => ({
+      type: 'TableRow',
+      cells: row.map((cell) => ({ type: 'TableCell', items: [text(cell)] })),
+    }));
+    body.push({
+      type: 'Table',
+      firstRowAsHeader: true,
+      showGridLines: false,
+      columns: reply.table.columns.map((_, i) => ({ width: i === 0 ? 2 : 1 })),
+      rows: [header, ...rows],
+    });
+    if (reply.table.totalRows > tableRows) {
+      body.push(
+        text(
+          `Showing ${tableRows} of ${reply.table.totalRows} rows${reply.actions.some((a) => a.type === 'download') ? ' — download the CSV for all' : ''}.`,
+          { isSubtle: true, size: 'Small' },
+        ),
+      );
+    }
+  }
+  if (reply.context.length > 0)
+    body.push(text(reply.context.join('  \n'), { isSubtle: true, size: 'Small', spacing: 'Medium' }));
+  if (sql)
+    body.push({
+      type: 'Container',
+      id: 'sql',
+      isVisible: false,
+      items: [text(sql, { fontType: 'Monospace', size: 'Small' })],
+    });
+  if (reply.choices.length > 0) {
+    body.push({
+      type: 'ActionSet',
+      actions: reply.choices.map((choice) => ({
+        type: 'Action.Submit',
+        title: choice.label,
+        data: { verb: 'choose', question: choice.question },
+      })),
+    });
+  }
+  const actions = reply.actions.slice(0, MAX_ACTIONS).map((action): Element => {
+    switch (action.type) {
+      case 'show_sql':
+        return { type: 'Action.ToggleVisibility', title: action.label, targetElements: ['sql'] };
+      case 'download':
+        return { type: 'Action.OpenUrl', title: action.label, url: action.url };
+      case 'feedback':
+        return {
+          type: 'Action.Submit',
+          title: action.label,
+          data: { verb: 'feedback', value: action.value, question: reply.question },
+        };
+      case 'ask':
+        return {
+          type: 'Action.Submit',
+          title: action.label,
+          data: { verb: 'ask', question: action.question },
+        };
+    }
+  });
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    ...(actions.length > 0 ? { actions } : {}),
+  };
+}

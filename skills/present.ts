@@ -1,0 +1,60 @@
+/**
+ * Presenting an answer: choose and render its chart, store the chart and the CSV, and build the
+ * channel-neutral Reply. The renderer and the store are passed in (I/O at the edge).
+ */
+import { type ChartChoice, chooseChart } from '../charts/choose.ts';
+import type { RenderedChart } from '../charts/render.ts';
+import type { AssetStore } from '../charts/store.ts';
+import type { Catalog } from '../semantic-catalog/schema.ts';
+import type { Answer } from './answer.ts';
+import { buildReply, type Reply, toCsv } from './reply.ts';
+
+export interface PresentDeps {
+  catalog: Catalog;
+  store: AssetStore;
+  render: (spec: ChartChoice['spec']) => Promise<RenderedChart>;
+  log: { error: (obj: object, msg?: string) => void };
+}
+
+export interface Presentation {
+  reply: Reply;
+  chart?: ChartChoice & { png: Buffer };
+}
+
+export function chartTitle(answer: Answer): string {
+  const fields = answer.fields ?? [];
+  const metric = fields.find((f) => f.role === 'metric');
+  const keys = fields
+    .filter((f) => f.role === 'time' || f.role === 'dimension')
+    .map((f) => f.label.toLowerCase());
+  return metric ? `${metric.label}${keys.length ? ` by ${keys.join(' and ')}` : ''}` : answer.question;
+}
+
+export async function present(deps: PresentDeps, answer: Answer): Promise<Presentation> {
+  const higherIsBetter = (metric: string) =>
+    deps.catalog.metrics.find((m) => m.name === metric)?.higher_is_better ?? true;
+  if (answer.status !== 'answer' || answer.rows.length === 0)
+    return { reply: buildReply(answer, {}, higherIsBetter) };
+  const title = chartTitle(answer);
+  const choice = chooseChart({
+    title,
+    subtitle: answer.explanation?.time,
+    fields: answer.fields ?? [],
+    rows: answer.rows,
+  });
+  let chart: Presentation['chart'];
+  let chartAsset: { url: string; alt: string; title: string } | undefined;
+  let csvUrl: string | undefined;
+  try {
+    if (choice) {
+      const rendered = await deps.render(choice.spec);
+      chart = { ...choice, png: rendered.png };
+      chartAsset = { url: await deps.store.put('chart', rendered.png), alt: choice.alt, title };
+    }
+    csvUrl = await deps.store.put('export', toCsv(answer));
+  } catch (error) {
+    // A chart that can't be drawn or stored must not cost the person their answer.
+    deps.log.error({ err: (error as Error).message, question: answer.question }, 'chart or export failed');
+  }
+  return { reply: buildReply(answer, { chart: chartAsset, csvUrl }, higherIsBetter), chart };
+}

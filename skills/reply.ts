@@ -1,0 +1,145 @@
+/**
+ * The channel-neutral reply: what Teams, Slack and the terminal render. A sentence, KPIs with
+ * their change, a chart image, the top rows, the SQL, and the actions a person can take next.
+ */
+import type { OutputColumn } from '../semantic-catalog/compile.ts';
+import type { Answer } from './answer.ts';
+import { formatChange, formatValue } from './format.ts';
+
+export interface Kpi {
+  label: string;
+  value: string;
+  /** "up 12.3% vs the same period a year earlier". */
+  delta?: string;
+  direction?: 'up' | 'down' | 'flat';
+  /** Whether the change is good news, by the metric's higher_is_better. */
+  good?: boolean;
+}
+
+export type ReplyAction =
+  | { type: 'show_sql'; label: string }
+  | { type: 'feedback'; label: string; value: 'up' | 'down' }
+  | { type: 'ask'; label: string; question: string }
+  | { type: 'download'; label: string; url: string };
+
+export interface Reply {
+  status: Answer['status'];
+  question: string;
+  summary: string;
+  kpis: Kpi[];
+  chart?: { url: string; alt: string; title: string };
+  table?: { columns: string[]; rows: string[][]; totalRows: number };
+  sql?: string;
+  /** Time range and definitions, in words. */
+  context: string[];
+  choices: { label: string; question: string }[];
+  actions: ReplyAction[];
+}
+
+export interface ReplyAssets {
+  chart?: { url: string; alt: string; title: string };
+  csvUrl?: string;
+}
+
+export const MAX_TABLE_ROWS = 10;
+
+export function buildReply(
+  answer: Answer,
+  assets: ReplyAssets = {},
+  goodWhenHigher: (metric: string) => boolean = () => true,
+): Reply {
+  const reply: Reply = {
+    status: answer.status,
+    question: answer.question,
+    summary: answer.status === 'answer' ? answer.summary : (answer.message ?? answer.summary),
+    kpis: [],
+    context: [],
+    choices: answer.choices ?? [],
+    actions: [],
+  };
+  if (answer.status !== 'answer') {
+    reply.actions = (answer.suggestions ?? []).map((q) => ({ type: 'ask', label: q, question: q }));
+    return reply;
+  }
+  const fields =
+    answer.fields ??
+    answer.columns.map(
+      (c): OutputColumn => ({
+        name: c.name,
+        role: c.type === 'number' ? 'metric' : 'dimension',
+        label: c.name,
+      }),
+    );
+  const keys = fields.filter((f) => f.role === 'time' || f.role === 'dimension');
+  if (keys.length === 0 && answer.rows.length === 1)
+    reply.kpis = kpisOf(fields, answer.rows[0] as unknown[], goodWhenHigher);
+  if (assets.chart) reply.chart = assets.chart;
+  if (answer.rows.length > 0 && (keys.length > 0 || answer.rows.length > 1)) {
+    const shown = fields.filter((f) => f.role !== 'scaled');
+    reply.table = {
+      columns: shown.map((f) => f.label),
+      rows: answer.rows
+        .slice(0, MAX_TABLE_ROWS)
+        .map((row) => shown.map((f) => formatValue(row[fields.indexOf(f)], f.format))),
+      totalRows: answer.rows.length,
+    };
+  }
+  if (answer.sql) reply.sql = answer.sql;
+  if (answer.explanation) {
+    if (answer.explanation.time) reply.context.push(`Time: ${answer.explanation.time}`);
+    for (const m of answer.explanation.metrics) reply.context.push(`${m.label}: ${m.definition}`);
+    if (answer.explanation.filters.length > 0)
+      reply.context.push(`Filters: ${answer.explanation.filters.join('; ')}`);
+  }
+  if (answer.sql) reply.actions.push({ type: 'show_sql', label: 'Show SQL' });
+  if (assets.csvUrl) reply.actions.push({ type: 'download', label: 'Download CSV', url: assets.csvUrl });
+  reply.actions.push(
+    { type: 'feedback', label: '👍', value: 'up' },
+    { type: 'feedback', label: '👎', value: 'down' },
+  );
+  for (const question of followUps(fields, answer.rows))
+    reply.actions.push({ type: 'ask', label: question, question });
+  return reply;
+}
+
+function kpisOf(fields: OutputColumn[], row: unknown[], goodWhenHigher: (metric: string) => boolean): Kpi[] {
+  return fields.flatMap((field, i) => {
+    if (field.role !== 'metric') return [];
+    const kpi: Kpi = { label: field.label, value: formatValue(row[i], field.format) };
+    const changeIndex = fields.findIndex((f) => f.role === 'change' && f.metric === field.metric);
+    const change = row[changeIndex];
+    if (changeIndex >= 0 && typeof change === 'number' && Number.isFinite(change)) {
+      const previousIndex = fields.findIndex((f) => f.role === 'previous' && f.metric === field.metric);
+      kpi.direction = Math.abs(change) < 0.05 ? 'flat' : change > 0 ? 'up' : 'down';
+      kpi.delta = `${formatChange(change)} (was ${formatValue(row[previousIndex], field.format)})`;
+      kpi.good =
+        kpi.direction === 'flat'
+          ? undefined
+          : (kpi.direction === 'up') === goodWhenHigher(field.metric ?? field.name);
+    }
+    return [kpi];
+  });
+}
+
+/** Next questions that make sense for this shape of answer. */
+function followUps(fields: OutputColumn[], rows: unknown[][]): string[] {
+  const suggestions: string[] = [];
+  const dimension = fields.find((f) => f.role === 'dimension');
+  if (!fields.some((f) => f.role === 'time')) suggestions.push('now by month');
+  if (!fields.some((f) => f.role === 'previous')) suggestions.push('vs last year');
+  const first = dimension && rows[0]?.[fields.indexOf(dimension)];
+  if (first !== undefined && first !== null) suggestions.push(`only ${first}`);
+  return suggestions.slice(0, 3);
+}
+
+/** The rows as CSV (RFC 4180), with the column names first. */
+export function toCsv(answer: Answer): string {
+  const cell = (value: unknown) => {
+    const text = value === null || value === undefined ? '' : String(value);
+    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return [
+    answer.columns.map((c) => cell(c.name)).join(','),
+    ...answer.rows.map((row) => row.map(cell).join(',')),
+  ].join('\r\n');
+}
