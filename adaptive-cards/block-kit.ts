@@ -3,7 +3,7 @@
  * button label, 2,000 per button value. Buttons carry action ids the Slack handler routes
  * (show_sql, feedback_up/down, ask_<n>, choose_<n>).
  */
-import type { Reply } from '../skills/reply.ts';
+import type { Reply, ReplyAction } from '../skills/reply.ts';
 
 export const SLACK_LIMITS = {
   blocks: 50,
@@ -24,11 +24,11 @@ const plain = (value: string, max = SLACK_LIMITS.buttonText) => ({
   emoji: true,
 });
 /** Slack's mrkdwn treats &, < and > as markup. */
-const escape = (value: string) =>
+const escapeMrkdwn = (value: string) =>
   value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 export function renderBlockKit(reply: Reply, options: { includeImage?: boolean } = {}): Block[] {
-  const blocks: Block[] = [{ type: 'section', text: mrkdwn(escape(reply.summary)) }];
+  const blocks: Block[] = [{ type: 'section', text: mrkdwn(escapeMrkdwn(reply.summary)) }];
   if (reply.kpis.length > 0) {
     blocks.push({
       type: 'section',
@@ -36,7 +36,7 @@ export function renderBlockKit(reply: Reply, options: { includeImage?: boolean }
         .slice(0, SLACK_LIMITS.fields)
         .map((kpi) =>
           mrkdwn(
-            `*${escape(kpi.label)}*\n${escape(kpi.value)}${kpi.delta ? `\n${kpi.direction === 'down' ? '↓' : kpi.direction === 'up' ? '↑' : '→'} ${escape(kpi.delta)}` : ''}`,
+            `*${escapeMrkdwn(kpi.label)}*\n${escapeMrkdwn(kpi.value)}${kpi.delta ? `\n${kpi.direction === 'down' ? '↓' : kpi.direction === 'up' ? '↑' : '→'} ${escapeMrkdwn(kpi.delta)}` : ''}`,
           ),
         ),
     });
@@ -54,52 +54,55 @@ export function renderBlockKit(reply: Reply, options: { includeImage?: boolean }
   if (reply.context.length > 0) {
     blocks.push({
       type: 'context',
-      elements: reply.context.slice(0, SLACK_LIMITS.contextElements).map((line) => mrkdwn(escape(line))),
+      elements: reply.context
+        .slice(0, SLACK_LIMITS.contextElements)
+        .map((line) => mrkdwn(escapeMrkdwn(line))),
     });
   }
   if (reply.choices.length > 0) {
     blocks.push({
       type: 'actions',
       block_id: 'choices',
-      elements: reply.choices
-        .slice(0, 5)
-        .map((choice, i) => ({
-          type: 'button',
-          action_id: `choose_${i}`,
-          text: plain(choice.label),
-          value: clip(choice.question, SLACK_LIMITS.buttonValue),
-        })),
+      elements: reply.choices.slice(0, 5).map((choice, i) => ({
+        type: 'button',
+        action_id: `choose_${i}`,
+        text: plain(choice.label),
+        value: clip(choice.question, SLACK_LIMITS.buttonValue),
+      })),
     });
   }
-  const buttons = reply.actions.slice(0, 8).map((action, i): Block => {
-    switch (action.type) {
-      case 'show_sql':
-        return {
-          type: 'button',
-          action_id: 'show_sql',
-          text: plain(action.label),
-          value: clip(reply.question, SLACK_LIMITS.buttonValue),
-        };
-      case 'download':
-        return { type: 'button', action_id: 'download_csv', text: plain(action.label), url: action.url };
-      case 'feedback':
-        return {
-          type: 'button',
-          action_id: `feedback_${action.value}`,
-          text: plain(action.label),
-          value: clip(reply.question, SLACK_LIMITS.buttonValue),
-        };
-      case 'ask':
-        return {
-          type: 'button',
-          action_id: `ask_${i}`,
-          text: plain(action.label),
-          value: clip(action.question, SLACK_LIMITS.buttonValue),
-        };
-    }
-  });
+  const buttons = reply.actions.slice(0, 8).map((action, i) => button(action, i, reply.question));
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'actions', elements: buttons });
   return blocks.slice(0, SLACK_LIMITS.blocks);
+}
+
+/** One action as a button; the action id tells the Slack handler what to do. */
+function button(action: ReplyAction, i: number, question: string): Block {
+  switch (action.type) {
+    case 'show_sql':
+      return {
+        type: 'button',
+        action_id: 'show_sql',
+        text: plain(action.label),
+        value: clip(question, SLACK_LIMITS.buttonValue),
+      };
+    case 'download':
+      return { type: 'button', action_id: 'download_csv', text: plain(action.label), url: action.url };
+    case 'feedback':
+      return {
+        type: 'button',
+        action_id: `feedback_${action.value}`,
+        text: plain(action.label),
+        value: clip(question, SLACK_LIMITS.buttonValue),
+      };
+    case 'ask':
+      return {
+        type: 'button',
+        action_id: `ask_${i}`,
+        text: plain(action.label),
+        value: clip(action.question, SLACK_LIMITS.buttonValue),
+      };
+  }
 }
 
 /** The top rows as a monospaced table that fits one section. */

@@ -3,7 +3,7 @@
  * shrinks first, then the SQL; the sentence is never cut. Buttons are Action.Submit with a `verb`
  * the Teams handler routes (ask, choose, feedback); "Show SQL" toggles a hidden container.
  */
-import type { Reply } from '../skills/reply.ts';
+import type { Reply, ReplyAction } from '../skills/reply.ts';
 
 export const TEAMS_CARD_LIMIT = 28 * 1024;
 /** Room left for the activity envelope around the card. */
@@ -100,26 +100,7 @@ function buildCard(reply: Reply, tableRows: number, sql: string | undefined): El
       })),
     });
   }
-  const actions = reply.actions.slice(0, MAX_ACTIONS).map((action): Element => {
-    switch (action.type) {
-      case 'show_sql':
-        return { type: 'Action.ToggleVisibility', title: action.label, targetElements: ['sql'] };
-      case 'download':
-        return { type: 'Action.OpenUrl', title: action.label, url: action.url };
-      case 'feedback':
-        return {
-          type: 'Action.Submit',
-          title: action.label,
-          data: { verb: 'feedback', value: action.value, question: reply.question },
-        };
-      case 'ask':
-        return {
-          type: 'Action.Submit',
-          title: action.label,
-          data: { verb: 'ask', question: action.question },
-        };
-    }
-  });
+  const actions = reply.actions.slice(0, MAX_ACTIONS).map((action) => cardAction(action, reply.question));
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -127,4 +108,26 @@ function buildCard(reply: Reply, tableRows: number, sql: string | undefined): El
     body,
     ...(actions.length > 0 ? { actions } : {}),
   };
+}
+
+/** One action as a card action; Action.Submit data carries the verb the Teams handler routes. */
+function cardAction(action: ReplyAction, question: string): Element {
+  switch (action.type) {
+    case 'show_sql':
+      return { type: 'Action.ToggleVisibility', title: action.label, targetElements: ['sql'] };
+    case 'download':
+      return { type: 'Action.OpenUrl', title: action.label, url: action.url };
+    case 'feedback':
+      return {
+        type: 'Action.Submit',
+        title: action.label,
+        data: { verb: 'feedback', value: action.value, question: question },
+      };
+    case 'ask':
+      return {
+        type: 'Action.Submit',
+        title: action.label,
+        data: { verb: 'ask', question: action.question },
+      };
+  }
 }
