@@ -84,11 +84,13 @@ export function chooseChart(input: ChartInput): ChartChoice | undefined {
   if (time && dimensions.length <= 1) {
     const series = dimensions[0];
     const previous = input.fields.find((f) => f.role === 'previous' && f.metric === metric.metric);
+    // Months of a single year need no year on every label: the subtitle says it.
+    const oneYear = new Set(input.rows.map((row) => String(row[index(time)]).slice(0, 4))).size === 1;
     const values = input.rows.flatMap((row) => {
       const t = String(row[index(time)]);
       const base = {
         t,
-        label: timeLabel(t, time.name),
+        label: timeLabel(t, time.name, oneYear),
         s: series ? String(row[index(series)]) : metric.label,
       };
       const points = [{ ...base, v: row[index(metric)] }];
@@ -120,7 +122,7 @@ export function chooseChart(input: ChartInput): ChartChoice | undefined {
               type: 'ordinal',
               title: time.label,
               sort: { field: 't' },
-              axis: { labelAngle: new Set(values.map((v) => v.t)).size > 12 ? -45 : 0 },
+              axis: { labelAngle: new Set(values.map((v) => v.t)).size > 8 ? -40 : 0 },
             },
         y: { field: 'v', type: 'quantitative', axis: valueAxis },
         color: {
@@ -225,10 +227,11 @@ export function chooseChart(input: ChartInput): ChartChoice | undefined {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** "Mar 2026", "Q1 2026", "2026" for a bucket's first day. */
-function timeLabel(date: string, grain: string): string {
+/** "Mar 2026" ("Mar" within one year), "Q1 2026", "2026" for a bucket's first day. */
+function timeLabel(date: string, grain: string, oneYear: boolean): string {
   const [y, m] = date.split('-').map(Number) as [number, number];
+  const year = oneYear ? '' : ` ${y}`;
   if (grain === 'year') return String(y);
-  if (grain === 'quarter') return `Q${Math.floor((m - 1) / 3) + 1} ${y}`;
-  return `${MONTHS[m - 1]} ${y}`;
+  if (grain === 'quarter') return `Q${Math.floor((m - 1) / 3) + 1}${year}`;
+  return `${MONTHS[m - 1]}${year}`;
 }

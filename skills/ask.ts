@@ -49,7 +49,7 @@ const MAX_QUESTION_LENGTH = 1000;
 
 export function displaySql(sql: string): string {
   try {
-    return formatSql(sql, { language: 'postgresql', keywordCase: 'upper' });
+    return formatSql(sql, { language: 'postgresql', keywordCase: 'preserve' });
   } catch {
     return sql;
   }

@@ -94,8 +94,8 @@ export function buildReply(
   if (answer.sql) reply.actions.push({ type: 'show_sql', label: 'Show SQL' });
   if (assets.csvUrl) reply.actions.push({ type: 'download', label: 'Download CSV', url: assets.csvUrl });
   reply.actions.push(
-    { type: 'feedback', label: '👍', value: 'up' },
-    { type: 'feedback', label: '👎', value: 'down' },
+    { type: 'feedback', label: 'Helpful', value: 'up' },
+    { type: 'feedback', label: 'Not helpful', value: 'down' },
   );
   for (const question of followUps(fields, answer.rows))
     reply.actions.push({ type: 'ask', label: question, question });
