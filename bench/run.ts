@@ -3,20 +3,26 @@
  *   - gate validations per second (compiled golden-question SQL);
  *   - `tally ask` split into understanding, gate and database time, at scale 1 and scale 10;
  *   - understanding time per question (median, p95) over every golden set.
+ *   - chart render time per chart type, and Adaptive Card + Block Kit build time.
  */
 import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { renderBlockKit } from '../adaptive-cards/block-kit.ts';
+import { renderAdaptiveCard } from '../adaptive-cards/teams-card.ts';
 import { loadConfig } from '../bot/config.ts';
 import { createLogger } from '../bot/logger.ts';
-import { askDeps, createRuntime } from '../bot/runtime.ts';
+import { askDeps, createRuntime, presentDeps } from '../bot/runtime.ts';
+import { chooseChart } from '../charts/choose.ts';
+import { renderPng } from '../charts/render.ts';
 import { compile } from '../semantic-catalog/compile.ts';
 import { loadCatalog } from '../semantic-catalog/loader.ts';
 import { buildLexicon } from '../semantic-catalog/understand/lexicon.ts';
 import { understand } from '../semantic-catalog/understand/parse.ts';
 import { ask } from '../skills/ask.ts';
 import { loadGoldenFile } from '../skills/eval.ts';
+import { chartTitle, present } from '../skills/present.ts';
 import { seedDemo } from '../warehouse/demo/seed.ts';
 import { ensureDatabase, startEmbedded } from '../warehouse/embedded.ts';
 import { checkSql } from '../warehouse/gate.ts';
@@ -105,6 +111,8 @@ try {
       );
     }
 
+    if (index === 0) await benchCharts(askDeps(runtime), runtime);
+
     const parts = { understand: [] as number[], gate: [] as number[], database: [] as number[] };
     for (const q of golden.questions) {
       const answer = await ask(deps, { text: q.question, channel: 'bench' });
@@ -123,4 +131,44 @@ try {
 } finally {
   await cluster.stop();
   await rm(home, { recursive: true, force: true });
+}
+
+/** Chart render time per chart type (spec + SVG, then PNG) and card build time, on real answers. */
+async function benchCharts(
+  deps: ReturnType<typeof askDeps>,
+  runtime: Awaited<ReturnType<typeof createRuntime>>,
+) {
+  const questions: Record<string, string> = {
+    line: 'monthly revenue in 2025',
+    'line (4 series)': 'monthly revenue by region in 2025',
+    bar: 'revenue by country last year',
+    'grouped-bar': 'revenue by category and channel in 2025',
+  };
+  for (const [kind, question] of Object.entries(questions)) {
+    const answer = await ask(deps, { text: question, channel: 'bench' });
+    const choice = chooseChart({ title: chartTitle(answer), fields: answer.fields ?? [], rows: answer.rows });
+    if (!choice) continue;
+    const svg: number[] = [];
+    const png: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < 15; i++) {
+      const rendered = await renderPng(choice.spec);
+      svg.push(rendered.svgMs);
+      png.push(rendered.pngMs);
+      bytes = rendered.png.length;
+    }
+    console.log(
+      `chart ${kind.padEnd(16)} spec+SVG median ${ms(quantile(svg, 0.5))} p95 ${ms(quantile(svg, 0.95))}; PNG median ${ms(quantile(png, 0.5))} p95 ${ms(quantile(png, 0.95))}; ${Math.round(bytes / 1024)} KB`,
+    );
+  }
+  const answer = await ask(deps, { text: 'top 10 products by revenue this year', channel: 'bench' });
+  const { reply } = await present(presentDeps(runtime), answer);
+  const builds: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t = performance.now();
+    renderAdaptiveCard(reply);
+    renderBlockKit(reply);
+    builds.push(performance.now() - t);
+  }
+  console.log(`card + blocks build: median ${ms(quantile(builds, 0.5))}, p95 ${ms(quantile(builds, 0.95))}`);
 }

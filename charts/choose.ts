@@ -172,7 +172,7 @@ export function chooseChart(input: ChartInput): ChartChoice | undefined {
           field: 'c',
           type: 'nominal',
           title: null,
-          sort: '-x',
+          sort: { field: 'v', order: 'descending' },
           axis: { labelLimit: 320, labelFontSize: 13 },
         },
         x: { field: 'v', type: 'quantitative', axis: valueAxis },

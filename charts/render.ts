@@ -22,7 +22,10 @@ export interface RenderedChart {
 }
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  // vega-lite's warnings (legend and sort merging of layers) are about its own choices, not errors.
+  const view = new vega.View(vega.parse(compile(spec, { logger: vega.logger(vega.Error) }).spec), {
+    renderer: 'none',
+  });
   try {
     return await view.toSVG();
   } finally {
