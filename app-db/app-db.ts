@@ -24,6 +24,20 @@ const MIGRATIONS: string[] = [
      id text PRIMARY KEY,
      state jsonb NOT NULL,
      updated_at timestamptz NOT NULL DEFAULT now())`,
+  `CREATE TABLE feedback (
+     id bigserial PRIMARY KEY,
+     at timestamptz NOT NULL DEFAULT now(),
+     channel text NOT NULL,
+     conversation_id text,
+     user_id text,
+     rating text NOT NULL CHECK (rating IN ('up', 'down')),
+     question text,
+     sql text)`,
+  `CREATE TABLE conversation_refs (
+     id text PRIMARY KEY,
+     channel text NOT NULL,
+     reference jsonb NOT NULL,
+     updated_at timestamptz NOT NULL DEFAULT now())`,
 ];
 
 export interface AuditEntry {
@@ -104,6 +118,43 @@ export class AppDb {
        ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
       [id, JSON.stringify(state)],
     );
+  }
+
+  async saveFeedback(entry: {
+    channel: string;
+    conversationId?: string;
+    userId?: string;
+    rating: 'up' | 'down';
+    question?: string;
+    sql?: string;
+  }): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO feedback (channel, conversation_id, user_id, rating, question, sql) VALUES ($1, $2, $3, $4, $5, $6)',
+      [
+        entry.channel,
+        entry.conversationId ?? null,
+        entry.userId ?? null,
+        entry.rating,
+        entry.question ?? null,
+        entry.sql ?? null,
+      ],
+    );
+  }
+
+  /** Where digests and alerts can be posted later (a Teams conversation reference, a Slack channel). */
+  async saveReference(id: string, channel: string, reference: unknown): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO conversation_refs (id, channel, reference) VALUES ($1, $2, $3)
+       ON CONFLICT (id) DO UPDATE SET reference = EXCLUDED.reference, updated_at = now()`,
+      [id, channel, JSON.stringify(reference)],
+    );
+  }
+
+  async loadReference<T>(id: string): Promise<{ channel: string; reference: T } | undefined> {
+    const result = await this.pool.query('SELECT channel, reference FROM conversation_refs WHERE id = $1', [
+      id,
+    ]);
+    return result.rows[0] as { channel: string; reference: T } | undefined;
   }
 
   async close(): Promise<void> {

@@ -19,6 +19,7 @@ import { checkSql } from '../warehouse/gate.ts';
 import { grantStatements, READER_ROLE } from '../warehouse/grants.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+import { PLAYGROUND_PORT, startPlayground } from './playground.ts';
 import {
   askDeps,
   clock,
@@ -30,6 +31,7 @@ import {
   withClient,
 } from './runtime.ts';
 import { createServer, listen } from './server.ts';
+import { createTeamsBot, isLocalMode } from './teams/teams-bot.ts';
 import { progressReporter, renderAnswer } from './terminal.ts';
 
 const program = new Command('tally').description(
@@ -70,13 +72,26 @@ program
     const config = configFor({}, false);
     const log = createLogger(config);
     const runtime = await createRuntime(config, log, progressReporter());
-    const server = await listen(createServer(runtime), config.PORT);
+    const teams = createTeamsBot(runtime);
+    const server = await listen(createServer(runtime, { teams }), config.PORT);
     log.info(
       { port: config.PORT, catalog: runtime.catalog.name },
-      `Tally listening on http://localhost:${config.PORT} (GET /healthz)`,
+      `Tally listening on http://localhost:${config.PORT}`,
     );
+    let playground: ReturnType<typeof startPlayground>;
+    if (isLocalMode(config)) {
+      log.warn(
+        'Teams: no MicrosoftAppId, so /api/messages accepts unauthenticated local traffic (Agents Playground, local tools only).',
+      );
+      if (config.TALLY_PLAYGROUND === '1') {
+        playground = startPlayground(config.PORT, log);
+        if (playground)
+          process.stderr.write(`\n  Chat with Tally in the browser: http://localhost:${PLAYGROUND_PORT}\n\n`);
+      }
+    }
     const stop = async () => {
       log.info('shutting down');
+      playground?.kill();
       server.close();
       await runtime.close();
       process.exit(0);

@@ -41,6 +41,13 @@ export const configSchema = z.object({
     .positive()
     .max(24 * 365)
     .default(168),
+  /** Teams / Bot Framework: an empty app id runs unauthenticated, for local tools only. */
+  MicrosoftAppId: z.string().default(''),
+  MicrosoftAppPassword: z.string().default(''),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  MicrosoftAppTenantId: z.string().default(''),
+  /** Start Microsoft's Agents Playground with `tally start` in local mode (set 0 to skip). */
+  TALLY_PLAYGROUND: z.enum(['0', '1']).default('1'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 });

@@ -1,9 +1,10 @@
-/** The HTTP server every door shares. For now: health and metrics; the chat channels mount here later. */
+/** The HTTP server every door shares: Teams at /api/messages, charts and exports, health and metrics. */
 import type { Server } from 'node:http';
 import express from 'express';
 import type { Runtime } from './runtime.ts';
+import type { TeamsBot } from './teams/teams-bot.ts';
 
-export function createServer(runtime: Runtime): express.Express {
+export function createServer(runtime: Runtime, doors: { teams?: TeamsBot } = {}): express.Express {
   const app = express();
   const started = Date.now();
   app.get('/healthz', async (_req, res) => {
@@ -30,6 +31,28 @@ export function createServer(runtime: Runtime): express.Express {
         `# TYPE tally_uptime_seconds gauge\ntally_uptime_seconds ${Math.round((Date.now() - started) / 1000)}\n`,
       );
   });
+  const teams = doors.teams;
+  if (teams) {
+    app.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
+      if (!req.body || typeof req.body !== 'object' || typeof req.body.type !== 'string') {
+        runtime.log.warn({ ip: req.ip }, 'malformed Bot Framework request');
+        return void res.status(400).json({ error: 'expected a Bot Framework activity' });
+      }
+      await teams.adapter.process(req, res, (context) => teams.app.run(context).then(() => undefined));
+    });
+  }
+  // Malformed JSON and other request errors: a 4xx, logged, never a crash.
+  app.use(
+    (
+      error: Error & { status?: number },
+      _req: express.Request,
+      res: express.Response,
+      _next: express.NextFunction,
+    ) => {
+      runtime.log.warn({ err: error.message }, 'bad request');
+      res.status(error.status && error.status < 500 ? error.status : 400).json({ error: 'bad request' });
+    },
+  );
   return app;
 }
 

@@ -1,0 +1,174 @@
+/**
+ * The Teams door: Bot Framework activities in (botbuilder's CloudAdapter through teams-ai's
+ * Application), the channel-neutral Reply out as an Adaptive Card. Messages in personal chats,
+ * group chats and channels (the @mention removed), card actions (ask, choose, feedback), and
+ * conversation references kept for proactive posts. An answer that takes longer than a few
+ * seconds is first posted as "Working on it…" and then updated in place, so Teams' 15-second
+ * limit is never reached.
+ */
+import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import {
+  type Activity,
+  CardFactory,
+  type ConversationReference,
+  MemoryStorage,
+  TurnContext,
+} from 'botbuilder';
+import { renderAdaptiveCard } from '../../adaptive-cards/teams-card.ts';
+import { chatTurn, helpReply } from '../../skills/chat.ts';
+import type { Reply } from '../../skills/reply.ts';
+import type { Config } from '../config.ts';
+import { askDeps, presentDeps, type Runtime } from '../runtime.ts';
+
+export const TEAMS_CHANNEL = 'teams';
+/** After this long, post a placeholder and finish the answer outside the turn. */
+const PLACEHOLDER_AFTER_MS = 3000;
+
+export interface TeamsBot {
+  adapter: TeamsAdapter;
+  app: Application<TurnState>;
+  /** Posts a reply into a conversation Tally has seen before (digests, alerts). */
+  post(conversationId: string, reply: Reply): Promise<void>;
+}
+
+export function isLocalMode(config: Config): boolean {
+  return !config.MicrosoftAppId;
+}
+
+export function replyActivity(reply: Reply): Partial<Activity> {
+  return {
+    type: 'message',
+    summary: reply.summary,
+    attachments: [CardFactory.adaptiveCard(renderAdaptiveCard(reply))],
+  };
+}
+
+export function createTeamsBot(runtime: Runtime): TeamsBot {
+  const { config, log } = runtime;
+  const adapter = new TeamsAdapter({
+    MicrosoftAppId: config.MicrosoftAppId,
+    MicrosoftAppPassword: config.MicrosoftAppPassword,
+    MicrosoftAppType: config.MicrosoftAppType,
+    MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+  });
+  adapter.onTurnError = async (context, error) => {
+    log.error({ err: error.message, activity: context.activity.type }, 'teams turn failed');
+    await context
+      .sendActivity('Sorry, something went wrong on my side; the team has been told. Please try again.')
+      .catch(() => undefined);
+  };
+  const app = new Application<TurnState>({
+    adapter,
+    botAppId: config.MicrosoftAppId,
+    storage: new MemoryStorage(),
+    removeRecipientMention: true,
+    startTypingTimer: true,
+    longRunningMessages: false,
+  });
+  const deps = { ...askDeps(runtime), present: presentDeps(runtime) };
+
+  const remember = async (context: TurnContext) => {
+    const reference = TurnContext.getConversationReference(context.activity);
+    await runtime.appDb
+      .saveReference(`teams:${context.activity.conversation.id}`, TEAMS_CHANNEL, reference)
+      .catch((error: Error) => {
+        log.error({ err: error.message }, 'cannot store the conversation reference');
+      });
+  };
+
+  const answer = async (context: TurnContext, text: string) => {
+    await context.sendActivity({ type: 'typing' });
+    await remember(context);
+    const activity = context.activity;
+    const work = chatTurn(deps, {
+      text,
+      userId: activity.from?.aadObjectId ?? activity.from?.id,
+      channel: TEAMS_CHANNEL,
+      conversationId: `teams:${activity.conversation.id}`,
+    });
+    const early = await Promise.race([work.then((reply) => ({ reply })), sleep(PLACEHOLDER_AFTER_MS)]);
+    if (early) {
+      await context.sendActivity(replyActivity(early.reply));
+      return;
+    }
+    const placeholder = await context.sendActivity('Working on it…');
+    const reference = TurnContext.getConversationReference(activity);
+    void work
+      .then((reply) =>
+        adapter.continueConversationAsync(config.MicrosoftAppId, reference, async (later) => {
+          await later.updateActivity({ ...replyActivity(reply), id: placeholder?.id });
+        }),
+      )
+      .catch((error: Error) => log.error({ err: error.message }, 'late teams answer failed'));
+  };
+
+  app.adaptiveCards.actionSubmit<{ question?: string }>(['ask', 'choose'], async (context, _state, data) => {
+    if (typeof data.question !== 'string' || !data.question.trim()) {
+      await context.sendActivity('That button has no question attached; please type your question.');
+      return;
+    }
+    await answer(context, data.question);
+  });
+  app.adaptiveCards.actionSubmit<{ value?: string; question?: string }>(
+    'feedback',
+    async (context, _state, data) => {
+      const rating = data.value === 'up' || data.value === 'down' ? data.value : undefined;
+      if (!rating) {
+        await context.sendActivity('Sorry, I could not read that feedback.');
+        return;
+      }
+      const state = await runtime.appDb
+        .loadConversation<{ lastSql?: string }>(`teams:${context.activity.conversation.id}`)
+        .catch(() => undefined);
+      await runtime.appDb.saveFeedback({
+        channel: TEAMS_CHANNEL,
+        conversationId: `teams:${context.activity.conversation.id}`,
+        userId: context.activity.from?.aadObjectId ?? context.activity.from?.id,
+        rating,
+        question: typeof data.question === 'string' ? data.question.slice(0, 2000) : undefined,
+        sql: state?.lastSql,
+      });
+      await context.sendActivity(
+        rating === 'up'
+          ? 'Thanks! Glad it helped.'
+          : 'Thanks for telling me; I’ve noted it so the catalog can be improved.',
+      );
+    },
+  );
+  app.conversationUpdate('membersAdded', async (context) => {
+    await remember(context);
+    const botJoined = context.activity.membersAdded?.some((m) => m.id === context.activity.recipient?.id);
+    if (botJoined) await context.sendActivity(replyActivity(helpReply(runtime.catalog)));
+  });
+  app.activity('installationUpdate', async (context) => {
+    await remember(context);
+  });
+  // Every other message, text or an unknown button, lands here (registered last, so card actions win).
+  app.activity('message', async (context) => {
+    const text = (context.activity.text ?? '').trim();
+    if (!text && context.activity.value) {
+      await context.sendActivity('Sorry, I did not understand that button. Please type your question.');
+      return;
+    }
+    await answer(context, text);
+  });
+
+  return {
+    adapter,
+    app,
+    post: async (conversationId, reply) => {
+      const stored = await runtime.appDb.loadReference<Partial<ConversationReference>>(
+        `teams:${conversationId}`,
+      );
+      if (!stored)
+        throw new Error(`Tally has no conversation reference for Teams conversation ${conversationId}`);
+      await adapter.continueConversationAsync(config.MicrosoftAppId, stored.reference, async (context) => {
+        await context.sendActivity(replyActivity(reply));
+      });
+    },
+  };
+}
+
+function sleep(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+}

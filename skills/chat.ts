@@ -1,0 +1,37 @@
+/**
+ * A chat turn, whatever the door: help, or a question answered and presented. Returns the
+ * channel-neutral Reply; Teams and Slack only render and deliver it.
+ */
+import type { Catalog } from '../semantic-catalog/schema.ts';
+import { emptyAnswer } from './answer.ts';
+import { type AskDeps, ask, type Turn } from './ask.ts';
+import { type PresentDeps, present } from './present.ts';
+import { buildReply, type Reply } from './reply.ts';
+
+const HELP = /^(help|\?|hi|hello|hey|what can you do\??|commands|start|how does this work\??)$/i;
+
+export function isHelp(text: string): boolean {
+  return HELP.test(text.trim());
+}
+
+export function helpReply(catalog: Catalog): Reply {
+  const metrics = catalog.metrics.map((m) => m.label.toLowerCase());
+  const examples = catalog.verified_questions.map((q) => q.question).slice(0, 5);
+  const summary =
+    `I answer questions about ${metrics.slice(0, -1).join(', ')} and ${metrics.at(-1)}, by ` +
+    `${catalog.dimensions.map((d) => d.label.toLowerCase()).join(', ')} and time. Ask in plain words; ` +
+    'follow up with “now by month”, “only EMEA”, “vs last year” or “show the SQL”.';
+  const reply = buildReply(emptyAnswer('help', 'answer', summary));
+  reply.actions = examples.map((question) => ({ type: 'ask', label: question, question }));
+  return reply;
+}
+
+export async function chatTurn(deps: AskDeps & { present: PresentDeps }, turn: Turn): Promise<Reply> {
+  if (isHelp(turn.text)) return helpReply(deps.catalog);
+  if (!turn.text.trim())
+    return buildReply(
+      emptyAnswer('', 'clarify', 'Ask me a question, for example “revenue by region last quarter”.'),
+    );
+  const answer = await ask(deps, turn);
+  return (await present(deps.present, answer)).reply;
+}

@@ -1,0 +1,65 @@
+/**
+ * A local stand-in for the Bot Connector service (the `serviceUrl` of Teams activities): a real
+ * HTTP server speaking the v3 conversations API, recording what the bot sends and answering with
+ * activity ids, so replies can be asserted on.
+ */
+import type { Server } from 'node:http';
+import express from 'express';
+
+export interface SentActivity {
+  method: 'POST' | 'PUT';
+  conversationId: string;
+  replyToId?: string;
+  activity: Record<string, unknown> & {
+    type: string;
+    text?: string;
+    attachments?: { contentType: string; content: unknown }[];
+  };
+}
+
+export class BotConnectorStub {
+  readonly sent: SentActivity[] = [];
+  private server?: Server;
+  private counter = 0;
+  url = '';
+
+  async start(): Promise<this> {
+    const app = express();
+    app.use(express.json({ limit: '5mb' }));
+    const record = (method: 'POST' | 'PUT') => (req: express.Request, res: express.Response) => {
+      this.sent.push({
+        method,
+        conversationId: String(req.params.conversationId),
+        replyToId: req.params.activityId as string | undefined,
+        activity: req.body,
+      });
+      res.json({ id: method === 'PUT' ? req.params.activityId : `activity-${++this.counter}` });
+    };
+    app.post('/v3/conversations/:conversationId/activities', record('POST'));
+    app.post('/v3/conversations/:conversationId/activities/:activityId', record('POST'));
+    app.put('/v3/conversations/:conversationId/activities/:activityId', record('PUT'));
+    await new Promise<void>((resolve) => {
+      this.server = app.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.url = `http://127.0.0.1:${(this.server?.address() as { port: number }).port}/`;
+    return this;
+  }
+
+  /** Waits until an activity matching `predicate` has been sent. */
+  async waitFor(predicate: (sent: SentActivity) => boolean, timeoutMs = 15_000): Promise<SentActivity> {
+    const started = Date.now();
+    for (;;) {
+      const found = this.sent.find(predicate);
+      if (found) return found;
+      if (Date.now() - started > timeoutMs)
+        throw new Error(
+          `no matching activity within ${timeoutMs} ms; sent: ${JSON.stringify(this.sent.map((s) => s.activity.type))}`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
