@@ -38,10 +38,11 @@ export class BotConnectorStub {
     app.post('/v3/conversations/:conversationId/activities', record('POST'));
     app.post('/v3/conversations/:conversationId/activities/:activityId', record('POST'));
     app.put('/v3/conversations/:conversationId/activities/:activityId', record('PUT'));
-    await new Promise<void>((resolve) => {
-      this.server = app.listen(0, '127.0.0.1', () => resolve());
+    const server = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });
-    this.url = `http://127.0.0.1:${(this.server?.address() as { port: number }).port}/`;
+    this.server = server;
+    this.url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
     return this;
   }
 
