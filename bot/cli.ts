@@ -19,7 +19,7 @@ import { checkSql } from '../warehouse/gate.ts';
 import { grantStatements, READER_ROLE } from '../warehouse/grants.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
-import { PLAYGROUND_PORT, startPlayground } from './playground.ts';
+import { startPlayground } from './playground.ts';
 import {
   askDeps,
   clock,
@@ -84,9 +84,11 @@ program
         'Teams: no MicrosoftAppId, so /api/messages accepts unauthenticated local traffic (Agents Playground, local tools only).',
       );
       if (config.TALLY_PLAYGROUND === '1') {
-        playground = startPlayground(config.PORT, log);
+        playground = startPlayground(config.PORT, log, config.TALLY_PLAYGROUND_PORT);
         if (playground)
-          process.stderr.write(`\n  Chat with Tally in the browser: http://localhost:${PLAYGROUND_PORT}\n\n`);
+          process.stderr.write(
+            `\n  Chat with Tally in the browser: http://localhost:${config.TALLY_PLAYGROUND_PORT}\n\n`,
+          );
       }
     }
     const stop = async () => {

@@ -48,6 +48,7 @@ export const configSchema = z.object({
   MicrosoftAppTenantId: z.string().default(''),
   /** Start Microsoft's Agents Playground with `tally start` in local mode (set 0 to skip). */
   TALLY_PLAYGROUND: z.enum(['0', '1']).default('1'),
+  TALLY_PLAYGROUND_PORT: z.coerce.number().int().min(1024).max(65535).default(56150),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 });

@@ -7,13 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from './logger.ts';
 
-export const PLAYGROUND_PORT = 56150;
-
-export function startPlayground(
-  botPort: number,
-  log: Logger,
-  port = PLAYGROUND_PORT,
-): ChildProcess | undefined {
+export function startPlayground(botPort: number, log: Logger, port: number): ChildProcess | undefined {
   const bin = path.resolve(import.meta.dirname, '..', 'node_modules', '.bin', 'agentsplayground');
   if (!existsSync(bin)) {
     log.warn(

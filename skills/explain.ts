@@ -23,7 +23,8 @@ export function isDefinitionQuestion(text: string): boolean {
 }
 
 export function describeMetric(metric: MetricDef, catalog: Catalog): string {
-  const filters = metric.filters.length > 0 ? ` where ${metric.filters.join(' and ')}` : '';
+  const filters =
+    metric.filters.length > 0 ? ` where ${metric.filters.join(' and ').replaceAll('{today}', 'today')}` : '';
   const time = metricTimeColumn(catalog, metric);
   const how = metric.table
     ? `${metric.expression} over ${metric.table}${filters}`
