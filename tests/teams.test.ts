@@ -213,6 +213,45 @@ describe('Teams card actions', () => {
   });
 });
 
+describe('Teams Action.Execute invokes', () => {
+  const invoke = JSON.parse(
+    readFileSync(
+      path.join(
+        PAYLOADS,
+        'captured-TeamsActivityTests',
+        'invoke_adaptiveCard_action_Action.Execute_personal.json',
+      ),
+      'utf8',
+    ),
+  );
+
+  it('answers an ask invoke with the answer card in the invoke response', async () => {
+    const activity = {
+      ...invoke,
+      serviceUrl: connector.url,
+      value: {
+        action: { type: 'Action.Execute', verb: 'ask', data: { question: 'revenue by region last quarter' } },
+        trigger: 'manual',
+      },
+    };
+    const response = await post(activity);
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(adaptiveCardValidator()(body.value)).toBe(true);
+    expect(JSON.stringify(body.value)).toContain('Revenue by region last quarter');
+  });
+
+  it('answers Teams’ captured invoke (an unknown action) politely', async () => {
+    const response = await post({ ...invoke, serviceUrl: connector.url });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+    });
+  });
+});
+
 describe('Teams installation', () => {
   it('stores the conversation reference and says hello when added', async () => {
     const activity = {

@@ -135,6 +135,36 @@ export function createTeamsBot(runtime: Runtime): TeamsBot {
       );
     },
   );
+  // Action.Execute (Universal Actions): the answer card replaces the clicked card.
+  app.adaptiveCards.actionExecute<{ question?: string }>(['ask', 'choose'], async (context, _state, data) => {
+    if (typeof data.question !== 'string' || !data.question.trim())
+      return 'That button has no question attached; please type your question.';
+    const reply = await chatTurn(deps, {
+      text: data.question,
+      userId: context.activity.from?.aadObjectId ?? context.activity.from?.id,
+      channel: TEAMS_CHANNEL,
+      conversationId: `teams:${context.activity.conversation.id}`,
+    });
+    return renderAdaptiveCard(reply) as never;
+  });
+  // Any other card invoke gets a polite answer rather than an error.
+  app.activity(
+    async (context) => context.activity.type === 'invoke' && context.activity.name === 'adaptiveCard/action',
+    async (context) => {
+      log.warn({ verb: context.activity.value?.action?.verb ?? null }, 'unknown card action');
+      await context.sendActivity({
+        type: 'invokeResponse',
+        value: {
+          status: 200,
+          body: {
+            statusCode: 200,
+            type: 'application/vnd.microsoft.activity.message',
+            value: 'Sorry, I don’t know that button. Please type your question.',
+          },
+        },
+      });
+    },
+  );
   app.conversationUpdate('membersAdded', async (context) => {
     await remember(context);
     const botJoined = context.activity.membersAdded?.some((m) => m.id === context.activity.recipient?.id);
