@@ -252,7 +252,57 @@ describe('Teams Action.Execute invokes', () => {
   });
 });
 
-describe('Teams installation', () => {
+describe('Teams slow answers', () => {
+  it('posts "Working on it…" at once and updates it in place with the card', async () => {
+    const port = await freePort();
+    const slowServer = await listen(
+      createServer(runtime, { teams: createTeamsBot(runtime, { placeholderAfterMs: 0 }) }),
+      port,
+    );
+    try {
+      await fetch(`http://127.0.0.1:${port}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(
+          message('revenue by segment this year', { id: 'a:slow', conversationType: 'personal' }),
+        ),
+      });
+      const placeholder = await connector.waitFor(
+        (s) => s.conversationId === 'a:slow' && s.activity.text === 'Working on it…',
+      );
+      expect(placeholder.method).toBe('POST');
+      const update = await connector.waitFor((s) => s.conversationId === 'a:slow' && s.method === 'PUT');
+      expect(JSON.stringify(cardOf(update))).toContain('Revenue by segment this year');
+    } finally {
+      slowServer.close();
+    }
+  });
+});
+
+describe('Teams help and installation', () => {
+  it('answers "help" with what Tally can do and example questions', async () => {
+    await post(message('help', { id: 'a:help', conversationType: 'personal' }));
+    const card = JSON.stringify(cardOf(await connector.waitFor(cardReplyIn('a:help'))));
+    expect(card).toContain('I answer questions about revenue');
+    expect(card).toContain('"verb":"ask","question":"revenue by region last quarter"');
+  });
+
+  it('stores the conversation reference on installationUpdate', async () => {
+    await post({
+      type: 'installationUpdate',
+      action: 'add',
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      from: { id: '29:user' },
+      recipient: { id: '28:tally' },
+      conversation: { id: 'a:installed', conversationType: 'personal' },
+    });
+    expect(await runtime.appDb.loadReference('teams:a:installed')).toMatchObject({
+      channel: 'teams',
+      reference: { serviceUrl: connector.url },
+    });
+  });
+
   it('stores the conversation reference and says hello when added', async () => {
     const activity = {
       ...conversationUpdate,

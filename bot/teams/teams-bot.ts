@@ -43,7 +43,8 @@ export function replyActivity(reply: Reply): Partial<Activity> {
   };
 }
 
-export function createTeamsBot(runtime: Runtime): TeamsBot {
+export function createTeamsBot(runtime: Runtime, options: { placeholderAfterMs?: number } = {}): TeamsBot {
+  const placeholderAfterMs = options.placeholderAfterMs ?? PLACEHOLDER_AFTER_MS;
   const { config, log } = runtime;
   const adapter = new TeamsAdapter({
     MicrosoftAppId: config.MicrosoftAppId,
@@ -86,7 +87,7 @@ export function createTeamsBot(runtime: Runtime): TeamsBot {
       channel: TEAMS_CHANNEL,
       conversationId: `teams:${activity.conversation.id}`,
     });
-    const early = await Promise.race([work.then((reply) => ({ reply })), sleep(PLACEHOLDER_AFTER_MS)]);
+    const early = await Promise.race([work.then((reply) => ({ reply })), sleep(placeholderAfterMs)]);
     if (early) {
       await context.sendActivity(replyActivity(early.reply));
       return;
