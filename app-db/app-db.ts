@@ -38,6 +38,9 @@ const MIGRATIONS: string[] = [
      channel text NOT NULL,
      reference jsonb NOT NULL,
      updated_at timestamptz NOT NULL DEFAULT now())`,
+  `CREATE TABLE slack_events (
+     event_id text PRIMARY KEY,
+     at timestamptz NOT NULL DEFAULT now())`,
 ];
 
 export interface AuditEntry {
@@ -155,6 +158,15 @@ export class AppDb {
       id,
     ]);
     return result.rows[0] as { channel: string; reference: T } | undefined;
+  }
+
+  /** True for the first replica to claim a Slack event id; retried deliveries get false. */
+  async claimEvent(eventId: string): Promise<boolean> {
+    const result = await this.pool.query(
+      'INSERT INTO slack_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING',
+      [eventId],
+    );
+    return result.rowCount === 1;
   }
 
   async close(): Promise<void> {

@@ -31,6 +31,7 @@ import {
   withClient,
 } from './runtime.ts';
 import { createServer, listen } from './server.ts';
+import { createSlackBot, slackEnabled } from './slack/slack-bot.ts';
 import { createTeamsBot, isLocalMode } from './teams/teams-bot.ts';
 import { progressReporter, renderAnswer } from './terminal.ts';
 
@@ -73,7 +74,9 @@ program
     const log = createLogger(config);
     const runtime = await createRuntime(config, log, progressReporter());
     const teams = createTeamsBot(runtime);
-    const server = await listen(createServer(runtime, { teams }), config.PORT);
+    const slack = slackEnabled(config) ? createSlackBot(runtime) : undefined;
+    const server = await listen(createServer(runtime, { teams, slack }), config.PORT);
+    if (slack) log.info('Slack: events, slash command and interactivity at /slack/events');
     log.info(
       { port: config.PORT, catalog: runtime.catalog.name },
       `Tally listening on http://localhost:${config.PORT}`,
@@ -83,7 +86,8 @@ program
       log.warn(
         'Teams: no MicrosoftAppId, so /api/messages accepts unauthenticated local traffic (Agents Playground, local tools only).',
       );
-      if (config.TALLY_PLAYGROUND === '1') {
+      // Local mode proper (no Teams app id, no Slack settings): a Teams-like chat in the browser.
+      if (!slack && config.TALLY_PLAYGROUND === '1') {
         playground = startPlayground(config.PORT, log, config.TALLY_PLAYGROUND_PORT);
         if (playground)
           process.stderr.write(

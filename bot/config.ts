@@ -46,6 +46,12 @@ export const configSchema = z.object({
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: z.string().default(''),
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  /** Slack Web API base URL (tests point it at a local server). */
+  SLACK_API_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), {
+    message: 'must be an http(s) URL',
+  }),
   /** Start Microsoft's Agents Playground with `tally start` in local mode (set 0 to skip). */
   TALLY_PLAYGROUND: z.enum(['0', '1']).default('1'),
   TALLY_PLAYGROUND_PORT: z.coerce.number().int().min(1024).max(65535).default(56150),

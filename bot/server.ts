@@ -2,9 +2,13 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import type { Runtime } from './runtime.ts';
+import type { SlackBot } from './slack/slack-bot.ts';
 import type { TeamsBot } from './teams/teams-bot.ts';
 
-export function createServer(runtime: Runtime, doors: { teams?: TeamsBot } = {}): express.Express {
+export function createServer(
+  runtime: Runtime,
+  doors: { teams?: TeamsBot; slack?: SlackBot } = {},
+): express.Express {
   const app = express();
   const started = Date.now();
   app.get('/healthz', async (_req, res) => {
@@ -41,6 +45,8 @@ export function createServer(runtime: Runtime, doors: { teams?: TeamsBot } = {})
       await teams.adapter.process(req, res, (context) => teams.app.run(context).then(() => undefined));
     });
   }
+  // Bolt verifies Slack's signature on the raw body itself: mounted before any body parser.
+  if (doors.slack) app.use(doors.slack.receiver.router);
   // Malformed JSON and other request errors: a 4xx, logged, never a crash.
   app.use(
     (

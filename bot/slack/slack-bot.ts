@@ -1,0 +1,187 @@
+/**
+ * The Slack door: @slack/bolt with an ExpressReceiver mounted at /slack/events of the shared server.
+ * Requests are verified with the signing secret (bolt answers 401 to forged or stale ones). Every
+ * question is acknowledged at once, answered with a "Working on it…" message in the thread, which
+ * chat.update then replaces with the Block Kit answer. Retried event deliveries are answered once,
+ * across replicas, by claiming the event id in the app database.
+ */
+import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
+import { renderBlockKit } from '../../adaptive-cards/block-kit.ts';
+import type { ConversationState } from '../../skills/ask.ts';
+import { chatTurn } from '../../skills/chat.ts';
+import type { Reply } from '../../skills/reply.ts';
+import type { Config } from '../config.ts';
+import { askDeps, presentDeps, type Runtime } from '../runtime.ts';
+
+export const SLACK_CHANNEL = 'slack';
+
+type WebClient = App['client'];
+
+export interface SlackBot {
+  receiver: ExpressReceiver;
+  app: App;
+  /** Posts a reply into a Slack channel (digests, alerts). */
+  post(channel: string, reply: Reply): Promise<void>;
+}
+
+export function slackEnabled(config: Config): boolean {
+  return !!config.SLACK_BOT_TOKEN && !!config.SLACK_SIGNING_SECRET;
+}
+
+/** Text of the message for notifications and clients without blocks. */
+function fallback(reply: Reply): string {
+  return reply.summary.slice(0, 3000);
+}
+
+export function createSlackBot(runtime: Runtime): SlackBot {
+  const { config, log } = runtime;
+  const receiver = new ExpressReceiver({
+    signingSecret: config.SLACK_SIGNING_SECRET as string,
+    endpoints: '/slack/events',
+    processBeforeResponse: false,
+    logLevel: LogLevel.ERROR,
+  });
+  const app = new App({
+    receiver,
+    token: config.SLACK_BOT_TOKEN,
+    logLevel: LogLevel.ERROR,
+    clientOptions: config.SLACK_API_URL
+      ? { slackApiUrl: config.SLACK_API_URL.replace(/\/?$/, '/') }
+      : undefined,
+  });
+  const deps = { ...askDeps(runtime), present: presentDeps(runtime) };
+
+  // Slack retries an event it thinks went unanswered; whichever replica claims it first answers.
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: string }).event_id;
+    if (eventId && !(await runtime.appDb.claimEvent(eventId))) {
+      log.info({ eventId }, 'slack retry ignored: event already answered');
+      return;
+    }
+    await next();
+  });
+
+  const answer = async (
+    client: WebClient,
+    where: { channel: string; threadTs?: string; user?: string },
+    text: string,
+  ) => {
+    const conversationId = `slack:${where.channel}:${where.threadTs ?? 'main'}`;
+    await runtime.appDb
+      .saveReference(`slack:${where.channel}`, SLACK_CHANNEL, { channel: where.channel })
+      .catch(() => undefined);
+    const working = await client.chat.postMessage({
+      channel: where.channel,
+      thread_ts: where.threadTs,
+      text: 'Working on it…',
+    });
+    let reply: Reply;
+    try {
+      reply = await chatTurn(deps, { text, userId: where.user, channel: SLACK_CHANNEL, conversationId });
+    } catch (error) {
+      log.error({ err: (error as Error).message }, 'slack answer failed');
+      await client.chat.update({
+        channel: where.channel,
+        ts: working.ts as string,
+        text: 'Sorry, something went wrong on my side. Please try again.',
+      });
+      return;
+    }
+    await client.chat.update({
+      channel: where.channel,
+      ts: working.ts as string,
+      text: fallback(reply),
+      blocks: renderBlockKit(reply) as never,
+    });
+  };
+
+  app.event('app_mention', async ({ event, client }) => {
+    const text = event.text.replace(/<@[A-Z0-9]+>/g, '').trim();
+    await answer(
+      client,
+      { channel: event.channel, threadTs: event.thread_ts ?? event.ts, user: event.user },
+      text,
+    );
+  });
+
+  app.message(async ({ message, client }) => {
+    // Direct messages only; channel messages reach Tally as app_mention events.
+    if (message.channel_type !== 'im' || message.subtype !== undefined || !('text' in message)) return;
+    await answer(
+      client,
+      { channel: message.channel, threadTs: message.thread_ts, user: message.user },
+      message.text ?? '',
+    );
+  });
+
+  app.command('/tally', async ({ command, ack, client }) => {
+    await ack();
+    await answer(client, { channel: command.channel_id, user: command.user_id }, command.text ?? '');
+  });
+
+  app.action(/.*/, async ({ ack, body, action, client }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
+    const channel = body.channel?.id;
+    const threadTs = body.message?.thread_ts ?? body.message?.ts;
+    if (!channel) return;
+    const where = { channel, threadTs, user: body.user.id };
+    const actionId = action.action_id;
+    if (/^(ask|choose)_\d+$/.test(actionId) && action.value)
+      return void (await answer(client, where, action.value));
+    const conversationId = `slack:${channel}:${threadTs ?? 'main'}`;
+    if (actionId === 'show_sql') {
+      const state = await runtime.appDb
+        .loadConversation<ConversationState>(conversationId)
+        .catch(() => undefined);
+      const text = state?.lastSql
+        ? `\`\`\`${state.lastSql.slice(0, 2900)}\`\`\``
+        : 'There is no SQL for this answer yet.';
+      return void (await client.chat.postMessage({ channel, thread_ts: threadTs, text }));
+    }
+    if (actionId === 'feedback_up' || actionId === 'feedback_down') {
+      const state = await runtime.appDb
+        .loadConversation<ConversationState>(conversationId)
+        .catch(() => undefined);
+      const rating = actionId === 'feedback_up' ? 'up' : 'down';
+      await runtime.appDb.saveFeedback({
+        channel: SLACK_CHANNEL,
+        conversationId,
+        userId: body.user.id,
+        rating,
+        question: action.value,
+        sql: state?.lastSql,
+      });
+      return void (await client.chat.postEphemeral({
+        channel,
+        user: body.user.id,
+        thread_ts: threadTs,
+        text: rating === 'up' ? 'Thanks! Glad it helped.' : 'Thanks for telling me; I’ve noted it.',
+      }));
+    }
+    if (actionId === 'download_csv') return;
+    log.warn({ actionId }, 'unknown slack action');
+    await client.chat.postEphemeral({
+      channel,
+      user: body.user.id,
+      thread_ts: threadTs,
+      text: 'Sorry, I don’t know that button. Please type your question.',
+    });
+  });
+
+  app.error(async (error) => {
+    log.error({ err: error.message, code: (error as { code?: string }).code }, 'slack handler failed');
+  });
+
+  return {
+    receiver,
+    app,
+    post: async (channel, reply) => {
+      await app.client.chat.postMessage({
+        channel,
+        text: fallback(reply),
+        blocks: renderBlockKit(reply) as never,
+      });
+    },
+  };
+}

@@ -1,0 +1,276 @@
+/**
+ * Slack through its real protocol: signed Events API, slash command and interactivity requests
+ * (real HMAC signatures) to the running server; the Web API calls land on a local Slack API server.
+ */
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createServer as netServer } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLACK_LIMITS } from '../adaptive-cards/block-kit.ts';
+import type { Runtime } from '../bot/runtime.ts';
+import { createServer, listen } from '../bot/server.ts';
+import { createSlackBot } from '../bot/slack/slack-bot.ts';
+import { testRuntime } from './helpers.ts';
+import { SlackApiStub, type SlackCall } from './slack-api.ts';
+
+const SECRET = 'test-signing-secret';
+const SAMPLES = path.resolve(
+  import.meta.dirname,
+  '..',
+  '..',
+  'shared',
+  'data',
+  'payloads',
+  'slack',
+  'java-slack-sdk-shape-samples',
+);
+const appMention = JSON.parse(readFileSync(path.join(SAMPLES, 'events', 'AppMentionPayload.json'), 'utf8'));
+
+let api: SlackApiStub;
+let runtime: Runtime;
+let server: Server;
+let base: string;
+let n = 0;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = netServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  api = await new SlackApiStub().start();
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  runtime = await testRuntime({
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: api.url,
+    PUBLIC_URL: base,
+  });
+  server = await listen(createServer(runtime, { slack: createSlackBot(runtime) }), port);
+});
+afterAll(async () => {
+  server?.close();
+  await api?.stop();
+  await runtime?.close();
+});
+
+function signed(body: string, options: { secret?: string; timestamp?: number } = {}) {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const signature = `v0=${createHmac('sha256', options.secret ?? SECRET)
+    .update(`v0:${timestamp}:${body}`)
+    .digest('hex')}`;
+  return { 'x-slack-signature': signature, 'x-slack-request-timestamp': String(timestamp) };
+}
+
+async function send(body: string, contentType: string, extra: Record<string, string> = {}, sign = {}) {
+  const started = Date.now();
+  const response = await fetch(`${base}/slack/events`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, ...signed(body, sign), ...extra },
+    body,
+  });
+  return { response, ms: Date.now() - started };
+}
+
+function event(text: string, overrides: Record<string, unknown> = {}) {
+  const id = ++n;
+  return {
+    ...appMention,
+    token: 'verification',
+    team_id: 'T1',
+    api_app_id: 'A1',
+    type: 'event_callback',
+    event_id: `Ev${id}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: 'T1', user_id: 'UTALLY', is_bot: true, is_enterprise_install: false }],
+    event: {
+      type: 'app_mention',
+      user: 'U1',
+      text: `<@UTALLY> ${text}`,
+      ts: `1700000${id}.0001`,
+      channel: `C${id}`,
+      event_ts: `1700000${id}.0001`,
+    },
+    ...overrides,
+  };
+}
+
+const updateIn = (channel: string) => (c: SlackCall) =>
+  c.method === 'chat.update' && c.args.channel === channel;
+type Block = {
+  type: string;
+  text?: { text: string };
+  image_url?: string;
+  elements?: { action_id: string; value?: string }[];
+};
+
+describe('Slack events', () => {
+  it('acknowledges an app_mention at once, says it is working, then updates with Block Kit and a chart', async () => {
+    const body = event('revenue by region last quarter');
+    const { response, ms } = await send(JSON.stringify(body), 'application/json');
+    expect(response.status).toBe(200);
+    expect(ms).toBeLessThan(3000);
+    const working = await api.waitFor(
+      (c) => c.method === 'chat.postMessage' && c.args.channel === body.event.channel,
+    );
+    expect(working.args).toMatchObject({ text: 'Working on it…', thread_ts: body.event.ts });
+    const update = await api.waitFor(updateIn(body.event.channel));
+    const blocks = update.args.blocks as Block[];
+    expect(blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+    const all = JSON.stringify(blocks);
+    for (const region of ['North America', 'EMEA', 'APAC', 'LATAM']) expect(all).toContain(region);
+    const image = blocks.find((b) => b.type === 'image');
+    expect(image?.image_url?.startsWith(`${base}/charts/`)).toBe(true);
+    const png = await fetch(image?.image_url as string);
+    expect(png.headers.get('content-type')).toBe('image/png');
+  });
+
+  it('answers a retried event once', async () => {
+    const body = JSON.stringify(event('orders by channel last week'));
+    const channel = JSON.parse(body).event.channel;
+    await send(body, 'application/json');
+    await send(body, 'application/json', {
+      'x-slack-retry-num': '1',
+      'x-slack-retry-reason': 'http_timeout',
+    });
+    await send(body, 'application/json', {
+      'x-slack-retry-num': '2',
+      'x-slack-retry-reason': 'http_timeout',
+    });
+    await api.waitFor(updateIn(channel));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(
+      api.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === channel),
+    ).toHaveLength(1);
+  });
+
+  it('answers a direct message in the DM', async () => {
+    const body = event('', {
+      event: {
+        type: 'message',
+        channel_type: 'im',
+        user: 'U1',
+        text: 'headcount by department',
+        ts: '1700009999.0001',
+        channel: 'D1',
+        event_ts: '1700009999.0001',
+      },
+    });
+    await send(JSON.stringify(body), 'application/json');
+    const update = await api.waitFor(updateIn('D1'));
+    expect(JSON.stringify(update.args.blocks)).toContain('Headcount by department');
+  });
+
+  it('rejects forged and stale requests with 401 and answers nothing', async () => {
+    const body = JSON.stringify(event('revenue by region'));
+    const before = api.calls.length;
+    expect((await send(body, 'application/json', {}, { secret: 'wrong' })).response.status).toBe(401);
+    expect(
+      (await send(body, 'application/json', {}, { timestamp: Math.floor(Date.now() / 1000) - 3600 })).response
+        .status,
+    ).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(api.calls.length).toBe(before);
+  });
+
+  it('answers bad input with a friendly reply: empty text and a 10,000-character message', async () => {
+    const empty = event('');
+    await send(JSON.stringify(empty), 'application/json');
+    expect(JSON.stringify((await api.waitFor(updateIn(empty.event.channel))).args)).toMatch(
+      /Ask me a question/,
+    );
+    const long = event('revenue '.repeat(1250));
+    await send(JSON.stringify(long), 'application/json');
+    expect(JSON.stringify((await api.waitFor(updateIn(long.event.channel))).args)).toMatch(/too long/);
+  });
+});
+
+describe('Slack slash command', () => {
+  it('acks /tally at once and answers in the channel', async () => {
+    const form = new URLSearchParams({
+      token: 't',
+      team_id: 'T1',
+      channel_id: 'CSLASH',
+      channel_name: 'finance',
+      user_id: 'U2',
+      user_name: 'sam',
+      command: '/tally',
+      text: 'top 5 products by revenue this year',
+      response_url: `${base}/nowhere`,
+      trigger_id: '1.2.3',
+    });
+    const { response, ms } = await send(form.toString(), 'application/x-www-form-urlencoded');
+    expect(response.status).toBe(200);
+    expect(ms).toBeLessThan(3000);
+    const update = await api.waitFor(updateIn('CSLASH'));
+    expect(JSON.stringify(update.args.blocks)).toContain('Revenue by product this year');
+  });
+});
+
+describe('Slack interactivity', () => {
+  function blockAction(actionId: string, value: string, channel: string) {
+    const payload = {
+      type: 'block_actions',
+      team: { id: 'T1', domain: 'x' },
+      user: { id: 'U3', name: 'kim', team_id: 'T1' },
+      api_app_id: 'A1',
+      token: 't',
+      trigger_id: '1.2',
+      channel: { id: channel, name: 'finance' },
+      message: { type: 'message', ts: '1700000000.0001', text: 'answer' },
+      container: { type: 'message', message_ts: '1700000000.0001', channel_id: channel },
+      actions: [
+        {
+          type: 'button',
+          action_id: actionId,
+          block_id: 'actions',
+          text: { type: 'plain_text', text: 'x' },
+          value,
+          action_ts: '1',
+        },
+      ],
+    };
+    return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  }
+
+  it('routes a follow-up button to the same skills as a typed question', async () => {
+    await send(
+      blockAction('ask_0', 'revenue by segment this year', 'CACT'),
+      'application/x-www-form-urlencoded',
+    );
+    const update = await api.waitFor(updateIn('CACT'));
+    expect(JSON.stringify(update.args.blocks)).toContain('Revenue by segment this year');
+  });
+
+  it('stores feedback, shows the SQL, and answers an unknown button politely', async () => {
+    await send(
+      blockAction('feedback_down', 'revenue by segment this year', 'CACT'),
+      'application/x-www-form-urlencoded',
+    );
+    await api.waitFor((c) => c.method === 'chat.postEphemeral' && /noted/.test(String(c.args.text)));
+    const rows = await runtime.appDb.pool.query("SELECT rating, sql FROM feedback WHERE channel = 'slack'");
+    expect(rows.rows[0]).toMatchObject({ rating: 'down', sql: expect.stringMatching(/SELECT/) });
+    await send(blockAction('show_sql', 'x', 'CACT'), 'application/x-www-form-urlencoded');
+    await api.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' && c.args.channel === 'CACT' && String(c.args.text).startsWith('```'),
+    );
+    await send(blockAction('mystery_button', 'x', 'CACT'), 'application/x-www-form-urlencoded');
+    await api.waitFor(
+      (c) => c.method === 'chat.postEphemeral' && /don’t know that button/.test(String(c.args.text)),
+    );
+  });
+
+  it('refuses a malformed payload with a 4xx', async () => {
+    const { response } = await send('payload=%7Bnot-json', 'application/x-www-form-urlencoded');
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+  });
+});
