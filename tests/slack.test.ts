@@ -9,6 +9,7 @@ import { createServer as netServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLACK_LIMITS } from '../adaptive-cards/block-kit.ts';
+import { createProactive } from '../bot/proactive.ts';
 import type { Runtime } from '../bot/runtime.ts';
 import { createServer, listen } from '../bot/server.ts';
 import { createSlackBot } from '../bot/slack/slack-bot.ts';
@@ -189,6 +190,27 @@ describe('Slack events', () => {
     const long = event('revenue '.repeat(1250));
     await send(JSON.stringify(long), 'application/json');
     expect(JSON.stringify((await api.waitFor(updateIn(long.event.channel))).args)).toMatch(/too long/);
+  });
+});
+
+describe('Slack proactive posts', () => {
+  it('posts a reply into a channel through the shared proactive.post', async () => {
+    const proactive = createProactive({ slack: createSlackBot(runtime) });
+    const reply = {
+      status: 'answer' as const,
+      question: 'digest',
+      summary: 'Weekly digest: revenue up 4%.',
+      kpis: [],
+      context: [],
+      choices: [],
+      actions: [],
+    };
+    await proactive.post({ channel: 'slack', channelId: 'CFINANCE' }, reply);
+    const post = await api.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'CFINANCE');
+    expect(post.args.text).toBe('Weekly digest: revenue up 4%.');
+    await expect(proactive.post({ channel: 'teams', conversationId: 'x' }, reply)).rejects.toThrow(
+      /Teams is not configured/,
+    );
   });
 });
 
