@@ -3,11 +3,13 @@
  * `tally`: the command-line door. Each command builds the runtime (composition root), runs one
  * skill, renders for a terminal or as JSON (the DESIGN.md contract), and closes what it opened.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { renderBlockKit } from '../adaptive-cards/block-kit.ts';
 import { renderAdaptiveCard } from '../adaptive-cards/teams-card.ts';
+import { CsvError, parseSeriesCsv } from '../alerts/csv.ts';
+import { detect } from '../alerts/detector.ts';
 import { isIsoDate } from '../semantic-catalog/dates.ts';
 import { CatalogError, loadCatalog } from '../semantic-catalog/loader.ts';
 import { ask, runSql } from '../skills/ask.ts';
@@ -242,6 +244,25 @@ demo
       for (const a of INJECTED_ANOMALIES) process.stdout.write(`  ${a.id}: ${a.description}\n`);
     } finally {
       await warehouse.embedded?.stop();
+    }
+  });
+
+const alerts = program.command('alerts').description('Anomaly detection on daily metrics.');
+alerts
+  .command('detect')
+  .description('Judge each day of a date,value CSV using only the days before it.')
+  .requiredOption('--csv <file>', 'a CSV of date,value rows (a header row is fine)')
+  .option('--sensitivity <n>', '1 (few alerts) … 10 (many)', Number, 5)
+  .option('--json', 'print {"anomalies": [...]} as JSON')
+  .action(async (options) => {
+    const points = parseSeriesCsv(await readFile(options.csv, 'utf8'), options.csv);
+    const anomalies = detect(points, { sensitivity: options.sensitivity });
+    if (options.json) return void process.stdout.write(`${JSON.stringify({ anomalies }, null, 2)}\n`);
+    if (anomalies.length === 0) return void process.stdout.write(`No anomalies in ${points.length} days.\n`);
+    for (const a of anomalies) {
+      process.stdout.write(
+        `${a.date}  ${a.direction === 'up' ? '▲' : '▼'} ${a.value.toFixed(2)} (expected ${a.expected.toFixed(2)}, band ${a.low.toFixed(2)}–${a.high.toFixed(2)}, score ${a.score.toFixed(1)})\n`,
+      );
     }
   });
 

@@ -1,0 +1,161 @@
+/**
+ * Daily anomaly detection for business metrics. Each day is judged only with data before it:
+ *
+ *   expected(t) = level(t) × weekday factor(t) × yearly factor(t)
+ *     level          robust: median of the last 14 deseasonalized days, plus a robust trend
+ *     weekday factor median ratio of that weekday to its week's level, over the last 8 weeks
+ *     yearly factor  with a year of history: how the same weeks a year ago stood against their level
+ *   score(t) = (value − expected) / robust spread (1.4826 × MAD of recent relative residuals)
+ *
+ * Days already flagged are replaced by their expected value in the history, so one outlier or a
+ * short level shift doesn't blind the model; after two weeks a lasting shift becomes the new normal.
+ * Pure: numbers in, judgements out.
+ */
+
+export interface Point {
+  date: string;
+  value: number;
+}
+
+export interface Judgement {
+  date: string;
+  value: number;
+  expected: number;
+  low: number;
+  high: number;
+  score: number;
+  direction: 'up' | 'down';
+}
+
+export interface DetectorOptions {
+  /** 1 (few alerts) … 10 (many); 5 is the default. */
+  sensitivity?: number;
+  /** Days of history needed before the first judgement. */
+  warmup?: number;
+}
+
+const WEEK = 7;
+const LEVEL_DAYS = 14;
+const SPREAD_DAYS = 56;
+const ACCEPT_SHIFT_AFTER = 14;
+
+export function threshold(sensitivity = 5): number {
+  const s = Math.min(10, Math.max(1, sensitivity));
+  return 7 - 0.46 * s; // 1 → 6.5σ, 5 → 4.7σ, 10 → 2.4σ
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+const finite = (values: number[]) => values.filter((v) => Number.isFinite(v));
+
+/** Judges every day after the warm-up; returns only the flagged ones. */
+export function detect(series: Point[], options: DetectorOptions = {}): Judgement[] {
+  return judgeAll(series, options)
+    .filter((j) => j.flagged)
+    .map(({ flagged: _, ...j }) => j);
+}
+
+export function judgeAll(
+  series: Point[],
+  options: DetectorOptions = {},
+): (Judgement & { flagged: boolean })[] {
+  const limit = threshold(options.sensitivity);
+  const warmup = options.warmup ?? 8 * WEEK;
+  // Days are modelled from the third week on, so the spread is known before the first judgement.
+  const firstModelled = 3 * WEEK;
+  const values = series.map((p) => p.value);
+  const clean: number[] = []; // history with flagged days replaced by what was expected
+  const residuals: number[] = [];
+  let runOfFlags = 0;
+  const out: (Judgement & { flagged: boolean })[] = [];
+  for (let t = 0; t < series.length; t++) {
+    const value = values[t] as number;
+    if (t < firstModelled) {
+      clean.push(value);
+      continue;
+    }
+    const expected = expectedAt(clean, t);
+    const relative = expected > 0 ? value / expected - 1 : value > 0 ? 1 : 0;
+    const recent = finite(residuals.slice(-SPREAD_DAYS));
+    const mad = median(recent.map((r) => Math.abs(r - median(recent))));
+    // A floor keeps a perfectly flat history from making every wiggle an anomaly.
+    const spread = Math.max(1.4826 * (Number.isFinite(mad) ? mad : 0.05), 0.02);
+    const score = relative / spread;
+    // Hysteresis: inside an anomaly, half the threshold keeps it open, so the edges of a level
+    // shift don't leak into the history and distort what comes after.
+    const previous = out[out.length - 1];
+    const continuing =
+      runOfFlags > 0 && previous !== undefined && Math.sign(previous.score) === Math.sign(score);
+    const flagged =
+      t >= warmup && Math.abs(score) > (continuing ? limit / 2 : limit) && Math.abs(value - expected) > 1e-9;
+    const band = limit * spread * Math.max(expected, 0);
+    if (t < warmup) {
+      clean.push(value);
+      residuals.push(relative);
+      continue;
+    }
+    out.push({
+      date: series[t]?.date as string,
+      value,
+      expected,
+      low: Math.max(0, expected - band),
+      high: expected + band,
+      score,
+      direction: value >= expected ? 'up' : 'down',
+      flagged,
+    });
+    runOfFlags = flagged ? runOfFlags + 1 : 0;
+    const accept = !flagged || runOfFlags > ACCEPT_SHIFT_AFTER;
+    clean.push(accept ? value : expected);
+    residuals.push(accept ? relative : Number.NaN);
+  }
+  return out;
+}
+
+/** What day t should be, from the cleaned history before it. */
+function expectedAt(history: number[], t: number): number {
+  const weekday = weekdayFactors(history, t);
+  const deseasonalized = history.map((v, i) => v / (weekday[i % WEEK] || 1));
+  const window = deseasonalized.slice(Math.max(0, t - LEVEL_DAYS), t);
+  let level = median(window);
+  // Robust trend: the median week-over-week change of the last four weeks, carried half a window forward.
+  const steps: number[] = [];
+  for (let i = Math.max(WEEK, t - 4 * WEEK); i < t; i++)
+    steps.push(((deseasonalized[i] as number) - (deseasonalized[i - WEEK] as number)) / WEEK);
+  const slope = median(steps);
+  if (Number.isFinite(slope)) level += slope * (LEVEL_DAYS / 2 + 0.5);
+  let expected = Math.max(0, level) * (weekday[t % WEEK] || 1);
+  const yearly = yearlyFactor(deseasonalized, t);
+  if (Number.isFinite(yearly)) expected *= yearly;
+  return expected;
+}
+
+/** Median ratio of each weekday to its centred weekly mean, over the last 8 weeks. */
+function weekdayFactors(history: number[], t: number): number[] {
+  const ratios: number[][] = Array.from({ length: WEEK }, () => []);
+  for (let i = Math.max(3, t - 8 * WEEK); i < t - 3; i++) {
+    const around = history.slice(i - 3, i + 4);
+    const mean = around.reduce((a, b) => a + b, 0) / around.length;
+    if (mean > 0) ratios[i % WEEK]?.push((history[i] as number) / mean);
+  }
+  return ratios.map((r) => (r.length >= 2 ? median(r) : 1));
+}
+
+/** How the coming days a year ago stood against the level before them: the yearly shape, if known. */
+function yearlyFactor(deseasonalized: number[], t: number): number {
+  const yearAgo = t - 364;
+  if (yearAgo - LEVEL_DAYS < 0) return Number.NaN;
+  const then = median(deseasonalized.slice(yearAgo - 3, yearAgo + 4));
+  const before = median(deseasonalized.slice(yearAgo - LEVEL_DAYS, yearAgo));
+  if (!(then > 0) || !(before > 0)) return Number.NaN;
+  const factor = then / before;
+  // Damped: a year is one observation; never let it swing the expectation wildly.
+  return 1 + Math.max(-0.3, Math.min(0.3, (factor - 1) * 0.8));
+}
