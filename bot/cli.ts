@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { renderBlockKit } from '../adaptive-cards/block-kit.ts';
 import { renderAdaptiveCard } from '../adaptive-cards/teams-card.ts';
-import { CsvError, parseSeriesCsv } from '../alerts/csv.ts';
+import { parseSeriesCsv } from '../alerts/csv.ts';
 import { detect } from '../alerts/detector.ts';
 import { isIsoDate } from '../semantic-catalog/dates.ts';
 import { CatalogError, loadCatalog } from '../semantic-catalog/loader.ts';
