@@ -5,7 +5,9 @@
  *     level          robust: median of the last 14 deseasonalized days, plus a robust trend
  *     weekday factor median ratio of that weekday to its week's level, over the last 8 weeks
  *     yearly factor  with a year of history: how the same weeks a year ago stood against their level
- *   score(t) = (value − expected) / robust spread (1.4826 × MAD of recent relative residuals)
+ *   score(t) = log(value / expected) / robust spread (1.4826 × MAD of recent log residuals)
+ *
+ * In log space a drop to 30% weighs as much as a jump to 330%, and an outage (zero) is a big drop.
  *
  * Days already flagged are replaced by their expected value in the history, so one outlier or a
  * short level shift doesn't blind the model; after two weeks a lasting shift becomes the new normal.
@@ -38,6 +40,8 @@ const WEEK = 7;
 const LEVEL_DAYS = 14;
 const SPREAD_DAYS = 56;
 const ACCEPT_SHIFT_AFTER = 14;
+/** A weekday below this share of its week is treated as closed. */
+const CLOSED_DAY = 0.05;
 
 export function threshold(sensitivity = 5): number {
   const s = Math.min(10, Math.max(1, sensitivity));
@@ -82,7 +86,7 @@ export function judgeAll(
       continue;
     }
     const expected = expectedAt(clean, t);
-    const relative = expected > 0 ? value / expected - 1 : value > 0 ? 1 : 0;
+    const relative = logRatio(value, expected);
     const recent = finite(residuals.slice(-SPREAD_DAYS));
     const mad = median(recent.map((r) => Math.abs(r - median(recent))));
     // A floor keeps a perfectly flat history from making every wiggle an anomaly.
@@ -95,7 +99,7 @@ export function judgeAll(
       runOfFlags > 0 && previous !== undefined && Math.sign(previous.score) === Math.sign(score);
     const flagged =
       t >= warmup && Math.abs(score) > (continuing ? limit / 2 : limit) && Math.abs(value - expected) > 1e-9;
-    const band = limit * spread * Math.max(expected, 0);
+    const band = limit * spread;
     if (t < warmup) {
       clean.push(value);
       residuals.push(relative);
@@ -105,8 +109,8 @@ export function judgeAll(
       date: series[t]?.date as string,
       value,
       expected,
-      low: Math.max(0, expected - band),
-      high: expected + band,
+      low: expected * Math.exp(-band),
+      high: expected * Math.exp(band),
       score,
       direction: value >= expected ? 'up' : 'down',
       flagged,
@@ -119,19 +123,27 @@ export function judgeAll(
   return out;
 }
 
+/** log(value / expected), with zero treated as a hundredth of what was expected. */
+function logRatio(value: number, expected: number): number {
+  if (!(expected > 0)) return value > 0 ? Math.log(100) : 0;
+  return Math.log(Math.max(value, expected / 100) / expected);
+}
+
 /** What day t should be, from the cleaned history before it. */
 function expectedAt(history: number[], t: number): number {
   const weekday = weekdayFactors(history, t);
-  const deseasonalized = history.map((v, i) => v / (weekday[i % WEEK] || 1));
-  const window = deseasonalized.slice(Math.max(0, t - LEVEL_DAYS), t);
-  let level = median(window);
+  const open = (i: number) => (weekday[i % WEEK] as number) >= CLOSED_DAY;
+  // A weekday that is (nearly) always empty — a closed weekend — expects what it usually has.
+  if (!open(t)) return median(finite([7, 14, 21, 28].map((k) => history[t - k] as number))) || 0;
+  const deseasonalized = history.map((v, i) => (open(i) ? v / (weekday[i % WEEK] as number) : Number.NaN));
+  let level = median(finite(deseasonalized.slice(Math.max(0, t - LEVEL_DAYS), t)));
   // Robust trend: the median week-over-week change of the last four weeks, carried half a window forward.
   const steps: number[] = [];
   for (let i = Math.max(WEEK, t - 4 * WEEK); i < t; i++)
     steps.push(((deseasonalized[i] as number) - (deseasonalized[i - WEEK] as number)) / WEEK);
-  const slope = median(steps);
+  const slope = median(finite(steps));
   if (Number.isFinite(slope)) level += slope * (LEVEL_DAYS / 2 + 0.5);
-  let expected = Math.max(0, level) * (weekday[t % WEEK] || 1);
+  let expected = Math.max(0, Number.isFinite(level) ? level : 0) * (weekday[t % WEEK] as number);
   const yearly = yearlyFactor(deseasonalized, t);
   if (Number.isFinite(yearly)) expected *= yearly;
   return expected;
@@ -152,8 +164,8 @@ function weekdayFactors(history: number[], t: number): number[] {
 function yearlyFactor(deseasonalized: number[], t: number): number {
   const yearAgo = t - 364;
   if (yearAgo - LEVEL_DAYS < 0) return Number.NaN;
-  const then = median(deseasonalized.slice(yearAgo - 3, yearAgo + 4));
-  const before = median(deseasonalized.slice(yearAgo - LEVEL_DAYS, yearAgo));
+  const then = median(finite(deseasonalized.slice(yearAgo - 3, yearAgo + 4)));
+  const before = median(finite(deseasonalized.slice(yearAgo - LEVEL_DAYS, yearAgo)));
   if (!(then > 0) || !(before > 0)) return Number.NaN;
   const factor = then / before;
   // Damped: a year is one observation; never let it swing the expectation wildly.

@@ -8,7 +8,9 @@ import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { renderBlockKit } from '../adaptive-cards/block-kit.ts';
 import { renderAdaptiveCard } from '../adaptive-cards/teams-card.ts';
+import { backtest } from '../alerts/backtest.ts';
 import { parseSeriesCsv } from '../alerts/csv.ts';
+import { loadAlerts } from '../alerts/definitions.ts';
 import { detect } from '../alerts/detector.ts';
 import { isIsoDate } from '../semantic-catalog/dates.ts';
 import { CatalogError, loadCatalog } from '../semantic-catalog/loader.ts';
@@ -264,6 +266,41 @@ alerts
         `${a.date}  ${a.direction === 'up' ? '▲' : '▼'} ${a.value.toFixed(2)} (expected ${a.expected.toFixed(2)}, band ${a.low.toFixed(2)}–${a.high.toFixed(2)}, score ${a.score.toFixed(1)})\n`,
       );
     }
+  });
+
+alerts
+  .command('backtest')
+  .description('Replay an alert definition over history and list what it would have sent.')
+  .argument('<name>', 'alert name (alerts.yaml beside the catalog)')
+  .requiredOption('--from <date>', 'first day', dateOption)
+  .requiredOption('--to <date>', 'last day', dateOption)
+  .option('--sensitivity <n>', 'override the definition’s sensitivity', Number)
+  .option('--json', 'as JSON')
+  .action(async (name: string, options) => {
+    await withRuntime(configFor(), async (runtime) => {
+      const definitions = await loadAlerts(runtime.config.TALLY_CATALOG ?? DEFAULT_CATALOG, runtime.catalog);
+      const alert = definitions.find((a) => a.name === name);
+      if (!alert)
+        throw new InvalidArgumentError(
+          `No alert named ${name}. Known: ${definitions.map((a) => a.name).join(', ') || 'none'}.`,
+        );
+      const access = {
+        catalog: runtime.catalog,
+        executor: runtime.executor,
+        maxRows: Math.max(runtime.config.MAX_QUERY_ROWS, 100_000),
+      };
+      const hits = await backtest(access, alert, options.from, options.to, options.sensitivity);
+      if (options.json)
+        return void process.stdout.write(`${JSON.stringify({ alert: name, hits }, null, 2)}\n`);
+      process.stdout.write(
+        `${alert.name}: ${hits.length} alert${hits.length === 1 ? '' : 's'} from ${options.from} to ${options.to}\n`,
+      );
+      for (const h of hits) {
+        process.stdout.write(
+          `  ${h.date}  ${h.slice.padEnd(28)} ${h.direction === 'up' ? '▲' : '▼'} ${h.value.toFixed(0)} vs expected ${h.expected.toFixed(0)} (score ${h.score.toFixed(1)})\n`,
+        );
+      }
+    });
   });
 
 const catalog = program.command('catalog').description('The semantic catalog.');

@@ -1,0 +1,98 @@
+/**
+ * Replays an alert definition over history: the metric's daily series (and one per slice value)
+ * from the warehouse through the gate and the read-only executor, judged day by day.
+ */
+
+import { compile } from '../semantic-catalog/compile.ts';
+import { addDays, daysBetween, type IsoDate } from '../semantic-catalog/dates.ts';
+import type { SemanticQuery } from '../semantic-catalog/query.ts';
+import type { Catalog } from '../semantic-catalog/schema.ts';
+import type { Executor } from '../warehouse/executor.ts';
+import { checkSql } from '../warehouse/gate.ts';
+import type { AlertDefinition } from './definitions.ts';
+import { detect, type Judgement, type Point } from './detector.ts';
+
+export interface AlertHit extends Judgement {
+  alert: string;
+  metric: string;
+  /** "region = APAC", or "total". */
+  slice: string;
+}
+
+/** History the detector sees before the first day judged. */
+const HISTORY_DAYS = 400;
+
+export interface WarehouseAccess {
+  catalog: Catalog;
+  executor: Executor;
+  maxRows: number;
+}
+
+async function dailySeries(
+  access: WarehouseAccess,
+  query: SemanticQuery,
+  today: IsoDate,
+): Promise<Map<string, Point[]>> {
+  const compiled = compile(query, access.catalog, today);
+  const verdict = checkSql(compiled.sql, access.catalog, { maxRows: access.maxRows });
+  if (!verdict.ok) throw new Error(`the alert's query was refused by the gate: ${verdict.reason}`);
+  const result = await access.executor.run(verdict.sql);
+  const dayIndex = compiled.columns.findIndex((c) => c.role === 'time');
+  const sliceIndex = compiled.columns.findIndex((c) => c.role === 'dimension');
+  const valueIndex = compiled.columns.findIndex((c) => c.role === 'metric');
+  const bySlice = new Map<string, Map<string, number>>();
+  for (const row of result.rows) {
+    const slice = sliceIndex >= 0 ? String(row[sliceIndex]) : 'total';
+    const values = bySlice.get(slice) ?? new Map<string, number>();
+    values.set(String(row[dayIndex]), Number(row[valueIndex] ?? 0));
+    bySlice.set(slice, values);
+  }
+  // Days without rows are zero, not missing: an outage must look like one.
+  const from = query.time?.from as IsoDate;
+  const days = daysBetween(from, query.time?.to as IsoDate);
+  const series = new Map<string, Point[]>();
+  for (const [slice, values] of bySlice) {
+    const points = Array.from({ length: days }, (_, i) => {
+      const date = addDays(from, i);
+      return { date, value: values.get(date) ?? 0 };
+    });
+    // Before its first day with data a series hasn't started; those zeros aren't history.
+    const first = points.findIndex((p) => p.value !== 0);
+    series.set(slice, first < 0 ? [] : points.slice(first));
+  }
+  return series;
+}
+
+export async function backtest(
+  access: WarehouseAccess,
+  alert: AlertDefinition,
+  from: IsoDate,
+  to: IsoDate,
+  sensitivity = alert.sensitivity,
+): Promise<AlertHit[]> {
+  const time = { from: addDays(from, -HISTORY_DAYS), to: addDays(to, 1), label: 'backtest' };
+  const hits: AlertHit[] = [];
+  const groupings: (string | undefined)[] = [undefined, ...alert.slices];
+  for (const slice of groupings) {
+    const query: SemanticQuery = {
+      metrics: [alert.metric],
+      dimensions: slice ? [slice] : [],
+      filters: [],
+      grain: 'day',
+      time,
+    };
+    const series = await dailySeries(access, query, to);
+    for (const [value, points] of series) {
+      for (const judgement of detect(points, { sensitivity })) {
+        if (judgement.date < from || judgement.date > to) continue;
+        hits.push({
+          ...judgement,
+          alert: alert.name,
+          metric: alert.metric,
+          slice: slice ? `${slice} = ${value}` : 'total',
+        });
+      }
+    }
+  }
+  return hits.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
