@@ -3,7 +3,8 @@
  *   - gate validations per second (compiled golden-question SQL);
  *   - `tally ask` split into understanding, gate and database time, at scale 1 and scale 10;
  *   - understanding time per question (median, p95) over every golden set.
- *   - chart render time per chart type, and Adaptive Card + Block Kit build time.
+ *   - chart render time per chart type, and Adaptive Card + Block Kit build time;
+ *   - detector quality next to two naive baselines (bench/detector.ts).
  */
 import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,9 +12,12 @@ import path from 'node:path';
 import pg from 'pg';
 import { renderBlockKit } from '../adaptive-cards/block-kit.ts';
 import { renderAdaptiveCard } from '../adaptive-cards/teams-card.ts';
+import { loadAlerts } from '../alerts/definitions.ts';
+import type { Point } from '../alerts/detector.ts';
+import { scoreEvents } from '../alerts/scoring.ts';
 import { loadConfig } from '../bot/config.ts';
 import { createLogger } from '../bot/logger.ts';
-import { askDeps, createRuntime, presentDeps } from '../bot/runtime.ts';
+import { askDeps, createRuntime, DEFAULT_CATALOG, presentDeps } from '../bot/runtime.ts';
 import { chooseChart } from '../charts/choose.ts';
 import { renderPng } from '../charts/render.ts';
 import { compile } from '../semantic-catalog/compile.ts';
@@ -23,9 +27,11 @@ import { understand } from '../semantic-catalog/understand/parse.ts';
 import { ask } from '../skills/ask.ts';
 import { loadGoldenFile } from '../skills/eval.ts';
 import { chartTitle, present } from '../skills/present.ts';
+import { INJECTED_ANOMALIES } from '../warehouse/demo/anomalies.ts';
 import { seedDemo } from '../warehouse/demo/seed.ts';
 import { ensureDatabase, startEmbedded } from '../warehouse/embedded.ts';
 import { checkSql } from '../warehouse/gate.ts';
+import { DETECTORS, type LabelledSet, nabSets, report, syntheticSets } from './detector.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const goldenFiles = [
@@ -41,6 +47,12 @@ const quantile = (values: number[], q: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 };
 const ms = (v: number) => `${v.toFixed(2)} ms`;
+
+report('Detector on synthetic daily business series', syntheticSets());
+report(
+  'Detector on NAB (series of 90+ days, daily means)',
+  await nabSets(path.resolve(root, '..', 'shared', 'data', 'nab')),
+);
 
 const home = await mkdtemp(path.join(tmpdir(), 'tally-bench-'));
 await chmod(home, 0o755);
@@ -112,6 +124,7 @@ try {
     }
 
     if (index === 0) await benchCharts(askDeps(runtime), runtime);
+    if (index === 0) await benchDemoAlerts(runtime);
 
     const parts = { understand: [] as number[], gate: [] as number[], database: [] as number[] };
     for (const q of golden.questions) {
@@ -171,4 +184,59 @@ async function benchCharts(
     builds.push(performance.now() - t);
   }
   console.log(`card + blocks build: median ${ms(quantile(builds, 0.5))}, p95 ${ms(quantile(builds, 0.95))}`);
+}
+
+/** The shipped alerts and the baselines on the demo warehouse's daily series, against its injected anomalies. */
+async function benchDemoAlerts(runtime: Awaited<ReturnType<typeof createRuntime>>) {
+  const definitions = await loadAlerts(DEFAULT_CATALOG, runtime.catalog);
+  const sets: LabelledSet[] = [];
+  for (const definition of definitions) {
+    const windows = INJECTED_ANOMALIES.filter((a) => a.metric === definition.metric).map((a) => ({
+      from: a.from,
+      to: a.to,
+    }));
+    for (const slice of [undefined, ...definition.slices]) {
+      const query = {
+        metrics: [definition.metric],
+        dimensions: slice ? [slice] : [],
+        filters: [],
+        grain: 'day' as const,
+        time: { from: '2024-01-01', to: '2026-06-15', label: '' },
+      };
+      const compiled = compile(query, runtime.catalog, '2026-06-15');
+      const verdict = checkSql(compiled.sql, runtime.catalog, { maxRows: 100_000 });
+      if (!verdict.ok) continue;
+      const rows = (await runtime.executor.run(verdict.sql)).rows;
+      const bySlice = new Map<string, Point[]>();
+      for (const row of rows) {
+        const key = slice ? String(row[1]) : 'total';
+        bySlice.set(key, [
+          ...(bySlice.get(key) ?? []),
+          { date: String(row[0]), value: Number(row[slice ? 2 : 1]) },
+        ]);
+      }
+      // Each injected anomaly lives in the total and in one slice; label every series with it.
+      for (const [key, points] of bySlice)
+        sets.push({ name: `${definition.name}/${key}`, points, anomalies: windows });
+    }
+  }
+  // Per definition, an anomaly counts as found if any of its series flags it: pool by definition.
+  for (const definition of definitions) {
+    const mine = sets.filter((s) => s.name.startsWith(`${definition.name}/`));
+    const merged: LabelledSet = { name: definition.name, points: [], anomalies: mine[0]?.anomalies ?? [] };
+    const scores = Object.fromEntries(
+      Object.entries(DETECTORS).map(([name, flag]) => [
+        name,
+        scoreEvents([...new Set(mine.flatMap((s) => flag(s.points)))], merged.anomalies),
+      ]),
+    );
+    console.log(
+      `\nDemo warehouse, alert ${definition.name} (total and per ${definition.slices.join(', ')}; injected: ${merged.anomalies.length})`,
+    );
+    for (const [name, s] of Object.entries(scores)) {
+      console.log(
+        `  ${name.padEnd(22)} precision ${s.precision.toFixed(3)}  recall ${s.recall.toFixed(3)}  F1 ${s.f1.toFixed(3)}  (${s.detections} alert events)`,
+      );
+    }
+  }
 }
