@@ -66,6 +66,23 @@ const config = {
   view: { stroke: null },
 } as const;
 
+/** What every chart shares: schema, title, size, look and inline data. */
+function frame(
+  title: { text: string; subtitle?: string },
+  values: object[],
+  width = 640,
+  height: number | { step: number } = 320,
+) {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width,
+    height,
+    config,
+    data: { values },
+  };
+}
+
 export function chooseChart(input: ChartInput): ChartChoice | undefined {
   const time = input.fields.find((f) => f.role === 'time');
   const dimensions = input.fields.filter((f) => f.role === 'dimension');
@@ -100,12 +117,7 @@ export function chooseChart(input: ChartInput): ChartChoice | undefined {
     const seriesCount = new Set(values.map((v) => v.s)).size;
     const daily = time.name === 'day' || time.name === 'week';
     const spec: TopLevelSpec = {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title,
-      width: 640,
-      height: 320,
-      config,
-      data: { values },
+      ...frame(title, values),
       mark: { type: 'line', point: input.rows.length <= 40, strokeWidth: 2.5 },
       encoding: {
         // Calendar buckets are categories on the axis, so every label sits on its point.
@@ -161,12 +173,7 @@ export function chooseChart(input: ChartInput): ChartChoice | undefined {
       .slice(0, MAX_BARS)
       .map((row) => ({ c: String(row[index(dim)]), v: row[index(metric)] }));
     const spec: TopLevelSpec = {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title,
-      width: 560,
-      height: { step: 28 },
-      config,
-      data: { values },
+      ...frame(title, values, 560, { step: 28 }),
       encoding: {
         y: {
           field: 'c',
@@ -202,12 +209,7 @@ export function chooseChart(input: ChartInput): ChartChoice | undefined {
       .slice(0, MAX_BARS * 4)
       .map((row) => ({ o: String(row[index(outer)]), i: String(row[index(inner)]), v: row[index(metric)] }));
     const spec: TopLevelSpec = {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title,
-      width: 640,
-      height: 320,
-      config,
-      data: { values },
+      ...frame(title, values),
       mark: { type: 'bar', cornerRadiusEnd: 2 },
       encoding: {
         x: { field: 'o', type: 'nominal', title: outer.label, axis: { labelAngle: 0 } },

@@ -3,6 +3,7 @@ import { inject } from 'vitest';
 import { type Config, loadConfig } from '../bot/config.ts';
 import { createLogger } from '../bot/logger.ts';
 import { createRuntime, type Runtime } from '../bot/runtime.ts';
+import type { Reply } from '../skills/reply.ts';
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
@@ -17,4 +18,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export async function testRuntime(overrides: Record<string, string> = {}): Promise<Runtime> {
   const config = testConfig(overrides);
   return createRuntime(config, createLogger(config));
+}
+
+/** A plain reply, as a digest or an alert would post it. */
+export function sampleReply(summary: string): Reply {
+  return { status: 'answer', question: 'digest', summary, kpis: [], context: [], choices: [], actions: [] };
 }

@@ -5,7 +5,6 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createServer as netServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLACK_LIMITS } from '../adaptive-cards/block-kit.ts';
@@ -13,7 +12,8 @@ import { createProactive } from '../bot/proactive.ts';
 import type { Runtime } from '../bot/runtime.ts';
 import { createServer, listen } from '../bot/server.ts';
 import { createSlackBot } from '../bot/slack/slack-bot.ts';
-import { testRuntime } from './helpers.ts';
+import { sampleReply, testRuntime } from './helpers.ts';
+import { freePort } from './net.ts';
 import { SlackApiStub, type SlackCall } from './slack-api.ts';
 
 const SECRET = 'test-signing-secret';
@@ -34,15 +34,6 @@ let runtime: Runtime;
 let server: Server;
 let base: string;
 let n = 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = netServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   api = await new SlackApiStub().start();
@@ -196,15 +187,7 @@ describe('Slack events', () => {
 describe('Slack proactive posts', () => {
   it('posts a reply into a channel through the shared proactive.post', async () => {
     const proactive = createProactive({ slack: createSlackBot(runtime) });
-    const reply = {
-      status: 'answer' as const,
-      question: 'digest',
-      summary: 'Weekly digest: revenue up 4%.',
-      kpis: [],
-      context: [],
-      choices: [],
-      actions: [],
-    };
+    const reply = sampleReply('Weekly digest: revenue up 4%.');
     await proactive.post({ channel: 'slack', channelId: 'CFINANCE' }, reply);
     const post = await api.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'CFINANCE');
     expect(post.args.text).toBe('Weekly digest: revenue up 4%.');

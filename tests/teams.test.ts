@@ -6,7 +6,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createServer as netServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEAMS_CARD_LIMIT } from '../adaptive-cards/teams-card.ts';
@@ -14,7 +13,8 @@ import type { Runtime } from '../bot/runtime.ts';
 import { createServer, listen } from '../bot/server.ts';
 import { createTeamsBot } from '../bot/teams/teams-bot.ts';
 import { BotConnectorStub, type SentActivity } from './bot-connector.ts';
-import { testRuntime } from './helpers.ts';
+import { sampleReply, testRuntime } from './helpers.ts';
+import { freePort } from './net.ts';
 import { adaptiveCardValidator } from './schemas.ts';
 
 const PAYLOADS = path.resolve(import.meta.dirname, '..', '..', 'shared', 'data', 'payloads', 'teams');
@@ -27,15 +27,6 @@ const channelMessage = JSON.parse(
 const conversationUpdate = JSON.parse(
   readFileSync(path.join(PAYLOADS, 'teams.net', 'ConversationUpdateActivity.json'), 'utf8'),
 );
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = netServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let connector: BotConnectorStub;
 let runtime: Runtime;
@@ -318,15 +309,7 @@ describe('Teams help and installation', () => {
 
   it('posts proactively into a stored conversation', async () => {
     const bot = createTeamsBot(runtime);
-    await bot.post('team-conv-1', {
-      status: 'answer',
-      question: 'digest',
-      summary: 'Weekly digest: revenue up 4%.',
-      kpis: [],
-      context: [],
-      choices: [],
-      actions: [],
-    });
+    await bot.post('team-conv-1', sampleReply('Weekly digest: revenue up 4%.'));
     await connector.waitFor(
       (s) => cardReplyIn('team-conv-1')(s) && JSON.stringify(s.activity).includes('Weekly digest'),
     );
