@@ -16,7 +16,7 @@ export function adaptiveCardValidator(): ValidateFunction {
   const schema = JSON.parse(readFileSync(path.join(SCHEMAS_DIR, 'adaptive-card.json'), 'utf8'));
   schema.$id = schema.id;
   delete schema.id;
-  const ajv = new Ajv({ strict: false, allErrors: true });
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
   cardValidator = ajv.compile(schema);
   return cardValidator;
@@ -24,7 +24,7 @@ export function adaptiveCardValidator(): ValidateFunction {
 
 export function vegaLiteValidator(): ValidateFunction {
   if (specValidator) return specValidator;
-  const ajv = new Ajv({ strict: false, allErrors: true });
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   specValidator = ajv.compile(require('vega-lite/vega-lite-schema.json'));
   return specValidator;
 }
