@@ -57,6 +57,8 @@ export const metricSchema = z
     /** What one fact row is worth (an order's amount), for conditions like "orders over $1,000". */
     row_value: z.string().optional(),
     format: formatSchema.default('number'),
+    /** A count as of today (headcount), not something that happens in a period: no time filters or grains. */
+    snapshot: z.boolean().default(false),
     /** Whether more is better; used for wording and alerts. */
     higher_is_better: z.boolean().default(true),
   })

@@ -33,6 +33,8 @@ describe('time words (half-open ranges relative to the clock)', () => {
     ['since 2026-03-01', ['2026-03-01', '2026-06-16']],
     ['from 2026-01-01 to 2026-01-31', ['2026-01-01', '2026-02-01']],
     ['between 3 march 2025 and 9 march 2025', ['2025-03-03', '2025-03-10']],
+    ['on 2026-06-10', ['2026-06-10', '2026-06-11']],
+    ['on march 3 2026', ['2026-03-03', '2026-03-04']],
   ])('%s', (text, expected) => {
     expect(range(text)).toEqual(expected);
   });

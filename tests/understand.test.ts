@@ -149,6 +149,8 @@ describe('offline understanding', () => {
     expect(read('list employee emails')).toMatchObject({ kind: 'refuse', code: 'personal_data' });
     expect(read('opex by segment')).toMatchObject({ kind: 'refuse', code: 'unsupported' });
     expect(read('')).toMatchObject({ kind: 'refuse' });
+    // A count as of today (a snapshot metric) has no history to show.
+    expect(read('headcount by department over time')).toMatchObject({ kind: 'refuse', code: 'unsupported' });
   });
 });
 

@@ -61,6 +61,13 @@ export const noRowValue = (label: string): Understanding => ({
   suggestions: [],
 });
 
+export const snapshotOverTime = (metrics: string[], catalog: Catalog) =>
+  refuse(
+    'unsupported',
+    `${labelOf(catalog, metrics)} is counted as of today; I can’t show it for a past period or over time.`,
+    catalog,
+  );
+
 export const noTimeColumn = (metrics: string[], catalog: Catalog) =>
   refuse('unsupported', `${labelOf(catalog, metrics)} has no date to filter or group by time.`, catalog);
 

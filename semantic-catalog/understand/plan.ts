@@ -66,6 +66,9 @@ export function planQuery(
         : previousRange(time, reading.compare);
     query.compare = { kind: reading.compare, range };
   }
+  const snapshots = metrics.filter((n) => metricByName(catalog, n)?.snapshot);
+  if ((query.grain || query.time || query.compare) && snapshots.length > 0)
+    return say.snapshotOverTime(snapshots, catalog);
   const timeless = metrics.filter((n) => !metricTimeColumn(catalog, metricByName(catalog, n) as MetricDef));
   if ((query.grain || query.time) && timeless.length > 0) return say.noTimeColumn(timeless, catalog);
 

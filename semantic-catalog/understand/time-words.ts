@@ -187,6 +187,16 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
         return a ? range(a.date, endOfToday, `since ${formatDay(a.date)}`) : undefined;
       },
     ],
+    [
+      // One day: "on 2026-06-10", "on 3 March 2025", "March 3, 2025".
+      new RegExp(
+        `\\b(?:on |for )?(\\d{4}-\\d{2}-\\d{2}|\\d{1,2}(?:st|nd|rd|th)? ${MONTH_RE},? \\d{4}|${MONTH_RE} \\d{1,2}(?:st|nd|rd|th)?,? \\d{4})\\b`,
+      ),
+      (m) => {
+        const d = parseDateWords(m[1] as string, today);
+        return d && d.end === addDays(d.date, 1) ? range(d.date, d.end, formatDay(d.date)) : undefined;
+      },
+    ],
     [/\btoday\b/, () => range(today, endOfToday, 'today')],
     [/\byesterday\b/, () => range(addDays(today, -1), today, 'yesterday')],
     [
