@@ -10,7 +10,7 @@ import type { Catalog } from '../semantic-catalog/schema.ts';
 import type { Executor } from '../warehouse/executor.ts';
 import { checkSql } from '../warehouse/gate.ts';
 import type { AlertDefinition } from './definitions.ts';
-import { detect, type Judgement, type Point } from './detector.ts';
+import { detect, type Judgement, judgeAll, type Point } from './detector.ts';
 
 export interface AlertHit extends Judgement {
   alert: string;
@@ -28,7 +28,7 @@ export interface WarehouseAccess {
   maxRows: number;
 }
 
-async function dailySeries(
+export async function dailySeries(
   access: WarehouseAccess,
   query: SemanticQuery,
   today: IsoDate,
@@ -95,4 +95,30 @@ export async function backtest(
     }
   }
   return hits.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+/** Every judgement of the alert's series (total and per slice value) up to `day`, judged on the days before each. */
+export async function judgeUpTo(
+  access: WarehouseAccess,
+  alert: AlertDefinition,
+  day: IsoDate,
+): Promise<Map<string, (Judgement & { flagged: boolean })[]>> {
+  const time = { from: addDays(day, -HISTORY_DAYS), to: addDays(day, 1), label: 'alert' };
+  const judged = new Map<string, (Judgement & { flagged: boolean })[]>();
+  for (const slice of [undefined, ...alert.slices]) {
+    const query: SemanticQuery = {
+      metrics: [alert.metric],
+      dimensions: slice ? [slice] : [],
+      filters: [],
+      grain: 'day',
+      time,
+    };
+    for (const [value, points] of await dailySeries(access, query, day)) {
+      judged.set(
+        slice ? `${slice} = ${value}` : 'total',
+        judgeAll(points, { sensitivity: alert.sensitivity }),
+      );
+    }
+  }
+  return judged;
 }

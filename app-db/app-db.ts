@@ -41,6 +41,11 @@ const MIGRATIONS: string[] = [
   `CREATE TABLE slack_events (
      event_id text PRIMARY KEY,
      at timestamptz NOT NULL DEFAULT now())`,
+  `CREATE TABLE alerts_sent (
+     alert text NOT NULL,
+     day date NOT NULL,
+     at timestamptz NOT NULL DEFAULT now(),
+     PRIMARY KEY (alert, day))`,
 ];
 
 export interface AuditEntry {
@@ -165,6 +170,15 @@ export class AppDb {
     const result = await this.pool.query(
       'INSERT INTO slack_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING',
       [eventId],
+    );
+    return result.rowCount === 1;
+  }
+
+  /** True for the first to claim an alert's day; an anomaly is never posted twice. */
+  async claimAlert(alert: string, day: string): Promise<boolean> {
+    const result = await this.pool.query(
+      'INSERT INTO alerts_sent (alert, day) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+      [alert, day],
     );
     return result.rowCount === 1;
   }

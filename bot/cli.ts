@@ -12,11 +12,14 @@ import { backtest } from '../alerts/backtest.ts';
 import { parseSeriesCsv } from '../alerts/csv.ts';
 import { loadAlerts } from '../alerts/definitions.ts';
 import { detect } from '../alerts/detector.ts';
+import { runAlert } from '../alerts/run.ts';
+import { renderPng } from '../charts/render.ts';
 import { isIsoDate } from '../semantic-catalog/dates.ts';
 import { CatalogError, loadCatalog } from '../semantic-catalog/loader.ts';
 import { ask, runSql } from '../skills/ask.ts';
 import { loadGoldenFile, runEval } from '../skills/eval.ts';
 import { present } from '../skills/present.ts';
+import type { Reply } from '../skills/reply.ts';
 import { INJECTED_ANOMALIES } from '../warehouse/demo/anomalies.ts';
 import { defaultSeedEnd, seedDemo } from '../warehouse/demo/seed.ts';
 import { checkSql } from '../warehouse/gate.ts';
@@ -24,6 +27,7 @@ import { grantStatements, READER_ROLE } from '../warehouse/grants.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { startPlayground } from './playground.ts';
+import { createProactive } from './proactive.ts';
 import {
   askDeps,
   clock,
@@ -300,6 +304,54 @@ alerts
           `  ${h.date}  ${h.slice.padEnd(28)} ${h.direction === 'up' ? '▲' : '▼'} ${h.value.toFixed(0)} vs expected ${h.expected.toFixed(0)} (score ${h.score.toFixed(1)})\n`,
         );
       }
+    });
+  });
+
+alerts
+  .command('run')
+  .description('Check an alert for the last closed day and post an anomaly to its audience (once).')
+  .argument('<name>', 'alert name (alerts.yaml beside the catalog)')
+  .option('--now <date>', 'the clock’s today (YYYY-MM-DD); yesterday is checked', dateOption)
+  .option('--dry-run', 'print what would be posted; post nothing')
+  .action(async (name: string, options) => {
+    await withRuntime(configFor(options.now ? { TALLY_NOW: options.now } : {}), async (runtime) => {
+      const definitions = await loadAlerts(runtime.config.TALLY_CATALOG ?? DEFAULT_CATALOG, runtime.catalog);
+      const alert = definitions.find((a) => a.name === name);
+      if (!alert)
+        throw new InvalidArgumentError(
+          `No alert named ${name}. Known: ${definitions.map((a) => a.name).join(', ') || 'none'}.`,
+        );
+      const slack = slackEnabled(runtime.config) ? createSlackBot(runtime) : undefined;
+      const proactive = createProactive({ teams: createTeamsBot(runtime), slack });
+      const audience = alert.audience;
+      const post =
+        options.dryRun || !audience
+          ? undefined
+          : async (_: unknown, reply: Reply) =>
+              proactive.post(
+                audience.channel === 'slack'
+                  ? { channel: 'slack', channelId: audience.target }
+                  : { channel: 'teams', conversationId: audience.target },
+                reply,
+              );
+      const result = await runAlert(
+        {
+          access: {
+            catalog: runtime.catalog,
+            executor: runtime.executor,
+            maxRows: Math.max(runtime.config.MAX_QUERY_ROWS, 100_000),
+          },
+          appDb: runtime.appDb,
+          store: runtime.store,
+          render: renderPng,
+          post,
+        },
+        alert,
+        runtime.today(),
+      );
+      process.stdout.write(
+        `${alert.name} for ${result.day}: ${result.status}${result.reply ? `\n  ${result.reply.summary}\n  ${result.reply.context.join('\n  ')}` : ''}\n`,
+      );
     });
   });
 
