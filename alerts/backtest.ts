@@ -10,7 +10,7 @@ import type { Catalog } from '../semantic-catalog/schema.ts';
 import type { Executor } from '../warehouse/executor.ts';
 import { checkSql } from '../warehouse/gate.ts';
 import type { AlertDefinition } from './definitions.ts';
-import { detect, type Judgement, judgeAll, type Point } from './detector.ts';
+import { type Judgement, judgeAll, type Point } from './detector.ts';
 
 export interface AlertHit extends Judgement {
   alert: string;
@@ -63,47 +63,18 @@ export async function dailySeries(
   return series;
 }
 
-export async function backtest(
+/**
+ * Judges the alert's daily series — the total and one per slice value — from HISTORY_DAYS before
+ * `from` to `to`; keyed "total" or "region = APAC".
+ */
+export async function judgeSeries(
   access: WarehouseAccess,
   alert: AlertDefinition,
   from: IsoDate,
   to: IsoDate,
   sensitivity = alert.sensitivity,
-): Promise<AlertHit[]> {
-  const time = { from: addDays(from, -HISTORY_DAYS), to: addDays(to, 1), label: 'backtest' };
-  const hits: AlertHit[] = [];
-  const groupings: (string | undefined)[] = [undefined, ...alert.slices];
-  for (const slice of groupings) {
-    const query: SemanticQuery = {
-      metrics: [alert.metric],
-      dimensions: slice ? [slice] : [],
-      filters: [],
-      grain: 'day',
-      time,
-    };
-    const series = await dailySeries(access, query, to);
-    for (const [value, points] of series) {
-      for (const judgement of detect(points, { sensitivity })) {
-        if (judgement.date < from || judgement.date > to) continue;
-        hits.push({
-          ...judgement,
-          alert: alert.name,
-          metric: alert.metric,
-          slice: slice ? `${slice} = ${value}` : 'total',
-        });
-      }
-    }
-  }
-  return hits.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-}
-
-/** Every judgement of the alert's series (total and per slice value) up to `day`, judged on the days before each. */
-export async function judgeUpTo(
-  access: WarehouseAccess,
-  alert: AlertDefinition,
-  day: IsoDate,
 ): Promise<Map<string, (Judgement & { flagged: boolean })[]>> {
-  const time = { from: addDays(day, -HISTORY_DAYS), to: addDays(day, 1), label: 'alert' };
+  const time = { from: addDays(from, -HISTORY_DAYS), to: addDays(to, 1), label: alert.name };
   const judged = new Map<string, (Judgement & { flagged: boolean })[]>();
   for (const slice of [undefined, ...alert.slices]) {
     const query: SemanticQuery = {
@@ -113,12 +84,27 @@ export async function judgeUpTo(
       grain: 'day',
       time,
     };
-    for (const [value, points] of await dailySeries(access, query, day)) {
-      judged.set(
-        slice ? `${slice} = ${value}` : 'total',
-        judgeAll(points, { sensitivity: alert.sensitivity }),
-      );
+    for (const [value, points] of await dailySeries(access, query, to)) {
+      judged.set(slice ? `${slice} = ${value}` : 'total', judgeAll(points, { sensitivity }));
     }
   }
   return judged;
+}
+
+/** What the alert would have flagged from `from` to `to`, in date order. */
+export async function backtest(
+  access: WarehouseAccess,
+  alert: AlertDefinition,
+  from: IsoDate,
+  to: IsoDate,
+  sensitivity = alert.sensitivity,
+): Promise<AlertHit[]> {
+  const hits: AlertHit[] = [];
+  for (const [slice, judgements] of await judgeSeries(access, alert, from, to, sensitivity)) {
+    for (const { flagged, ...judgement } of judgements) {
+      if (flagged && judgement.date >= from && judgement.date <= to)
+        hits.push({ ...judgement, alert: alert.name, metric: alert.metric, slice });
+    }
+  }
+  return hits.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }

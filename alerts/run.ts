@@ -10,7 +10,7 @@ import { metricByName } from '../semantic-catalog/catalog.ts';
 import { addDays, type IsoDate } from '../semantic-catalog/dates.ts';
 import type { Reply } from '../skills/reply.ts';
 import { alertReply, anomalyChartSpec, drivers } from './alert-reply.ts';
-import { judgeUpTo, type WarehouseAccess } from './backtest.ts';
+import { judgeSeries, type WarehouseAccess } from './backtest.ts';
 import type { AlertDefinition } from './definitions.ts';
 import type { Judgement } from './detector.ts';
 
@@ -35,7 +35,7 @@ export async function runAlert(
   today: IsoDate,
 ): Promise<AlertRun> {
   const day = addDays(today, -1);
-  const judged = await judgeUpTo(deps.access, alert, day);
+  const judged = await judgeSeries(deps.access, alert, day, day);
   const onDay = (series: (Judgement & { flagged: boolean })[] | undefined) =>
     series?.find((j) => j.date === day);
   const total = onDay(judged.get('total'));

@@ -12,8 +12,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { renderBlockKit } from '../adaptive-cards/block-kit.ts';
 import { renderAdaptiveCard } from '../adaptive-cards/teams-card.ts';
+import { dailySeries } from '../alerts/backtest.ts';
 import { loadAlerts } from '../alerts/definitions.ts';
-import type { Point } from '../alerts/detector.ts';
 import { scoreEvents } from '../alerts/scoring.ts';
 import { loadConfig } from '../bot/config.ts';
 import { createLogger } from '../bot/logger.ts';
@@ -195,6 +195,7 @@ async function benchDemoAlerts(runtime: Awaited<ReturnType<typeof createRuntime>
       from: a.from,
       to: a.to,
     }));
+    const access = { catalog: runtime.catalog, executor: runtime.executor, maxRows: 100_000 };
     for (const slice of [undefined, ...definition.slices]) {
       const query = {
         metrics: [definition.metric],
@@ -203,21 +204,10 @@ async function benchDemoAlerts(runtime: Awaited<ReturnType<typeof createRuntime>
         grain: 'day' as const,
         time: { from: '2024-01-01', to: '2026-06-15', label: '' },
       };
-      const compiled = compile(query, runtime.catalog, '2026-06-15');
-      const verdict = checkSql(compiled.sql, runtime.catalog, { maxRows: 100_000 });
-      if (!verdict.ok) continue;
-      const rows = (await runtime.executor.run(verdict.sql)).rows;
-      const bySlice = new Map<string, Point[]>();
-      for (const row of rows) {
-        const key = slice ? String(row[1]) : 'total';
-        bySlice.set(key, [
-          ...(bySlice.get(key) ?? []),
-          { date: String(row[0]), value: Number(row[slice ? 2 : 1]) },
-        ]);
-      }
       // Each injected anomaly lives in the total and in one slice; label every series with it.
-      for (const [key, points] of bySlice)
+      for (const [key, points] of await dailySeries(access, query, '2026-06-15')) {
         sets.push({ name: `${definition.name}/${key}`, points, anomalies: windows });
+      }
     }
   }
   // Per definition, an anomaly counts as found if any of its series flags it: pool by definition.

@@ -288,12 +288,13 @@ alerts
         throw new InvalidArgumentError(
           `No alert named ${name}. Known: ${definitions.map((a) => a.name).join(', ') || 'none'}.`,
         );
-      const access = {
-        catalog: runtime.catalog,
-        executor: runtime.executor,
-        maxRows: Math.max(runtime.config.MAX_QUERY_ROWS, 100_000),
-      };
-      const hits = await backtest(access, alert, options.from, options.to, options.sensitivity);
+      const hits = await backtest(
+        warehouseAccess(runtime),
+        alert,
+        options.from,
+        options.to,
+        options.sensitivity,
+      );
       if (options.json)
         return void process.stdout.write(`${JSON.stringify({ alert: name, hits }, null, 2)}\n`);
       process.stdout.write(
@@ -336,11 +337,7 @@ alerts
               );
       const result = await runAlert(
         {
-          access: {
-            catalog: runtime.catalog,
-            executor: runtime.executor,
-            maxRows: Math.max(runtime.config.MAX_QUERY_ROWS, 100_000),
-          },
+          access: warehouseAccess(runtime),
           appDb: runtime.appDb,
           store: runtime.store,
           render: renderPng,
@@ -410,6 +407,15 @@ catalog
 program.hook('preAction', () => {
   process.on('unhandledRejection', fail);
 });
+
+/** Alerts read a year of days per series: more rows than an answer may show. */
+function warehouseAccess(runtime: Runtime) {
+  return {
+    catalog: runtime.catalog,
+    executor: runtime.executor,
+    maxRows: Math.max(runtime.config.MAX_QUERY_ROWS, 100_000),
+  };
+}
 
 function fail(error: unknown): never {
   if (

@@ -71,10 +71,6 @@ const MULTIPLIER: Record<string, number> = {
 const CONDITION =
   /\b(over|above|more than|greater than|exceeding|at least|under|below|less than|at most|>=|<=|>|<) \$? ?(\d[\d,]*(?:\.\d+)?) ?(k|thousand|m|mn|mm|million|b|bn|billion)?\b/g;
 
-export function normalizeQuestion(question: string): string {
-  return normalizeText(question);
-}
-
 export function readQuestion(
   question: string,
   catalog: Catalog,
