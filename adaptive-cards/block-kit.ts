@@ -102,6 +102,14 @@ function button(action: ReplyAction, i: number, question: string): Block {
         text: plain(action.label),
         value: clip(action.question, SLACK_LIMITS.buttonValue),
       };
+    case 'alert':
+      return {
+        type: 'button',
+        action_id: `alert_${action.verb}`,
+        text: plain(action.label),
+        value: JSON.stringify({ alert: action.alert, day: action.day }),
+        ...(action.verb === 'acknowledge' ? { style: 'primary' } : {}),
+      };
   }
 }
 

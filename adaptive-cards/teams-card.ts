@@ -129,5 +129,11 @@ function cardAction(action: ReplyAction, question: string): Element {
         title: action.label,
         data: { verb: 'ask', question: action.question },
       };
+    case 'alert':
+      return {
+        type: 'Action.Submit',
+        title: action.label,
+        data: { verb: 'alert', action: action.verb, alert: action.alert, day: action.day },
+      };
   }
 }

@@ -1,14 +1,18 @@
 /**
  * Checking an alert for the last closed day and telling its audience: the total and every slice
- * are judged; an anomaly is posted once (the app database remembers what was sent), with the
- * sentence, the band chart and the likely drivers.
+ * are judged (with the sensitivity people's feedback left it at; nothing while snoozed); an
+ * anomaly is posted once to each recipient — the definition's own target and everyone subscribed
+ * to the alert or its audience — with the sentence, the band chart, the likely drivers and the
+ * Acknowledge / Snooze / Not an anomaly buttons.
  */
 import type { AppDb } from '../app-db/app-db.ts';
 import type { RenderedChart } from '../charts/render.ts';
 import type { AssetStore } from '../charts/store.ts';
+import { DeliveryError, type DeliveryReport, deliver, type Post, recipients } from '../scheduler/deliver.ts';
 import { metricByName } from '../semantic-catalog/catalog.ts';
 import { addDays, type IsoDate } from '../semantic-catalog/dates.ts';
 import type { Reply } from '../skills/reply.ts';
+import { alertActions, effectiveSensitivity } from './actions.ts';
 import { alertReply, anomalyChartSpec, drivers } from './alert-reply.ts';
 import { judgeSeries, type WarehouseAccess } from './backtest.ts';
 import type { AlertDefinition } from './definitions.ts';
@@ -19,14 +23,15 @@ export interface AlertRunDeps {
   appDb: AppDb;
   store: AssetStore;
   render: (spec: ReturnType<typeof anomalyChartSpec>) => Promise<RenderedChart>;
-  /** Delivers the reply to the alert's audience; undefined = nobody to tell (dry run). */
-  post?: (alert: AlertDefinition, reply: Reply) => Promise<void>;
+  /** Posts to one place; undefined = a dry run that posts nothing. */
+  post?: Post;
 }
 
 export interface AlertRun {
   day: IsoDate;
-  status: 'quiet' | 'posted' | 'already-sent' | 'dry-run';
+  status: 'quiet' | 'snoozed' | 'posted' | 'already-sent' | 'no-recipients' | 'dry-run';
   reply?: Reply;
+  delivery?: DeliveryReport;
 }
 
 export async function runAlert(
@@ -35,7 +40,10 @@ export async function runAlert(
   today: IsoDate,
 ): Promise<AlertRun> {
   const day = addDays(today, -1);
-  const judged = await judgeSeries(deps.access, alert, day, day);
+  const state = await deps.appDb.alertState(alert.name);
+  if (state.snoozedUntil && state.snoozedUntil > today) return { day, status: 'snoozed' };
+  const sensitivity = await effectiveSensitivity(deps.appDb, alert);
+  const judged = await judgeSeries(deps.access, alert, day, day, sensitivity);
   const onDay = (series: (Judgement & { flagged: boolean })[] | undefined) =>
     series?.find((j) => j.date === day);
   const total = onDay(judged.get('total'));
@@ -73,9 +81,27 @@ export async function runAlert(
     drivers: total && primary === total ? drivers(total, sliceJudgements) : [],
     chart,
   });
+  reply.actions = alertActions(alert.name, day);
   if (!deps.post) return { day, status: 'dry-run', reply };
-  // The same anomaly is never alerted twice, whichever replica or rerun gets here first.
-  if (!(await deps.appDb.claimAlert(alert.name, day))) return { day, status: 'already-sent', reply };
-  await deps.post(alert, reply);
-  return { day, status: 'posted', reply };
+  const subscribers = await deps.appDb.subscriptions({
+    topics: [alert.name, ...(alert.audience ? [alert.audience.target] : [])],
+  });
+  const targets = recipients(
+    alert.audience,
+    subscribers.filter((s) => s.kind !== 'digest'),
+  );
+  if (targets.length === 0) return { day, status: 'no-recipients', reply };
+  // The same anomaly is never alerted twice to a place, whichever replica or rerun gets here first.
+  const delivery = await deliver(
+    deps.appDb,
+    deps.post,
+    { kind: 'alert', name: alert.name, period: day },
+    targets,
+    reply,
+  );
+  if (delivery.failed.length > 0)
+    throw new DeliveryError(
+      `${alert.name}: could not post to ${delivery.failed.map((f) => `${f.target} (${f.error})`).join(', ')}`,
+    );
+  return { day, status: delivery.posted.length > 0 ? 'posted' : 'already-sent', reply, delivery };
 }

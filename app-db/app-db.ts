@@ -1,6 +1,7 @@
 /**
- * The app database: Tally's own state (audit log now; conversations, references, schedules and
- * alert state later), separate from the warehouse. Migrations run in order, once, under an
+ * The app database: Tally's own state (audit log, conversations, references, deliveries,
+ * subscriptions, alert state; pg-boss keeps its schedules in its own schema here), separate from
+ * the warehouse. Migrations run in order, once, under an
  * advisory lock so two replicas starting together don't race.
  */
 import pg from 'pg';
@@ -46,6 +47,40 @@ const MIGRATIONS: string[] = [
      day date NOT NULL,
      at timestamptz NOT NULL DEFAULT now(),
      PRIMARY KEY (alert, day))`,
+  // Deliveries replace alerts_sent: one row per thing posted to one place for one period, so a
+  // digest or an alert reaches each recipient once whichever replica runs it.
+  'DROP TABLE alerts_sent',
+  `CREATE TABLE deliveries (
+     kind text NOT NULL CHECK (kind IN ('alert', 'digest')),
+     name text NOT NULL,
+     period text NOT NULL,
+     target text NOT NULL,
+     at timestamptz NOT NULL DEFAULT now(),
+     PRIMARY KEY (kind, name, period, target))`,
+  `CREATE TABLE subscriptions (
+     id bigserial PRIMARY KEY,
+     topic text NOT NULL,
+     kind text NOT NULL CHECK (kind IN ('digest', 'alert', 'audience')),
+     target jsonb NOT NULL,
+     target_key text NOT NULL,
+     schedule text,
+     timezone text,
+     created_by text,
+     created_at timestamptz NOT NULL DEFAULT now(),
+     UNIQUE (topic, target_key))`,
+  `CREATE TABLE alert_state (
+     alert text PRIMARY KEY,
+     sensitivity_shift real NOT NULL DEFAULT 0,
+     snoozed_until date,
+     updated_at timestamptz NOT NULL DEFAULT now())`,
+  `CREATE TABLE alert_feedback (
+     id bigserial PRIMARY KEY,
+     at timestamptz NOT NULL DEFAULT now(),
+     alert text NOT NULL,
+     day date NOT NULL,
+     action text NOT NULL CHECK (action IN ('acknowledge', 'snooze', 'dismiss')),
+     user_id text,
+     channel text)`,
 ];
 
 export interface AuditEntry {
@@ -60,6 +95,41 @@ export interface AuditEntry {
   rowCount?: number;
   durationMs?: number;
 }
+
+export interface Delivery {
+  kind: 'alert' | 'digest';
+  name: string;
+  /** The day an alert is about, or the period a digest covers ("2026-W45"). */
+  period: string;
+  /** Where it went ("slack:C123", "teams:19:…"). */
+  target: string;
+}
+
+export interface NewSubscription {
+  /** A digest name, an alert name or an audience name ("finance"). */
+  topic: string;
+  kind: 'digest' | 'alert' | 'audience';
+  /** Where to post: a proactive.post target. */
+  target: { channel: 'teams'; conversationId: string } | { channel: 'slack'; channelId: string };
+  targetKey: string;
+  /** Digests only: cron and time zone. */
+  schedule?: string;
+  timezone?: string;
+  createdBy?: string;
+}
+
+export interface Subscription extends NewSubscription {
+  id: string;
+}
+
+export interface AlertState {
+  /** Added to the alert's sensitivity; each "Not an anomaly" lowers it. */
+  sensitivityShift: number;
+  snoozedUntil?: string;
+}
+
+const SUBSCRIPTION_COLUMNS =
+  'id::text AS id, topic, kind, target, target_key AS "targetKey", schedule, timezone, created_by AS "createdBy"';
 
 export class AppDb {
   readonly pool: pg.Pool;
@@ -174,13 +244,124 @@ export class AppDb {
     return result.rowCount === 1;
   }
 
-  /** True for the first to claim an alert's day; an anomaly is never posted twice. */
-  async claimAlert(alert: string, day: string): Promise<boolean> {
+  /**
+   * True for the first to claim posting `kind name` for `period` to `target`; false when it was
+   * already posted there (by this replica, another one, or an earlier run).
+   */
+  async claimDelivery(delivery: Delivery): Promise<boolean> {
     const result = await this.pool.query(
-      'INSERT INTO alerts_sent (alert, day) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-      [alert, day],
+      'INSERT INTO deliveries (kind, name, period, target) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+      [delivery.kind, delivery.name, delivery.period, delivery.target],
     );
     return result.rowCount === 1;
+  }
+
+  /** Gives a claim back when the post failed, so the job's retry can deliver it. */
+  async releaseDelivery(delivery: Delivery): Promise<void> {
+    await this.pool.query(
+      'DELETE FROM deliveries WHERE kind = $1 AND name = $2 AND period = $3 AND target = $4',
+      [delivery.kind, delivery.name, delivery.period, delivery.target],
+    );
+  }
+
+  async deliveries(kind: Delivery['kind'], name: string): Promise<Delivery[]> {
+    const result = await this.pool.query(
+      'SELECT kind, name, period, target FROM deliveries WHERE kind = $1 AND name = $2 ORDER BY at',
+      [kind, name],
+    );
+    return result.rows as Delivery[];
+  }
+
+  /** Adds a subscription, or updates the schedule of the same topic in the same place. */
+  async subscribe(s: NewSubscription): Promise<Subscription> {
+    const result = await this.pool.query(
+      `INSERT INTO subscriptions (topic, kind, target, target_key, schedule, timezone, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (topic, target_key) DO UPDATE
+         SET schedule = EXCLUDED.schedule, timezone = EXCLUDED.timezone, created_by = EXCLUDED.created_by
+       RETURNING ${SUBSCRIPTION_COLUMNS}`,
+      [
+        s.topic,
+        s.kind,
+        JSON.stringify(s.target),
+        s.targetKey,
+        s.schedule ?? null,
+        s.timezone ?? null,
+        s.createdBy ?? null,
+      ],
+    );
+    return result.rows[0] as Subscription;
+  }
+
+  /** Removes one topic's subscription in a place, or every subscription there; returns what went. */
+  async unsubscribe(targetKey: string, topic?: string): Promise<Subscription[]> {
+    const result = await this.pool.query(
+      `DELETE FROM subscriptions WHERE target_key = $1 AND ($2::text IS NULL OR topic = $2) RETURNING ${SUBSCRIPTION_COLUMNS}`,
+      [targetKey, topic ?? null],
+    );
+    return result.rows as Subscription[];
+  }
+
+  /** Every subscription, or those of one place or one topic. */
+  async subscriptions(filter: { targetKey?: string; topics?: string[] } = {}): Promise<Subscription[]> {
+    const result = await this.pool.query(
+      `SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions
+       WHERE ($1::text IS NULL OR target_key = $1) AND ($2::text[] IS NULL OR topic = ANY($2))
+       ORDER BY id`,
+      [filter.targetKey ?? null, filter.topics ?? null],
+    );
+    return result.rows as Subscription[];
+  }
+
+  async subscription(id: string): Promise<Subscription | undefined> {
+    if (!/^\d+$/.test(id)) return undefined;
+    const result = await this.pool.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = $1`, [
+      id,
+    ]);
+    return result.rows[0] as Subscription | undefined;
+  }
+
+  async alertState(alert: string): Promise<AlertState> {
+    const result = await this.pool.query(
+      "SELECT sensitivity_shift, to_char(snoozed_until, 'YYYY-MM-DD') AS snoozed_until FROM alert_state WHERE alert = $1",
+      [alert],
+    );
+    const row = result.rows[0] as { sensitivity_shift: number; snoozed_until: string | null } | undefined;
+    return { sensitivityShift: row?.sensitivity_shift ?? 0, snoozedUntil: row?.snoozed_until ?? undefined };
+  }
+
+  /** Records what a person did with an alert and applies it (snooze, lower the sensitivity). */
+  async recordAlertAction(entry: {
+    alert: string;
+    day: string;
+    action: 'acknowledge' | 'snooze' | 'dismiss';
+    userId?: string;
+    channel: string;
+    snoozeUntil?: string;
+    sensitivityStep?: number;
+  }): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        'INSERT INTO alert_feedback (alert, day, action, user_id, channel) VALUES ($1, $2, $3, $4, $5)',
+        [entry.alert, entry.day, entry.action, entry.userId ?? null, entry.channel],
+      );
+      await client.query(
+        `INSERT INTO alert_state (alert, sensitivity_shift, snoozed_until) VALUES ($1, $2, $3)
+         ON CONFLICT (alert) DO UPDATE SET
+           sensitivity_shift = alert_state.sensitivity_shift + EXCLUDED.sensitivity_shift,
+           snoozed_until = COALESCE(EXCLUDED.snoozed_until, alert_state.snoozed_until),
+           updated_at = now()`,
+        [entry.alert, entry.sensitivityStep ?? 0, entry.snoozeUntil ?? null],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async close(): Promise<void> {

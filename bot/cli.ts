@@ -3,31 +3,23 @@
  * `tally`: the command-line door. Each command builds the runtime (composition root), runs one
  * skill, renders for a terminal or as JSON (the DESIGN.md contract), and closes what it opened.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { renderBlockKit } from '../adaptive-cards/block-kit.ts';
 import { renderAdaptiveCard } from '../adaptive-cards/teams-card.ts';
-import { backtest } from '../alerts/backtest.ts';
-import { parseSeriesCsv } from '../alerts/csv.ts';
-import { loadAlerts } from '../alerts/definitions.ts';
-import { detect } from '../alerts/detector.ts';
-import { runAlert } from '../alerts/run.ts';
-import { renderPng } from '../charts/render.ts';
-import { isIsoDate } from '../semantic-catalog/dates.ts';
-import { CatalogError, loadCatalog } from '../semantic-catalog/loader.ts';
+import { loadCatalog } from '../semantic-catalog/loader.ts';
 import { ask, runSql } from '../skills/ask.ts';
 import { loadGoldenFile, runEval } from '../skills/eval.ts';
 import { present } from '../skills/present.ts';
-import type { Reply } from '../skills/reply.ts';
 import { INJECTED_ANOMALIES } from '../warehouse/demo/anomalies.ts';
 import { defaultSeedEnd, seedDemo } from '../warehouse/demo/seed.ts';
 import { checkSql } from '../warehouse/gate.ts';
 import { grantStatements, READER_ROLE } from '../warehouse/grants.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { registerOutboundCommands } from './cli-outbound.ts';
+import { configFor, dateOption, fail, numberOption, withRuntime } from './cli-support.ts';
 import { createLogger } from './logger.ts';
 import { startPlayground } from './playground.ts';
-import { createProactive } from './proactive.ts';
 import {
   askDeps,
   clock,
@@ -35,7 +27,6 @@ import {
   DEFAULT_CATALOG,
   openWarehouse,
   presentDeps,
-  type Runtime,
   withClient,
 } from './runtime.ts';
 import { createServer, listen } from './server.ts';
@@ -46,33 +37,6 @@ import { progressReporter, renderAnswer } from './terminal.ts';
 const program = new Command('tally').description(
   'Ask the warehouse business questions; answers are grounded, gated and read-only.',
 );
-
-function dateOption(value: string): string {
-  if (!isIsoDate(value)) throw new InvalidArgumentError('must be a date written YYYY-MM-DD');
-  return value;
-}
-function numberOption(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
-  return n;
-}
-
-/** Configuration for one command: the environment, with --now over TALLY_NOW; quiet logs unless asked. */
-function configFor(overrides: Partial<Config> = {}, quiet = true): Config {
-  const env = { ...process.env };
-  if (quiet && !env.LOG_LEVEL) env.LOG_LEVEL = 'warn';
-  return { ...loadConfig(env), ...overrides };
-}
-
-async function withRuntime<T>(config: Config, work: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const log = createLogger(config);
-  const runtime = await createRuntime(config, log, progressReporter());
-  try {
-    return await work(runtime);
-  } finally {
-    await runtime.close();
-  }
-}
 
 program
   .command('start')
@@ -253,104 +217,7 @@ demo
     }
   });
 
-const alerts = program.command('alerts').description('Anomaly detection on daily metrics.');
-alerts
-  .command('detect')
-  .description('Judge each day of a date,value CSV using only the days before it.')
-  .requiredOption('--csv <file>', 'a CSV of date,value rows (a header row is fine)')
-  .option('--sensitivity <n>', '1 (few alerts) … 10 (many)', Number, 5)
-  .option('--json', 'print {"anomalies": [...]} as JSON')
-  .action(async (options) => {
-    const points = parseSeriesCsv(await readFile(options.csv, 'utf8'), options.csv);
-    const anomalies = detect(points, { sensitivity: options.sensitivity });
-    if (options.json) return void process.stdout.write(`${JSON.stringify({ anomalies }, null, 2)}\n`);
-    if (anomalies.length === 0) return void process.stdout.write(`No anomalies in ${points.length} days.\n`);
-    for (const a of anomalies) {
-      process.stdout.write(
-        `${a.date}  ${a.direction === 'up' ? '▲' : '▼'} ${a.value.toFixed(2)} (expected ${a.expected.toFixed(2)}, band ${a.low.toFixed(2)}–${a.high.toFixed(2)}, score ${a.score.toFixed(1)})\n`,
-      );
-    }
-  });
-
-alerts
-  .command('backtest')
-  .description('Replay an alert definition over history and list what it would have sent.')
-  .argument('<name>', 'alert name (alerts.yaml beside the catalog)')
-  .requiredOption('--from <date>', 'first day', dateOption)
-  .requiredOption('--to <date>', 'last day', dateOption)
-  .option('--sensitivity <n>', 'override the definition’s sensitivity', Number)
-  .option('--json', 'as JSON')
-  .action(async (name: string, options) => {
-    await withRuntime(configFor(), async (runtime) => {
-      const definitions = await loadAlerts(runtime.config.TALLY_CATALOG ?? DEFAULT_CATALOG, runtime.catalog);
-      const alert = definitions.find((a) => a.name === name);
-      if (!alert)
-        throw new InvalidArgumentError(
-          `No alert named ${name}. Known: ${definitions.map((a) => a.name).join(', ') || 'none'}.`,
-        );
-      const hits = await backtest(
-        warehouseAccess(runtime),
-        alert,
-        options.from,
-        options.to,
-        options.sensitivity,
-      );
-      if (options.json)
-        return void process.stdout.write(`${JSON.stringify({ alert: name, hits }, null, 2)}\n`);
-      process.stdout.write(
-        `${alert.name}: ${hits.length} alert${hits.length === 1 ? '' : 's'} from ${options.from} to ${options.to}\n`,
-      );
-      for (const h of hits) {
-        process.stdout.write(
-          `  ${h.date}  ${h.slice.padEnd(28)} ${h.direction === 'up' ? '▲' : '▼'} ${h.value.toFixed(0)} vs expected ${h.expected.toFixed(0)} (score ${h.score.toFixed(1)})\n`,
-        );
-      }
-    });
-  });
-
-alerts
-  .command('run')
-  .description('Check an alert for the last closed day and post an anomaly to its audience (once).')
-  .argument('<name>', 'alert name (alerts.yaml beside the catalog)')
-  .option('--now <date>', 'the clock’s today (YYYY-MM-DD); yesterday is checked', dateOption)
-  .option('--dry-run', 'print what would be posted; post nothing')
-  .action(async (name: string, options) => {
-    await withRuntime(configFor(options.now ? { TALLY_NOW: options.now } : {}), async (runtime) => {
-      const definitions = await loadAlerts(runtime.config.TALLY_CATALOG ?? DEFAULT_CATALOG, runtime.catalog);
-      const alert = definitions.find((a) => a.name === name);
-      if (!alert)
-        throw new InvalidArgumentError(
-          `No alert named ${name}. Known: ${definitions.map((a) => a.name).join(', ') || 'none'}.`,
-        );
-      const slack = slackEnabled(runtime.config) ? createSlackBot(runtime) : undefined;
-      const proactive = createProactive({ teams: createTeamsBot(runtime), slack });
-      const audience = alert.audience;
-      const post =
-        options.dryRun || !audience
-          ? undefined
-          : async (_: unknown, reply: Reply) =>
-              proactive.post(
-                audience.channel === 'slack'
-                  ? { channel: 'slack', channelId: audience.target }
-                  : { channel: 'teams', conversationId: audience.target },
-                reply,
-              );
-      const result = await runAlert(
-        {
-          access: warehouseAccess(runtime),
-          appDb: runtime.appDb,
-          store: runtime.store,
-          render: renderPng,
-          post,
-        },
-        alert,
-        runtime.today(),
-      );
-      process.stdout.write(
-        `${alert.name} for ${result.day}: ${result.status}${result.reply ? `\n  ${result.reply.summary}\n  ${result.reply.context.join('\n  ')}` : ''}\n`,
-      );
-    });
-  });
+registerOutboundCommands(program);
 
 const catalog = program.command('catalog').description('The semantic catalog.');
 const catalogPath = (path?: string) => path ?? configFor().TALLY_CATALOG ?? DEFAULT_CATALOG;
@@ -407,31 +274,5 @@ catalog
 program.hook('preAction', () => {
   process.on('unhandledRejection', fail);
 });
-
-/** Alerts read a year of days per series: more rows than an answer may show. */
-function warehouseAccess(runtime: Runtime) {
-  return {
-    catalog: runtime.catalog,
-    executor: runtime.executor,
-    maxRows: Math.max(runtime.config.MAX_QUERY_ROWS, 100_000),
-  };
-}
-
-function fail(error: unknown): never {
-  if (
-    error instanceof ConfigError ||
-    error instanceof CatalogError ||
-    error instanceof InvalidArgumentError
-  ) {
-    process.stderr.write(`${error.message}\n`);
-  } else if (error instanceof Error && 'code' in error && String(error.code).startsWith('tally_')) {
-    process.stderr.write(`tally: ${error.message}\n`);
-  } else {
-    process.stderr.write(
-      `tally: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-  }
-  process.exit(2);
-}
 
 program.parseAsync(process.argv).catch(fail);

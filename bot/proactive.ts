@@ -2,13 +2,12 @@
  * Tally speaking first (digests, alerts): one `post(target, reply)` for every chat channel, so
  * schedulers never need to know how Teams or Slack deliver a message.
  */
+import type { PostTarget } from '../scheduler/deliver.ts';
 import type { Reply } from '../skills/reply.ts';
 import type { SlackBot } from './slack/slack-bot.ts';
 import type { TeamsBot } from './teams/teams-bot.ts';
 
-export type PostTarget =
-  | { channel: 'teams'; conversationId: string }
-  | { channel: 'slack'; channelId: string };
+export type { PostTarget };
 
 export interface Proactive {
   post(target: PostTarget, reply: Reply): Promise<void>;

@@ -123,7 +123,7 @@ async function answerTurn(
       answer: { ...emptyAnswer(question, 'clarify', understanding.message), choices: understanding.choices },
     };
   }
-  const answer = await runQuery(deps, question, understanding.query, today, performance.now() - started);
+  const answer = await answerQuery(deps, question, understanding.query, today, performance.now() - started);
   return { answer, query: understanding.query };
 }
 
@@ -143,12 +143,13 @@ function chosen(text: string, choices: { label: string; question: string }[]) {
   );
 }
 
-async function runQuery(
-  deps: AskDeps,
+/** A semantic query compiled, gated and run: the answer a question (or a digest's KPI) gets. */
+export async function answerQuery(
+  deps: Pick<AskDeps, 'catalog' | 'executor' | 'maxRows' | 'log'>,
   question: string,
   query: SemanticQuery,
   today: IsoDate,
-  understandMs: number,
+  understandMs = 0,
 ): Promise<Answer> {
   let compiled: ReturnType<typeof compile>;
   const compileStarted = performance.now();

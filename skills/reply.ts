@@ -20,7 +20,11 @@ export type ReplyAction =
   | { type: 'show_sql'; label: string }
   | { type: 'feedback'; label: string; value: 'up' | 'down' }
   | { type: 'ask'; label: string; question: string }
-  | { type: 'download'; label: string; url: string };
+  | { type: 'download'; label: string; url: string }
+  | { type: 'alert'; label: string; verb: AlertVerb; alert: string; day: string };
+
+/** What a person can do with an alert: seen it, quiet for a week, or tell Tally it was wrong. */
+export type AlertVerb = 'acknowledge' | 'snooze' | 'dismiss';
 
 export interface Reply {
   status: Answer['status'];

@@ -1,0 +1,148 @@
+/**
+ * What Tally says first, composed: the alert and digest definitions beside the catalog, the chat
+ * subscriptions in the app database, and one `run(job)` the scheduler (or the CLI) calls. Runs
+ * post through proactive.post; the deliveries table keeps each post to one per place and period.
+ */
+import { loadAlerts } from '../alerts/definitions.ts';
+import { runAlert } from '../alerts/run.ts';
+import { renderPng } from '../charts/render.ts';
+import type { DigestDefinition } from '../digests/definitions.ts';
+import { loadDigests } from '../digests/definitions.ts';
+import { type DigestDeps, runDigest } from '../digests/digest.ts';
+import { type Post, type PostTarget, recipients } from '../scheduler/deliver.ts';
+import { type JobData, type JobSpec, queueFor } from '../scheduler/scheduler.ts';
+import { ask } from '../skills/ask.ts';
+import { createProactive } from './proactive.ts';
+import { askDeps, DEFAULT_CATALOG, presentDeps, type Runtime } from './runtime.ts';
+import { createSlackBot, slackEnabled } from './slack/slack-bot.ts';
+import { createTeamsBot } from './teams/teams-bot.ts';
+
+export interface Definitions {
+  alerts: Awaited<ReturnType<typeof loadAlerts>>;
+  digests: Awaited<ReturnType<typeof loadDigests>>;
+}
+
+export async function loadDefinitions(runtime: Runtime): Promise<Definitions> {
+  const catalogPath = runtime.config.TALLY_CATALOG ?? DEFAULT_CATALOG;
+  return {
+    alerts: await loadAlerts(catalogPath, runtime.catalog),
+    digests: await loadDigests(catalogPath, runtime.catalog),
+  };
+}
+
+/** Alerts read a year of days per series: more rows than an answer may show. */
+export function warehouseAccess(runtime: Runtime) {
+  return {
+    catalog: runtime.catalog,
+    executor: runtime.executor,
+    maxRows: Math.max(runtime.config.MAX_QUERY_ROWS, 100_000),
+  };
+}
+
+export function digestDeps(runtime: Runtime): DigestDeps {
+  const deps = askDeps(runtime);
+  return {
+    query: deps,
+    present: presentDeps(runtime),
+    ask: (question) => ask(deps, { text: question, channel: 'digest' }),
+  };
+}
+
+export function alertDeps(runtime: Runtime, post?: Post) {
+  return {
+    access: warehouseAccess(runtime),
+    appDb: runtime.appDb,
+    store: runtime.store,
+    render: renderPng,
+    post,
+  };
+}
+
+/** The schedules the definitions on disk ask for. */
+export function definitionSpecs(definitions: Definitions): JobSpec[] {
+  const specs: JobSpec[] = [];
+  for (const alert of definitions.alerts) {
+    const data: JobData = { kind: 'alert', name: alert.name };
+    specs.push({ queue: queueFor(data), cron: alert.schedule, timezone: alert.timezone, data });
+  }
+  // A digest with an audience posts on its own schedule; without one it only runs for subscribers.
+  for (const digest of definitions.digests.filter((d) => d.audience)) {
+    const data: JobData = { kind: 'digest', name: digest.name };
+    specs.push({ queue: queueFor(data), cron: digest.schedule, timezone: digest.timezone, data });
+  }
+  return specs;
+}
+
+/** The schedules chat subscriptions ask for (each digest subscription on its own cron). */
+export async function subscriptionSpecs(runtime: Runtime, definitions: Definitions): Promise<JobSpec[]> {
+  return (await runtime.appDb.subscriptions())
+    .filter((s) => s.kind === 'digest')
+    .map((s) => {
+      const digest = definitions.digests.find((d) => d.name === s.topic);
+      const data: JobData = { kind: 'subscription', id: s.id };
+      return {
+        queue: queueFor(data),
+        cron: s.schedule ?? digest?.schedule ?? '0 8 * * 1',
+        timezone: s.timezone ?? digest?.timezone ?? 'UTC',
+        data,
+      };
+    });
+}
+
+/** Posting through Teams and Slack, whichever are configured. */
+export function createPoster(runtime: Runtime): Post {
+  const slack = slackEnabled(runtime.config) ? createSlackBot(runtime) : undefined;
+  const proactive = createProactive({ teams: createTeamsBot(runtime), slack });
+  return (target, reply) => proactive.post(target, reply);
+}
+
+/** Everyone a digest reaches when run by hand: its audience and every subscription to it. */
+export async function digestTargets(runtime: Runtime, digest: DigestDefinition): Promise<PostTarget[]> {
+  const subscribers = await runtime.appDb.subscriptions({
+    topics: [digest.name, ...(digest.audience ? [digest.audience.target] : [])],
+  });
+  return recipients(
+    digest.audience,
+    subscribers.filter((s) => (s.topic === digest.name ? s.kind === 'digest' : s.kind === 'audience')),
+  );
+}
+
+/** Runs one scheduled job for the clock's today; the result says what happened, for the log. */
+export async function runJob(
+  runtime: Runtime,
+  definitions: Definitions,
+  post: Post,
+  data: JobData,
+): Promise<{ status: string; posted?: number; period?: string }> {
+  const today = runtime.today();
+  if (data.kind === 'alert') {
+    const alert = definitions.alerts.find((a) => a.name === data.name);
+    if (!alert) return { status: 'unknown-alert' };
+    const run = await runAlert(alertDeps(runtime, post), alert, today);
+    return { status: run.status, posted: run.delivery?.posted.length ?? 0, period: run.day };
+  }
+  if (data.kind === 'digest') {
+    const digest = definitions.digests.find((d) => d.name === data.name);
+    if (!digest?.audience) return { status: 'unknown-digest' };
+    const subscribers = await runtime.appDb.subscriptions({ topics: [digest.audience.target] });
+    const targets = recipients(
+      digest.audience,
+      subscribers.filter((s) => s.kind === 'audience'),
+    );
+    if (targets.length === 0) return { status: 'no-recipients' };
+    const run = await runDigest(
+      { ...digestDeps(runtime), appDb: runtime.appDb, post },
+      digest,
+      today,
+      targets,
+    );
+    return { status: 'ran', posted: run.delivery?.posted.length ?? 0, period: run.period.key };
+  }
+  const subscription = await runtime.appDb.subscription(data.id);
+  const digest = subscription && definitions.digests.find((d) => d.name === subscription.topic);
+  if (!subscription || !digest) return { status: 'unsubscribed' };
+  const run = await runDigest({ ...digestDeps(runtime), appDb: runtime.appDb, post }, digest, today, [
+    subscription.target,
+  ]);
+  return { status: 'ran', posted: run.delivery?.posted.length ?? 0, period: run.period.key };
+}
