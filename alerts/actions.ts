@@ -41,29 +41,30 @@ export async function effectiveSensitivity(appDb: AppDb, alert: AlertDefinition)
 
 export async function handleAlertAction(
   deps: { appDb: AppDb; alerts: AlertDefinition[]; today: () => IsoDate },
-  input: { verb: unknown; alert: unknown; day: unknown; userId?: string; channel: string },
+  input: { verb: unknown; alert: unknown; day: unknown; userId?: string; who?: string; channel: string },
 ): Promise<string> {
   const alert = deps.alerts.find((a) => a.name === input.alert);
   if (!isAlertVerb(input.verb) || !alert || typeof input.day !== 'string' || !isIsoDate(input.day))
     return 'Sorry, I could not read that alert button; the alert may have been removed.';
-  const who = input.userId ? 'You' : 'Someone';
+  const who = input.who ?? 'Someone';
+  const day = formatDay(input.day);
   const base = { alert: alert.name, day: input.day, userId: input.userId, channel: input.channel };
   switch (input.verb) {
     case 'acknowledge':
       await deps.appDb.recordAlertAction({ ...base, action: 'acknowledge' });
-      return `${who} acknowledged the ${alert.name} alert for ${formatDay(input.day)}.`;
+      return `${who} acknowledged the ${alert.name} alert for ${day}.`;
     case 'snooze': {
       const until = addDays(deps.today(), SNOOZE_DAYS);
       await deps.appDb.recordAlertAction({ ...base, action: 'snooze', snoozeUntil: until });
-      return `${alert.name} is snoozed until ${formatDay(until)}; I’ll stay quiet about it until then.`;
+      return `${who} snoozed ${alert.name} until ${formatDay(until)}; it stays quiet until then.`;
     }
     case 'dismiss': {
       const before = await effectiveSensitivity(deps.appDb, alert);
       const step = Math.min(SENSITIVITY_STEP, before - MIN_SENSITIVITY);
       await deps.appDb.recordAlertAction({ ...base, action: 'dismiss', sensitivityStep: -step });
       return step > 0
-        ? `Noted: ${formatDay(input.day)} was not an anomaly. ${alert.name} is now less sensitive (${before} → ${before - step}).`
-        : `Noted: ${formatDay(input.day)} was not an anomaly. ${alert.name} is already at its lowest sensitivity.`;
+        ? `${who} marked ${day} as not an anomaly; ${alert.name} is now less sensitive (${before} → ${before - step}).`
+        : `${who} marked ${day} as not an anomaly; ${alert.name} is already at its lowest sensitivity.`;
     }
   }
 }

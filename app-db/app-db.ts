@@ -134,7 +134,7 @@ const SUBSCRIPTION_COLUMNS =
 export class AppDb {
   readonly pool: pg.Pool;
 
-  constructor(connectionString: string) {
+  constructor(readonly connectionString: string) {
     this.pool = new pg.Pool({ connectionString, max: 4 });
     this.pool.on('error', () => undefined);
   }

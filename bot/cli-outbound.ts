@@ -11,14 +11,7 @@ import { runDigest } from '../digests/digest.ts';
 import { describeCron } from '../scheduler/cron.ts';
 import type { Reply } from '../skills/reply.ts';
 import { configFor, dateOption, withRuntime } from './cli-support.ts';
-import {
-  alertDeps,
-  createPoster,
-  digestDeps,
-  digestTargets,
-  loadDefinitions,
-  warehouseAccess,
-} from './outbound.ts';
+import { alertDeps, createPoster, digestDeps, digestTargets, warehouseAccess } from './outbound.ts';
 
 function named<T extends { name: string }>(kind: string, all: T[], name: string): T {
   const found = all.find((d) => d.name === name);
@@ -75,7 +68,7 @@ export function registerOutboundCommands(program: Command): void {
     .option('--json', 'as JSON')
     .action(async (name: string, options) => {
       await withRuntime(configFor(), async (runtime) => {
-        const alert = named('alert', (await loadDefinitions(runtime)).alerts, name);
+        const alert = named('alert', runtime.definitions.alerts, name);
         const hits = await backtest(
           warehouseAccess(runtime),
           alert,
@@ -108,7 +101,7 @@ export function registerOutboundCommands(program: Command): void {
     .option('--blocks <file>', 'write the alert’s Block Kit (Slack) as JSON')
     .action(async (name: string, options) => {
       await withRuntime(configFor(options.now ? { TALLY_NOW: options.now } : {}), async (runtime) => {
-        const alert = named('alert', (await loadDefinitions(runtime)).alerts, name);
+        const alert = named('alert', runtime.definitions.alerts, name);
         const post = options.dryRun ? undefined : createPoster(runtime);
         const result = await runAlert(alertDeps(runtime, post), alert, runtime.today());
         process.stdout.write(`${alert.name} for ${result.day}: ${result.status}\n`);
@@ -136,7 +129,7 @@ export function registerOutboundCommands(program: Command): void {
     .option('--blocks <file>', 'write the digest’s Block Kit (Slack) as JSON')
     .action(async (name: string, options) => {
       await withRuntime(configFor(options.now ? { TALLY_NOW: options.now } : {}), async (runtime) => {
-        const definition = named('digest', (await loadDefinitions(runtime)).digests, name);
+        const definition = named('digest', runtime.definitions.digests, name);
         const targets = options.dryRun ? [] : await digestTargets(runtime, definition);
         const run = await runDigest(
           {
@@ -163,7 +156,7 @@ export function registerOutboundCommands(program: Command): void {
     .description('The digests and alerts, their schedules and who gets them.')
     .action(async () => {
       await withRuntime(configFor(), async (runtime) => {
-        const definitions = await loadDefinitions(runtime);
+        const { definitions } = runtime;
         const subscriptions = await runtime.appDb.subscriptions();
         const line = (
           kind: string,

@@ -19,7 +19,9 @@ import { grantStatements, READER_ROLE } from '../warehouse/grants.ts';
 import { registerOutboundCommands } from './cli-outbound.ts';
 import { configFor, dateOption, fail, numberOption, withRuntime } from './cli-support.ts';
 import { createLogger } from './logger.ts';
+import { startScheduler } from './outbound.ts';
 import { startPlayground } from './playground.ts';
+import { createProactive } from './proactive.ts';
 import {
   askDeps,
   clock,
@@ -48,6 +50,12 @@ program
     const teams = createTeamsBot(runtime);
     const slack = slackEnabled(config) ? createSlackBot(runtime) : undefined;
     const server = await listen(createServer(runtime, { teams, slack }), config.PORT);
+    const proactive = createProactive({ teams, slack });
+    const scheduler = await startScheduler(runtime, (target, reply) => proactive.post(target, reply));
+    log.info(
+      { schedules: (await scheduler.schedules()).length },
+      'scheduler started: digests and alerts run on their cron, once across replicas',
+    );
     if (slack) log.info('Slack: events, slash command and interactivity at /slack/events');
     log.info(
       { port: config.PORT, catalog: runtime.catalog.name },
@@ -71,6 +79,9 @@ program
       log.info('shutting down');
       playground?.kill();
       server.close();
+      await scheduler
+        .stop()
+        .catch((error: Error) => log.error({ err: error.message }, 'scheduler stop failed'));
       await runtime.close();
       process.exit(0);
     };

@@ -3,32 +3,18 @@
  * subscriptions in the app database, and one `run(job)` the scheduler (or the CLI) calls. Runs
  * post through proactive.post; the deliveries table keeps each post to one per place and period.
  */
-import { loadAlerts } from '../alerts/definitions.ts';
 import { runAlert } from '../alerts/run.ts';
+import type { Subscription } from '../app-db/app-db.ts';
 import { renderPng } from '../charts/render.ts';
 import type { DigestDefinition } from '../digests/definitions.ts';
-import { loadDigests } from '../digests/definitions.ts';
 import { type DigestDeps, runDigest } from '../digests/digest.ts';
 import { type Post, type PostTarget, recipients } from '../scheduler/deliver.ts';
-import { type JobData, type JobSpec, queueFor } from '../scheduler/scheduler.ts';
+import { type JobData, type JobSpec, queueFor, Scheduler } from '../scheduler/scheduler.ts';
 import { ask } from '../skills/ask.ts';
 import { createProactive } from './proactive.ts';
-import { askDeps, DEFAULT_CATALOG, presentDeps, type Runtime } from './runtime.ts';
+import { askDeps, type Definitions, presentDeps, type Runtime } from './runtime.ts';
 import { createSlackBot, slackEnabled } from './slack/slack-bot.ts';
 import { createTeamsBot } from './teams/teams-bot.ts';
-
-export interface Definitions {
-  alerts: Awaited<ReturnType<typeof loadAlerts>>;
-  digests: Awaited<ReturnType<typeof loadDigests>>;
-}
-
-export async function loadDefinitions(runtime: Runtime): Promise<Definitions> {
-  const catalogPath = runtime.config.TALLY_CATALOG ?? DEFAULT_CATALOG;
-  return {
-    alerts: await loadAlerts(catalogPath, runtime.catalog),
-    digests: await loadDigests(catalogPath, runtime.catalog),
-  };
-}
 
 /** Alerts read a year of days per series: more rows than an answer may show. */
 export function warehouseAccess(runtime: Runtime) {
@@ -74,19 +60,58 @@ export function definitionSpecs(definitions: Definitions): JobSpec[] {
 }
 
 /** The schedules chat subscriptions ask for (each digest subscription on its own cron). */
-export async function subscriptionSpecs(runtime: Runtime, definitions: Definitions): Promise<JobSpec[]> {
+export async function subscriptionSpecs(runtime: Runtime): Promise<JobSpec[]> {
+  const { definitions } = runtime;
   return (await runtime.appDb.subscriptions())
     .filter((s) => s.kind === 'digest')
-    .map((s) => {
-      const digest = definitions.digests.find((d) => d.name === s.topic);
-      const data: JobData = { kind: 'subscription', id: s.id };
-      return {
-        queue: queueFor(data),
-        cron: s.schedule ?? digest?.schedule ?? '0 8 * * 1',
-        timezone: s.timezone ?? digest?.timezone ?? 'UTC',
-        data,
-      };
-    });
+    .map((s) =>
+      subscriptionSpec(
+        s,
+        definitions.digests.find((d) => d.name === s.topic),
+      ),
+    );
+}
+
+export function subscriptionSpec(s: Subscription, digest?: DigestDefinition): JobSpec {
+  const data: JobData = { kind: 'subscription', id: s.id };
+  return {
+    queue: queueFor(data),
+    cron: s.schedule ?? digest?.schedule ?? '0 8 * * 1',
+    timezone: s.timezone ?? digest?.timezone ?? 'UTC',
+    data,
+  };
+}
+
+/**
+ * Starts the scheduler on the app database: the definitions' schedules replace the old ones,
+ * every digest subscription is scheduled, and subscriptions made in chat are scheduled at once.
+ */
+export async function startScheduler(runtime: Runtime, post: Post): Promise<Scheduler> {
+  const scheduler: Scheduler = new Scheduler({
+    connectionString: runtime.appDb.connectionString,
+    log: runtime.log,
+    run: async (data, job) => {
+      const result = await runJob(runtime, post, data);
+      // A subscription removed while this replica was down leaves its schedule behind.
+      if (result.status === 'unsubscribed') await scheduler.unschedule(job.queue);
+      return result;
+    },
+  });
+  await scheduler.start();
+  await scheduler.sync([...definitionSpecs(runtime.definitions), ...(await subscriptionSpecs(runtime))]);
+  runtime.scheduler = {
+    changed: async ({ added, removed }) => {
+      for (const s of removed) if (s.kind === 'digest') await scheduler.unschedule(subscriptionSpec(s).queue);
+      if (added?.kind === 'digest')
+        await scheduler.schedule(
+          subscriptionSpec(
+            added,
+            runtime.definitions.digests.find((d) => d.name === added.topic),
+          ),
+        );
+    },
+  };
+  return scheduler;
 }
 
 /** Posting through Teams and Slack, whichever are configured. */
@@ -110,10 +135,10 @@ export async function digestTargets(runtime: Runtime, digest: DigestDefinition):
 /** Runs one scheduled job for the clock's today; the result says what happened, for the log. */
 export async function runJob(
   runtime: Runtime,
-  definitions: Definitions,
   post: Post,
   data: JobData,
 ): Promise<{ status: string; posted?: number; period?: string }> {
+  const { definitions } = runtime;
   const today = runtime.today();
   if (data.kind === 'alert') {
     const alert = definitions.alerts.find((a) => a.name === data.name);

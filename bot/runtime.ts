@@ -8,9 +8,11 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { AppDb } from '../app-db/app-db.ts';
+import { type AlertDefinition, loadAlerts } from '../alerts/definitions.ts';
+import { AppDb, type Subscription } from '../app-db/app-db.ts';
 import { renderPng } from '../charts/render.ts';
 import { type AssetStore, DiskAssetStore, S3AssetStore } from '../charts/store.ts';
+import { type DigestDefinition, loadDigests } from '../digests/definitions.ts';
 import {
   dimensionByName,
   reachableSource,
@@ -47,9 +49,22 @@ export interface Runtime {
   lexicon: Lexicon;
   executor: Executor;
   appDb: AppDb;
+  /** Alerts and digests defined beside the catalog. */
+  definitions: Definitions;
+  /** Set by `tally start`: schedules subscriptions made in chat at once. */
+  scheduler?: SubscriptionScheduler;
   /** The clock's today (TALLY_NOW or the real date). */
   today(): IsoDate;
   close(): Promise<void>;
+}
+
+export interface Definitions {
+  alerts: AlertDefinition[];
+  digests: DigestDefinition[];
+}
+
+export interface SubscriptionScheduler {
+  changed(change: { added?: Subscription; removed: Subscription[] }): Promise<void>;
 }
 
 export interface Warehouse {
@@ -104,7 +119,12 @@ export async function createRuntime(
   log: Logger,
   onSeedProgress?: SeedProgress,
 ): Promise<Runtime> {
-  const catalog = await loadCatalog(config.TALLY_CATALOG ?? DEFAULT_CATALOG);
+  const catalogPath = config.TALLY_CATALOG ?? DEFAULT_CATALOG;
+  const catalog = await loadCatalog(catalogPath);
+  const definitions = {
+    alerts: await loadAlerts(catalogPath, catalog),
+    digests: await loadDigests(catalogPath, catalog),
+  };
   const today = clock(config);
   const warehouse = await openWarehouse(config, log);
   if (warehouse.embedded && !config.ANALYTICS_DB_URL) {
@@ -139,6 +159,7 @@ export async function createRuntime(
     lexicon: buildLexicon(catalog, learned),
     executor,
     appDb,
+    definitions,
     today,
     close: async () => {
       await executor.close();
@@ -240,6 +261,21 @@ export function createAssetStore(config: Config): { store: AssetStore; diskStore
 /** What presenting an answer needs from the runtime. */
 export function presentDeps(runtime: Runtime): PresentDeps {
   return { catalog: runtime.catalog, store: runtime.store, render: renderPng, log: runtime.log };
+}
+
+/** What a chat turn needs: asking, presenting, and subscriptions in this conversation. */
+export function chatDeps(runtime: Runtime) {
+  return {
+    ...askDeps(runtime),
+    present: presentDeps(runtime),
+    subscriptions: {
+      appDb: runtime.appDb,
+      digests: runtime.definitions.digests,
+      alerts: runtime.definitions.alerts,
+      onChange: async (change: { added?: Subscription; removed: Subscription[] }) =>
+        runtime.scheduler?.changed(change),
+    },
+  };
 }
 
 /** What the ask skill needs from the runtime. */

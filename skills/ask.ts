@@ -8,6 +8,7 @@
  */
 import { format as formatSql } from 'sql-formatter';
 import type { AppDb } from '../app-db/app-db.ts';
+import type { PostTarget } from '../scheduler/deliver.ts';
 import { CompileError, compile } from '../semantic-catalog/compile.ts';
 import type { IsoDate } from '../semantic-catalog/dates.ts';
 import type { SemanticQuery } from '../semantic-catalog/query.ts';
@@ -36,6 +37,8 @@ export interface Turn {
   userId?: string;
   channel: string;
   conversationId?: string;
+  /** Where Tally can post to this conversation later (subscriptions). */
+  place?: PostTarget;
 }
 
 export interface ConversationState {

@@ -7,6 +7,7 @@ import { emptyAnswer } from './answer.ts';
 import { type AskDeps, ask, type Turn } from './ask.ts';
 import { type PresentDeps, present } from './present.ts';
 import { buildReply, type Reply } from './reply.ts';
+import { isSubscriptionCommand, type SubscriptionDeps, subscriptionTurn } from './subscriptions.ts';
 
 const HELP = /^(help|\?|hi|hello|hey|what can you do\??|commands|start|how does this work\??)$/i;
 
@@ -20,14 +21,30 @@ export function helpReply(catalog: Catalog): Reply {
   const summary =
     `I answer questions about ${metrics.slice(0, -1).join(', ')} and ${metrics.at(-1)}, by ` +
     `${catalog.dimensions.map((d) => d.label.toLowerCase()).join(', ')} and time. Ask in plain words; ` +
-    'follow up with “now by month”, “only EMEA”, “vs last year” or “show the SQL”.';
+    'follow up with “now by month”, “only EMEA”, “vs last year” or “show the SQL”. ' +
+    'Digests and alerts: “list subscriptions”, “subscribe this channel to …”, “unsubscribe”.';
   const reply = buildReply(emptyAnswer('help', 'answer', summary));
   reply.actions = examples.map((question) => ({ type: 'ask', label: question, question }));
   return reply;
 }
 
-export async function chatTurn(deps: AskDeps & { present: PresentDeps }, turn: Turn): Promise<Reply> {
+export async function chatTurn(
+  deps: AskDeps & { present: PresentDeps; subscriptions?: SubscriptionDeps },
+  turn: Turn,
+): Promise<Reply> {
   if (isHelp(turn.text)) return helpReply(deps.catalog);
+  if (deps.subscriptions && isSubscriptionCommand(turn.text)) {
+    const reply = await subscriptionTurn(deps.subscriptions, turn);
+    await deps.appDb.audit({
+      channel: turn.channel,
+      userId: turn.userId,
+      conversationId: turn.conversationId,
+      question: turn.text,
+      status: reply.status,
+      rule: 'subscriptions',
+    });
+    return reply;
+  }
   if (!turn.text.trim())
     return buildReply(
       emptyAnswer('', 'clarify', 'Ask me a question, for example “revenue by region last quarter”.'),

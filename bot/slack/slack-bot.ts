@@ -7,11 +7,12 @@
  */
 import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
 import { renderBlockKit } from '../../adaptive-cards/block-kit.ts';
+import { handleAlertAction } from '../../alerts/actions.ts';
 import type { ConversationState } from '../../skills/ask.ts';
 import { chatTurn } from '../../skills/chat.ts';
 import type { Reply } from '../../skills/reply.ts';
 import type { Config } from '../config.ts';
-import { askDeps, presentDeps, type Runtime } from '../runtime.ts';
+import { chatDeps, type Runtime } from '../runtime.ts';
 
 export const SLACK_CHANNEL = 'slack';
 
@@ -49,7 +50,7 @@ export function createSlackBot(runtime: Runtime): SlackBot {
       ? { slackApiUrl: config.SLACK_API_URL.replace(/\/?$/, '/') }
       : undefined,
   });
-  const deps = { ...askDeps(runtime), present: presentDeps(runtime) };
+  const deps = chatDeps(runtime);
 
   // Slack retries an event it thinks went unanswered; whichever replica claims it first answers.
   app.use(async ({ body, next }) => {
@@ -77,7 +78,13 @@ export function createSlackBot(runtime: Runtime): SlackBot {
     });
     let reply: Reply;
     try {
-      reply = await chatTurn(deps, { text, userId: where.user, channel: SLACK_CHANNEL, conversationId });
+      reply = await chatTurn(deps, {
+        text,
+        userId: where.user,
+        channel: SLACK_CHANNEL,
+        conversationId,
+        place: { channel: 'slack', channelId: where.channel },
+      });
     } catch (error) {
       log.error({ err: (error as Error).message }, 'slack answer failed');
       await client.chat.update({
@@ -158,6 +165,27 @@ export function createSlackBot(runtime: Runtime): SlackBot {
         thread_ts: threadTs,
         text: rating === 'up' ? 'Thanks! Glad it helped.' : 'Thanks for telling me; I’ve noted it.',
       }));
+    }
+    const alertVerb = actionId.match(/^alert_(\w+)$/)?.[1];
+    if (alertVerb) {
+      let target: { alert?: unknown; day?: unknown } = {};
+      try {
+        target = JSON.parse(action.value ?? '{}');
+      } catch {
+        // A forged or garbled value: handleAlertAction answers that it can't read the button.
+      }
+      const text = await handleAlertAction(
+        { appDb: runtime.appDb, alerts: runtime.definitions.alerts, today: runtime.today },
+        {
+          verb: alertVerb,
+          alert: target.alert,
+          day: target.day,
+          userId: body.user.id,
+          who: `<@${body.user.id}>`,
+          channel: SLACK_CHANNEL,
+        },
+      );
+      return void (await client.chat.postMessage({ channel, thread_ts: threadTs, text }));
     }
     if (actionId === 'download_csv') return;
     log.warn({ actionId }, 'unknown slack action');

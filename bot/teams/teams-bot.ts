@@ -15,10 +15,11 @@ import {
   TurnContext,
 } from 'botbuilder';
 import { renderAdaptiveCard } from '../../adaptive-cards/teams-card.ts';
+import { handleAlertAction } from '../../alerts/actions.ts';
 import { chatTurn, helpReply } from '../../skills/chat.ts';
 import type { Reply } from '../../skills/reply.ts';
 import type { Config } from '../config.ts';
-import { askDeps, presentDeps, type Runtime } from '../runtime.ts';
+import { chatDeps, type Runtime } from '../runtime.ts';
 
 export const TEAMS_CHANNEL = 'teams';
 /** After this long, post a placeholder and finish the answer outside the turn. */
@@ -66,7 +67,7 @@ export function createTeamsBot(runtime: Runtime, options: { placeholderAfterMs?:
     startTypingTimer: true,
     longRunningMessages: false,
   });
-  const deps = { ...askDeps(runtime), present: presentDeps(runtime) };
+  const deps = chatDeps(runtime);
 
   const remember = async (context: TurnContext) => {
     const reference = TurnContext.getConversationReference(context.activity);
@@ -86,6 +87,7 @@ export function createTeamsBot(runtime: Runtime, options: { placeholderAfterMs?:
       userId: activity.from?.aadObjectId ?? activity.from?.id,
       channel: TEAMS_CHANNEL,
       conversationId: `teams:${activity.conversation.id}`,
+      place: { channel: 'teams', conversationId: activity.conversation.id },
     });
     const early = await Promise.race([work.then((reply) => ({ reply })), sleep(placeholderAfterMs)]);
     if (early) {
@@ -134,6 +136,24 @@ export function createTeamsBot(runtime: Runtime, options: { placeholderAfterMs?:
           ? 'Thanks! Glad it helped.'
           : 'Thanks for telling me; I’ve noted it so the catalog can be improved.',
       );
+    },
+  );
+  app.adaptiveCards.actionSubmit<{ action?: string; alert?: string; day?: string }>(
+    'alert',
+    async (context, _state, data) => {
+      const from = context.activity.from;
+      const message = await handleAlertAction(
+        { appDb: runtime.appDb, alerts: runtime.definitions.alerts, today: runtime.today },
+        {
+          verb: data.action,
+          alert: data.alert,
+          day: data.day,
+          userId: from?.aadObjectId ?? from?.id,
+          who: from?.name,
+          channel: TEAMS_CHANNEL,
+        },
+      );
+      await context.sendActivity(message);
     },
   );
   // Action.Execute (Universal Actions): the answer card replaces the clicked card.
