@@ -121,7 +121,7 @@ function findTopic(all: Topic[], text: string): Topic[] {
 
 /** Where a schedule starts in "… digest every Monday 8:00 Europe/London". */
 const SCHEDULE_START =
-  /\b(every|each|daily|weekly|monthly|on (?:mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|weekdays|the \d)|at \d|cron)\b/i;
+  /\b(every|each|on (?:mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|weekdays|the \d)|at \d|cron)\b/i;
 
 function reply(summary: string, status: 'answer' | 'clarify' = 'answer'): Reply {
   return buildReply(emptyAnswer('subscriptions', status, summary));

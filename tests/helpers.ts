@@ -1,9 +1,11 @@
 /** Test runtime: the real composition root against the run's throwaway embedded PostgreSQL. */
+import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { type Config, loadConfig } from '../bot/config.ts';
 import { createLogger } from '../bot/logger.ts';
 import { createRuntime, type Runtime } from '../bot/runtime.ts';
 import type { Reply } from '../skills/reply.ts';
+import { ensureDatabase } from '../warehouse/embedded.ts';
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
@@ -23,4 +25,14 @@ export async function testRuntime(overrides: Record<string, string> = {}): Promi
 /** A plain reply, as a digest or an alert would post it. */
 export function sampleReply(summary: string): Reply {
   return { status: 'answer', question: 'digest', summary, kpis: [], context: [], choices: [], actions: [] };
+}
+
+/** A fresh app database on the run's server, so a test's subscriptions, deliveries and alert state are its own. */
+export async function isolatedAppUrl(prefix: string): Promise<string> {
+  const url = new URL(inject('adminUrl'));
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  url.pathname = '/postgres';
+  await ensureDatabase(url.toString(), name);
+  url.pathname = `/${name}`;
+  return url.toString();
 }

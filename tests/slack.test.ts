@@ -2,97 +2,35 @@
  * Slack through its real protocol: signed Events API, slash command and interactivity requests
  * (real HMAC signatures) to the running server; the Web API calls land on a local Slack API server.
  */
-import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLACK_LIMITS } from '../adaptive-cards/block-kit.ts';
 import { createProactive } from '../bot/proactive.ts';
 import type { Runtime } from '../bot/runtime.ts';
-import { createServer, listen } from '../bot/server.ts';
 import { createSlackBot } from '../bot/slack/slack-bot.ts';
-import { sampleReply, testRuntime } from './helpers.ts';
-import { freePort } from './net.ts';
-import { SlackApiStub, type SlackCall } from './slack-api.ts';
+import { sampleReply } from './helpers.ts';
+import type { SlackApiStub, SlackCall } from './slack-api.ts';
+import { blockActionBody, mentionEvent, type SlackDoor, startSlackDoor } from './slack-door.ts';
 
-const SECRET = 'test-signing-secret';
-const SAMPLES = path.resolve(
-  import.meta.dirname,
-  '..',
-  '..',
-  'shared',
-  'data',
-  'payloads',
-  'slack',
-  'java-slack-sdk-shape-samples',
-);
-const appMention = JSON.parse(readFileSync(path.join(SAMPLES, 'events', 'AppMentionPayload.json'), 'utf8'));
-
+let door: SlackDoor;
 let api: SlackApiStub;
 let runtime: Runtime;
-let server: Server;
 let base: string;
-let n = 0;
 
 beforeAll(async () => {
-  api = await new SlackApiStub().start();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  runtime = await testRuntime({
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: api.url,
-    PUBLIC_URL: base,
-  });
-  server = await listen(createServer(runtime, { slack: createSlackBot(runtime) }), port);
+  door = await startSlackDoor();
+  ({ api, runtime, base } = door);
 });
 afterAll(async () => {
-  server?.close();
-  await api?.stop();
-  await runtime?.close();
+  await door?.close();
 });
-
-function signed(body: string, options: { secret?: string; timestamp?: number } = {}) {
-  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac('sha256', options.secret ?? SECRET)
-    .update(`v0:${timestamp}:${body}`)
-    .digest('hex')}`;
-  return { 'x-slack-signature': signature, 'x-slack-request-timestamp': String(timestamp) };
-}
 
 async function send(body: string, contentType: string, extra: Record<string, string> = {}, sign = {}) {
   const started = Date.now();
-  const response = await fetch(`${base}/slack/events`, {
-    method: 'POST',
-    headers: { 'content-type': contentType, ...signed(body, sign), ...extra },
-    body,
-  });
+  const response = await door.send(body, contentType, extra, sign);
   return { response, ms: Date.now() - started };
 }
 
-function event(text: string, overrides: Record<string, unknown> = {}) {
-  const id = ++n;
-  return {
-    ...appMention,
-    token: 'verification',
-    team_id: 'T1',
-    api_app_id: 'A1',
-    type: 'event_callback',
-    event_id: `Ev${id}`,
-    event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ team_id: 'T1', user_id: 'UTALLY', is_bot: true, is_enterprise_install: false }],
-    event: {
-      type: 'app_mention',
-      user: 'U1',
-      text: `<@UTALLY> ${text}`,
-      ts: `1700000${id}.0001`,
-      channel: `C${id}`,
-      event_ts: `1700000${id}.0001`,
-    },
-    ...overrides,
-  };
-}
+const event = mentionEvent;
 
 const updateIn = (channel: string) => (c: SlackCall) =>
   c.method === 'chat.update' && c.args.channel === channel;
@@ -220,30 +158,8 @@ describe('Slack slash command', () => {
 });
 
 describe('Slack interactivity', () => {
-  function blockAction(actionId: string, value: string, channel: string) {
-    const payload = {
-      type: 'block_actions',
-      team: { id: 'T1', domain: 'x' },
-      user: { id: 'U3', name: 'kim', team_id: 'T1' },
-      api_app_id: 'A1',
-      token: 't',
-      trigger_id: '1.2',
-      channel: { id: channel, name: 'finance' },
-      message: { type: 'message', ts: '1700000000.0001', text: 'answer' },
-      container: { type: 'message', message_ts: '1700000000.0001', channel_id: channel },
-      actions: [
-        {
-          type: 'button',
-          action_id: actionId,
-          block_id: 'actions',
-          text: { type: 'plain_text', text: 'x' },
-          value,
-          action_ts: '1',
-        },
-      ],
-    };
-    return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  }
+  const blockAction = (actionId: string, value: string, channel: string) =>
+    blockActionBody(actionId, value, channel);
 
   it('routes a follow-up button to the same skills as a typed question', async () => {
     await send(
