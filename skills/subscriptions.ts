@@ -217,10 +217,24 @@ export async function subscriptionTurn(deps: SubscriptionDeps, turn: Subscriptio
       : {}),
   });
   await deps.onChange?.({ added, removed: [] });
-  if (topic.kind !== 'digest')
+  if (topic.kind === 'alert')
     return reply(
       `Subscribed. This conversation will get ${topic.label} when something unusual happens, with a chart and the likely cause.`,
     );
+  if (topic.kind === 'audience') {
+    const addressed = (d: Definition) => d.audience?.target === topic.topic;
+    const digests = deps.digests
+      .filter(addressed)
+      .map((d) => `the ${d.title.toLowerCase()} (${describeCron(d.schedule, d.timezone)})`);
+    return reply(
+      `Subscribed. This conversation will get ${topic.label} when something unusual happens (${deps.alerts
+        .filter(addressed)
+        .map((a) => a.name)
+        .join(
+          ', ',
+        )}), with a chart and the likely cause${digests.length ? `, and ${digests.join(' and ')}` : ''}.`,
+    );
+  }
   const when = describeCron(added.schedule as string, added.timezone as string);
   const next = nextRun(added.schedule as string, added.timezone as string, deps.now?.() ?? new Date());
   const nextText = new Intl.DateTimeFormat('en-GB', {

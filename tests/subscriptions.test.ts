@@ -66,7 +66,9 @@ describe('subscribing a channel in chat', () => {
       /Subscribed\. This conversation will get the weekly finance digest at 08:00, only on Monday \(Europe\/London\); the next one is Mon/,
     );
     const alerts = await door.mention('subscribe this channel to finance alerts', 'CSUBS');
-    expect(textOf(alerts)).toContain('will get finance alerts when something unusual happens');
+    expect(textOf(alerts)).toContain(
+      'will get finance alerts when something unusual happens (daily-revenue, daily-opex), with a chart and the likely cause, and the weekly finance digest (at 08:00, only on Monday (Europe/London))',
+    );
 
     const stored = await door.runtime.appDb.subscriptions({ targetKey: 'slack:CSUBS' });
     expect(stored.map((s) => [s.topic, s.kind, s.schedule, s.timezone])).toEqual([
