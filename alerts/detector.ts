@@ -2,7 +2,8 @@
  * Daily anomaly detection for business metrics. Each day is judged only with data before it:
  *
  *   expected(t) = level(t) × weekday factor(t) × yearly factor(t)
- *     level          robust: median of the last 14 deseasonalized days, plus a robust trend
+ *     level          robust: median of the last 21 deseasonalized days (a shift of up to ten days
+ *                    can't move it), plus a robust trend capped at 3%
  *     weekday factor median ratio of that weekday to its week's level, over the last 8 weeks
  *     yearly factor  with a year of history: how the same weeks a year ago stood against their level
  *   score(t) = log(value / expected) / robust spread (1.4826 × MAD of recent log residuals)
@@ -11,6 +12,7 @@
  *
  * Days already flagged are replaced by their expected value in the history, so one outlier or a
  * short level shift doesn't blind the model; after two weeks a lasting shift becomes the new normal.
+ * Three days the same way, each past 60% of the threshold, are a shift starting and are flagged.
  * Pure: numbers in, judgements out.
  */
 
@@ -37,9 +39,13 @@ export interface DetectorOptions {
 }
 
 const WEEK = 7;
-const LEVEL_DAYS = 14;
+const LEVEL_DAYS = 21;
 const SPREAD_DAYS = 56;
 const ACCEPT_SHIFT_AFTER = 14;
+/** Share of the threshold three same-way days must each pass to count as a shift starting. */
+const SUSTAINED = 0.6;
+/** The most the trend may move the expected level (half a level window ahead). */
+const MAX_TREND = 0.03;
 /** A weekday below this share of its week is treated as closed. */
 const CLOSED_DAY = 0.05;
 
@@ -97,8 +103,26 @@ export function judgeAll(
     const previous = out[out.length - 1];
     const continuing =
       runOfFlags > 0 && previous !== undefined && Math.sign(previous.score) === Math.sign(score);
+    // A moderate move that lasts (three days the same way, each past most of the threshold) is a
+    // level shift starting, not noise: flag it, and take its first days out of the history too.
+    const lastTwo = out.slice(-2);
+    const sustained =
+      !continuing &&
+      lastTwo.length === 2 &&
+      [...lastTwo.map((j) => j.score), score].every(
+        (s) => Math.sign(s) === Math.sign(score) && Math.abs(s) > SUSTAINED * limit,
+      );
     const flagged =
-      t >= warmup && Math.abs(score) > (continuing ? limit / 2 : limit) && Math.abs(value - expected) > 1e-9;
+      t >= warmup &&
+      (Math.abs(score) > (continuing ? limit / 2 : limit) || sustained) &&
+      Math.abs(value - expected) > 1e-9;
+    if (flagged && sustained) {
+      for (let k = 1; k <= 2; k++) {
+        const earlier = out[out.length - k] as Judgement & { flagged: boolean };
+        clean[t - k] = earlier.expected;
+        residuals[residuals.length - k] = Number.NaN;
+      }
+    }
     const band = limit * spread;
     if (t < warmup) {
       clean.push(value);
@@ -142,7 +166,10 @@ function expectedAt(history: number[], t: number): number {
   for (let i = Math.max(WEEK, t - 4 * WEEK); i < t; i++)
     steps.push(((deseasonalized[i] as number) - (deseasonalized[i - WEEK] as number)) / WEEK);
   const slope = median(finite(steps));
-  if (Number.isFinite(slope)) level += slope * (LEVEL_DAYS / 2 + 0.5);
+  // Capped: a business grows a few percent a month, and an uncapped trend fed by a level shift
+  // (or by the expected values standing in for flagged days) runs away with itself.
+  if (Number.isFinite(slope) && level > 0)
+    level += Math.max(-MAX_TREND * level, Math.min(MAX_TREND * level, slope * (LEVEL_DAYS / 2 + 0.5)));
   let expected = Math.max(0, Number.isFinite(level) ? level : 0) * (weekday[t % WEEK] as number);
   const yearly = yearlyFactor(deseasonalized, t);
   if (Number.isFinite(yearly)) expected *= yearly;
