@@ -12,7 +12,7 @@
  *
  * Days already flagged are replaced by their expected value in the history, so one outlier or a
  * short level shift doesn't blind the model; after two weeks a lasting shift becomes the new normal.
- * Three days the same way, each past 60% of the threshold, are a shift starting and are flagged.
+ * Three days the same way, each past 80% of the threshold, are a shift starting and are flagged.
  * Pure: numbers in, judgements out.
  */
 
@@ -43,7 +43,7 @@ const LEVEL_DAYS = 21;
 const SPREAD_DAYS = 56;
 const ACCEPT_SHIFT_AFTER = 14;
 /** Share of the threshold three same-way days must each pass to count as a shift starting. */
-const SUSTAINED = 0.6;
+const SUSTAINED = 0.8;
 /** The most the trend may move the expected level (half a level window ahead). */
 const MAX_TREND = 0.03;
 /** A weekday below this share of its week is treated as closed. */
