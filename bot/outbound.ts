@@ -140,6 +140,15 @@ export async function runJob(
 ): Promise<{ status: string; posted?: number; period?: string }> {
   const { definitions } = runtime;
   const today = runtime.today();
+  const digestRun = async (digest: DigestDefinition, targets: PostTarget[]) => {
+    const run = await runDigest(
+      { ...digestDeps(runtime), appDb: runtime.appDb, post },
+      digest,
+      today,
+      targets,
+    );
+    return { status: 'ran', posted: run.delivery?.posted.length ?? 0, period: run.period.key };
+  };
   if (data.kind === 'alert') {
     const alert = definitions.alerts.find((a) => a.name === data.name);
     if (!alert) return { status: 'unknown-alert' };
@@ -149,25 +158,16 @@ export async function runJob(
   if (data.kind === 'digest') {
     const digest = definitions.digests.find((d) => d.name === data.name);
     if (!digest?.audience) return { status: 'unknown-digest' };
+    // Its own schedule reaches its audience; digest subscriptions run on schedules of their own.
     const subscribers = await runtime.appDb.subscriptions({ topics: [digest.audience.target] });
     const targets = recipients(
       digest.audience,
       subscribers.filter((s) => s.kind === 'audience'),
     );
-    if (targets.length === 0) return { status: 'no-recipients' };
-    const run = await runDigest(
-      { ...digestDeps(runtime), appDb: runtime.appDb, post },
-      digest,
-      today,
-      targets,
-    );
-    return { status: 'ran', posted: run.delivery?.posted.length ?? 0, period: run.period.key };
+    return targets.length === 0 ? { status: 'no-recipients' } : digestRun(digest, targets);
   }
   const subscription = await runtime.appDb.subscription(data.id);
   const digest = subscription && definitions.digests.find((d) => d.name === subscription.topic);
   if (!subscription || !digest) return { status: 'unsubscribed' };
-  const run = await runDigest({ ...digestDeps(runtime), appDb: runtime.appDb, post }, digest, today, [
-    subscription.target,
-  ]);
-  return { status: 'ran', posted: run.delivery?.posted.length ?? 0, period: run.period.key };
+  return digestRun(digest, [subscription.target]);
 }
