@@ -5,6 +5,7 @@
  * none, and every replica works every Tally queue (it looks for new ones, such as a subscription
  * made in chat on another replica, every few seconds).
  */
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 
 export type JobData =
@@ -25,6 +26,7 @@ export interface SchedulerLog {
 }
 
 const PREFIX = 'tally-';
+const SCHEDULE_LOCK = 7477003;
 /** Queues owned by the definitions on disk (replaced on sync); subscriptions are managed one by one. */
 const DEFINITION_PREFIXES = [`${PREFIX}alert-`, `${PREFIX}digest-`];
 
@@ -78,15 +80,21 @@ export class Scheduler {
 
   /** Makes the definition schedules exactly these: new ones added, changed ones updated, gone ones removed. */
   async sync(specs: JobSpec[]): Promise<void> {
-    for (const spec of specs) await this.schedule(spec);
-    const wanted = new Set(specs.map((s) => s.queue));
-    for (const existing of await this.boss.getSchedules()) {
-      if (DEFINITION_PREFIXES.some((p) => existing.name.startsWith(p)) && !wanted.has(existing.name))
-        await this.unschedule(existing.name);
-    }
+    await this.exclusively(async () => {
+      for (const spec of specs) await this.scheduleNow(spec);
+      const wanted = new Set(specs.map((s) => s.queue));
+      for (const existing of await this.boss.getSchedules()) {
+        if (DEFINITION_PREFIXES.some((p) => existing.name.startsWith(p)) && !wanted.has(existing.name))
+          await this.boss.unschedule(existing.name);
+      }
+    });
   }
 
   async schedule(spec: JobSpec): Promise<void> {
+    await this.exclusively(() => this.scheduleNow(spec));
+  }
+
+  private async scheduleNow(spec: JobSpec): Promise<void> {
     await this.boss.createQueue(spec.queue, {
       name: spec.queue,
       retryLimit: 3,
@@ -95,6 +103,22 @@ export class Scheduler {
     });
     await this.boss.schedule(spec.queue, spec.cron, spec.data, { tz: spec.timezone });
     await this.work(spec.queue);
+  }
+
+  /**
+   * One replica at a time changes schedules: pg-boss creates a queue's table outside its insert,
+   * so two replicas starting together would otherwise collide creating the same queue.
+   */
+  private async exclusively(work: () => Promise<void>): Promise<void> {
+    const client = new pg.Client({ connectionString: this.options.connectionString });
+    await client.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [SCHEDULE_LOCK]);
+      await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [SCHEDULE_LOCK]).catch(() => undefined);
+      await client.end();
+    }
   }
 
   async unschedule(queue: string): Promise<void> {

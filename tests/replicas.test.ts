@@ -25,6 +25,8 @@ interface Replica {
   child: ChildProcess;
   /** Parsed JSON log lines (stderr). */
   logs: Record<string, unknown>[];
+  /** Everything else it wrote to stderr (a crash's stack trace). */
+  other: string[];
 }
 
 beforeAll(async () => {
@@ -86,7 +88,7 @@ async function startReplica(name: string): Promise<Replica> {
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
-  const replica: Replica = { name, child, logs: [] };
+  const replica: Replica = { name, child, logs: [], other: [] };
   let buffer = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     buffer += chunk.toString();
@@ -96,7 +98,7 @@ async function startReplica(name: string): Promise<Replica> {
       try {
         replica.logs.push(JSON.parse(line));
       } catch {
-        // not a log line (a stack trace, tsx's own output)
+        replica.other.push(line);
       }
     }
   });
@@ -113,7 +115,13 @@ async function until<T>(
   for (;;) {
     const found = await check();
     if (found) return found;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    const tail = (r: Replica) =>
+      `${r.name} (exit ${r.child.exitCode}): ${[...r.other, ...r.logs.map((l) => JSON.stringify(l))].slice(-8).join('\n')}`;
+    const crashed = replicas.find((r) => r.child.exitCode !== null && r.child.exitCode !== 0);
+    if (crashed)
+      throw new Error(`replica ${crashed.name} exited while waiting for ${what}\n${tail(crashed)}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`timed out waiting for ${what}\n${replicas.map(tail).join('\n')}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -130,7 +138,7 @@ describe('two replicas on one app database', () => {
       await until(
         `replica ${r.name} to start its scheduler`,
         () => r.logs.find((l) => String(l.msg).startsWith('scheduler started')),
-        90_000,
+        180_000,
       );
 
     // The first slot after both are up: both queues run, each exactly once across the two.
@@ -204,5 +212,5 @@ describe('two replicas on one app database', () => {
     expect(digestRerun.result).toMatchObject({ status: 'ran', posted: 0 });
     expect(postsTo('CREPLICAS')).toHaveLength(2);
     c.child.kill('SIGTERM');
-  }, 400_000);
+  }, 600_000);
 });
