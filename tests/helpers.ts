@@ -1,5 +1,7 @@
 /** Test runtime: the real composition root against the run's throwaway embedded PostgreSQL. */
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { inject } from 'vitest';
 import { type Config, loadConfig } from '../bot/config.ts';
 import { createLogger } from '../bot/logger.ts';
@@ -35,4 +37,26 @@ export async function isolatedAppUrl(prefix: string): Promise<string> {
   await ensureDatabase(url.toString(), name);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** `tally <args>` as a real process against the run's embedded PostgreSQL (TALLY_NOW 2026-06-15 unless set). */
+export function spawnTally(
+  args: string[],
+  env: Record<string, string>,
+  stdio: StdioOptions = 'ignore',
+): ChildProcess {
+  return spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'bot', 'cli.ts'), ...args], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      TALLY_HOME: inject('tallyHome'),
+      TALLY_PG_PORT: String(inject('tallyPgPort')),
+      TALLY_NOW: '2026-06-15',
+      TALLY_PLAYGROUND: '0',
+      ...env,
+    },
+    stdio,
+  });
 }

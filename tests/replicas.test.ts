@@ -4,13 +4,13 @@
  * alert and the digest are posted once, and after both stop a new replica finds the schedules
  * still there and repeats nothing.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { isolatedAppUrl } from './helpers.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedAppUrl, spawnTally } from './helpers.ts';
 import { freePort } from './net.ts';
 import { SlackApiStub } from './slack-api.ts';
 
@@ -66,29 +66,21 @@ afterAll(async () => {
 });
 
 async function startReplica(name: string): Promise<Replica> {
-  const child = spawn(
-    path.join(root, 'node_modules', '.bin', 'tsx'),
-    [path.join(root, 'bot', 'cli.ts'), 'start'],
+  const child = spawnTally(
+    ['start'],
     {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(await freePort()),
-        TALLY_HOME: inject('tallyHome'),
-        TALLY_PG_PORT: String(inject('tallyPgPort')),
-        DATABASE_URL: appUrl,
-        TALLY_CATALOG: catalogDir,
-        // The demo's duplicate vendor payment was on 12 May: the alert has something to say.
-        TALLY_NOW: '2026-05-13',
-        SLACK_BOT_TOKEN: 'xoxb-test',
-        SLACK_SIGNING_SECRET: 'secret',
-        SLACK_API_URL: api.url,
-        TALLY_PLAYGROUND: '0',
-        LOG_LEVEL: 'info',
-        LOG_FORMAT: 'json',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      PORT: String(await freePort()),
+      DATABASE_URL: appUrl,
+      TALLY_CATALOG: catalogDir,
+      // The demo's duplicate vendor payment was on 12 May: the alert has something to say.
+      TALLY_NOW: '2026-05-13',
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_API_URL: api.url,
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
     },
+    ['ignore', 'ignore', 'pipe'],
   );
   const replica: Replica = { name, child, logs: [], other: [] };
   let buffer = '';

@@ -3,36 +3,28 @@
  * name that audience, not a conversation), the anomaly is posted there proactively as a
  * schema-valid card with Acknowledge / Snooze / Not an anomaly, and a click is recorded.
  */
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAlert } from '../alerts/run.ts';
 import { alertDeps, createPoster } from '../bot/outbound.ts';
 import type { Runtime } from '../bot/runtime.ts';
-import { createServer, listen } from '../bot/server.ts';
-import { createTeamsBot } from '../bot/teams/teams-bot.ts';
-import { BotConnectorStub, type SentActivity } from './bot-connector.ts';
-import { isolatedAppUrl, testRuntime } from './helpers.ts';
-import { freePort } from './net.ts';
+import type { BotConnectorStub, SentActivity } from './bot-connector.ts';
+import { isolatedAppUrl } from './helpers.ts';
 import { adaptiveCardValidator } from './schemas.ts';
+import { startTeamsDoor, type TeamsDoor } from './teams-door.ts';
 
 const CHANNEL = '19:finance@thread.tacv2';
+let door: TeamsDoor;
 let connector: BotConnectorStub;
 let runtime: Runtime;
-let server: Server;
 let base: string;
 let sequence = 0;
 
 beforeAll(async () => {
-  connector = await new BotConnectorStub().start();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  runtime = await testRuntime({ PUBLIC_URL: base, DATABASE_URL: await isolatedAppUrl('teams_alerts_test') });
-  server = await listen(createServer(runtime, { teams: createTeamsBot(runtime) }), port);
+  door = await startTeamsDoor({ DATABASE_URL: await isolatedAppUrl('teams_alerts_test') });
+  ({ connector, runtime, base } = door);
 });
 afterAll(async () => {
-  server?.close();
-  await connector?.stop();
-  await runtime?.close();
+  await door?.close();
 });
 
 async function say(activity: Record<string, unknown>) {

@@ -3,19 +3,18 @@
  * /api/messages of the real server and adapter; the replies are captured by a local Bot Connector
  * stand-in and asserted on.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEAMS_CARD_LIMIT } from '../adaptive-cards/teams-card.ts';
 import type { Runtime } from '../bot/runtime.ts';
 import { createServer, listen } from '../bot/server.ts';
 import { createTeamsBot } from '../bot/teams/teams-bot.ts';
-import { BotConnectorStub, type SentActivity } from './bot-connector.ts';
-import { sampleReply, testRuntime } from './helpers.ts';
+import type { BotConnectorStub, SentActivity } from './bot-connector.ts';
+import { sampleReply, spawnTally, testRuntime } from './helpers.ts';
 import { freePort } from './net.ts';
 import { adaptiveCardValidator } from './schemas.ts';
+import { startTeamsDoor, type TeamsDoor } from './teams-door.ts';
 
 const PAYLOADS = path.resolve(import.meta.dirname, '..', '..', 'shared', 'data', 'payloads', 'teams');
 const channelMessage = JSON.parse(
@@ -28,23 +27,18 @@ const conversationUpdate = JSON.parse(
   readFileSync(path.join(PAYLOADS, 'teams.net', 'ConversationUpdateActivity.json'), 'utf8'),
 );
 
+let door: TeamsDoor;
 let connector: BotConnectorStub;
 let runtime: Runtime;
-let server: Server;
 let base: string;
 let sequence = 0;
 
 beforeAll(async () => {
-  connector = await new BotConnectorStub().start();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  runtime = await testRuntime({ PUBLIC_URL: base });
-  server = await listen(createServer(runtime, { teams: createTeamsBot(runtime) }), port);
+  door = await startTeamsDoor({});
+  ({ connector, runtime, base } = door);
 });
 afterAll(async () => {
-  server?.close();
-  await connector?.stop();
-  await runtime?.close();
+  await door?.close();
 });
 
 function message(text: string, conversation: Record<string, unknown>, extra: Record<string, unknown> = {}) {
@@ -347,24 +341,7 @@ describe('Teams authentication', () => {
 describe('a running `tally start`', () => {
   it('answers a posted message with a schema-valid card under 28 KB within a few seconds', async () => {
     const port = await freePort();
-    const root = path.resolve(import.meta.dirname, '..');
-    const child = spawn(
-      path.join(root, 'node_modules', '.bin', 'tsx'),
-      [path.join(root, 'bot', 'cli.ts'), 'start'],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          PORT: String(port),
-          TALLY_HOME: inject('tallyHome'),
-          TALLY_PG_PORT: String(inject('tallyPgPort')),
-          TALLY_NOW: '2026-06-15',
-          TALLY_PLAYGROUND: '0',
-          LOG_LEVEL: 'warn',
-        },
-        stdio: 'ignore',
-      },
-    );
+    const child = spawnTally(['start'], { PORT: String(port), LOG_LEVEL: 'warn' });
     try {
       for (let i = 0; i < 100; i++) {
         const ok = await fetch(`http://127.0.0.1:${port}/healthz`)
