@@ -3,7 +3,7 @@
  * until then), Not an anomaly (recorded, and the alert's sensitivity drops a step so the same
  * kind of move stops being flagged). Channel-neutral: Teams and Slack route their buttons here.
  */
-import type { AppDb } from '../app-db/app-db.ts';
+import type { AlertState, AppDb } from '../app-db/app-db.ts';
 import { addDays, formatDay, type IsoDate, isIsoDate } from '../semantic-catalog/dates.ts';
 import type { AlertVerb, ReplyAction } from '../skills/reply.ts';
 import type { AlertDefinition } from './definitions.ts';
@@ -34,9 +34,12 @@ export function isAlertVerb(value: unknown): value is AlertVerb {
 }
 
 /** The sensitivity an alert runs with after people's "Not an anomaly" answers. */
-export async function effectiveSensitivity(appDb: AppDb, alert: AlertDefinition): Promise<number> {
-  const state = await appDb.alertState(alert.name);
+export function sensitivityFrom(alert: AlertDefinition, state: AlertState): number {
   return Math.max(MIN_SENSITIVITY, alert.sensitivity + state.sensitivityShift);
+}
+
+export async function effectiveSensitivity(appDb: AppDb, alert: AlertDefinition): Promise<number> {
+  return sensitivityFrom(alert, await appDb.alertState(alert.name));
 }
 
 export async function handleAlertAction(

@@ -1,13 +1,13 @@
 /** Alert definitions, kept in the catalog folder (alerts.yaml) beside the catalog they watch. */
 import { z } from 'zod';
-import { audienceSchema, cronSchema, timezoneSchema } from '../scheduler/cron.ts';
+import { audienceSchema, cronSchema, definitionNameSchema, timezoneSchema } from '../scheduler/cron.ts';
 import { dimensionByName, metricByName, metricTimeColumn } from '../semantic-catalog/catalog.ts';
 import type { CatalogProblem } from '../semantic-catalog/loader.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
 import { failOn, loadSideFile } from '../semantic-catalog/side-file.ts';
 
 export const alertSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case words joined by dashes'),
+  name: definitionNameSchema,
   description: z.string().default(''),
   metric: z.string(),
   /** Also watch each value of these dimensions (a dip in one region hides in the total). */

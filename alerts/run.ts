@@ -12,7 +12,7 @@ import { DeliveryError, type DeliveryReport, deliver, type Post, recipients } fr
 import { metricByName } from '../semantic-catalog/catalog.ts';
 import { addDays, type IsoDate } from '../semantic-catalog/dates.ts';
 import type { Reply } from '../skills/reply.ts';
-import { alertActions, effectiveSensitivity } from './actions.ts';
+import { alertActions, sensitivityFrom } from './actions.ts';
 import { alertReply, anomalyChartSpec, drivers } from './alert-reply.ts';
 import { judgeSeries, type WarehouseAccess } from './backtest.ts';
 import type { AlertDefinition } from './definitions.ts';
@@ -42,8 +42,7 @@ export async function runAlert(
   const day = addDays(today, -1);
   const state = await deps.appDb.alertState(alert.name);
   if (state.snoozedUntil && state.snoozedUntil > today) return { day, status: 'snoozed' };
-  const sensitivity = await effectiveSensitivity(deps.appDb, alert);
-  const judged = await judgeSeries(deps.access, alert, day, day, sensitivity);
+  const judged = await judgeSeries(deps.access, alert, day, day, sensitivityFrom(alert, state));
   const onDay = (series: (Judgement & { flagged: boolean })[] | undefined) =>
     series?.find((j) => j.date === day);
   const total = onDay(judged.get('total'));

@@ -264,14 +264,6 @@ export class AppDb {
     );
   }
 
-  async deliveries(kind: Delivery['kind'], name: string): Promise<Delivery[]> {
-    const result = await this.pool.query(
-      'SELECT kind, name, period, target FROM deliveries WHERE kind = $1 AND name = $2 ORDER BY at',
-      [kind, name],
-    );
-    return result.rows as Delivery[];
-  }
-
   /** Adds a subscription, or updates the schedule of the same topic in the same place. */
   async subscribe(s: NewSubscription): Promise<Subscription> {
     const result = await this.pool.query(

@@ -37,6 +37,23 @@ function printReply(reply: Reply): void {
   process.stdout.write(lines.map((l) => `  ${l}\n`).join(''));
 }
 
+/** `alerts run` and `digest run` share their options: the clock, a dry run, and the cards to write. */
+function postingCommand(
+  parent: Command,
+  what: 'alert' | 'digest',
+  description: string,
+  nowHelp: string,
+): Command {
+  return parent
+    .command('run')
+    .description(description)
+    .argument('<name>', `${what} name (${what}s.yaml beside the catalog)`)
+    .option('--now <date>', nowHelp, dateOption)
+    .option('--dry-run', 'print what would be posted; post nothing')
+    .option('--card <file>', `write the ${what}’s Adaptive Card (Teams) as JSON`)
+    .option('--blocks <file>', `write the ${what}’s Block Kit (Slack) as JSON`);
+}
+
 export function registerOutboundCommands(program: Command): void {
   const alerts = program.command('alerts').description('Anomaly detection on daily metrics.');
   alerts
@@ -89,68 +106,62 @@ export function registerOutboundCommands(program: Command): void {
       });
     });
 
-  alerts
-    .command('run')
-    .description(
-      'Check an alert for the last closed day and post an anomaly to its audience (once per place).',
-    )
-    .argument('<name>', 'alert name (alerts.yaml beside the catalog)')
-    .option('--now <date>', 'the clock’s today (YYYY-MM-DD); yesterday is checked', dateOption)
-    .option('--dry-run', 'print what would be posted; post nothing')
-    .option('--card <file>', 'write the alert’s Adaptive Card (Teams) as JSON')
-    .option('--blocks <file>', 'write the alert’s Block Kit (Slack) as JSON')
-    .action(async (name: string, options) => {
-      await withRuntime(configFor(options.now ? { TALLY_NOW: options.now } : {}), async (runtime) => {
-        const alert = named('alert', runtime.definitions.alerts, name);
-        const post = options.dryRun ? undefined : createPoster(runtime);
-        const result = await runAlert(alertDeps(runtime, post), alert, runtime.today());
-        process.stdout.write(`${alert.name} for ${result.day}: ${result.status}\n`);
-        if (result.status === 'no-recipients')
-          process.stdout.write(
-            `  Nobody is subscribed: in a channel, say “subscribe this channel to ${alert.audience?.target ?? alert.name} alerts”.\n`,
-          );
-        if (result.reply) {
-          printReply(result.reply);
-          await writeCards(result.reply, options);
-        }
-      });
+  postingCommand(
+    alerts,
+    'alert',
+    'Check an alert for the last closed day and post an anomaly to its audience (once per place).',
+    'the clock’s today (YYYY-MM-DD); yesterday is checked',
+  ).action(async (name: string, options) => {
+    await withRuntime(configFor(options.now ? { TALLY_NOW: options.now } : {}), async (runtime) => {
+      const alert = named('alert', runtime.definitions.alerts, name);
+      const post = options.dryRun ? undefined : createPoster(runtime);
+      const result = await runAlert(alertDeps(runtime, post), alert, runtime.today());
+      process.stdout.write(`${alert.name} for ${result.day}: ${result.status}\n`);
+      if (result.status === 'no-recipients')
+        process.stdout.write(
+          `  Nobody is subscribed: in a channel, say “subscribe this channel to ${alert.audience?.target ?? alert.name} alerts”.\n`,
+        );
+      if (result.reply) {
+        printReply(result.reply);
+        await writeCards(result.reply, options);
+      }
     });
+  });
 
   const digest = program
     .command('digest')
     .description('Scheduled digests (digests.yaml beside the catalog).');
-  digest
-    .command('run')
-    .description('Build a digest for the last closed period and post it to its recipients (once per place).')
-    .argument('<name>', 'digest name')
-    .option('--now <date>', 'the clock’s today (YYYY-MM-DD)', dateOption)
-    .option('--dry-run', 'print the digest; post nothing')
-    .option('--card <file>', 'write the digest’s Adaptive Card (Teams) as JSON')
-    .option('--blocks <file>', 'write the digest’s Block Kit (Slack) as JSON')
-    .action(async (name: string, options) => {
-      await withRuntime(configFor(options.now ? { TALLY_NOW: options.now } : {}), async (runtime) => {
-        const definition = named('digest', runtime.definitions.digests, name);
-        const targets = options.dryRun ? [] : await digestTargets(runtime, definition);
-        const run = await runDigest(
-          {
-            ...digestDeps(runtime),
-            appDb: runtime.appDb,
-            post: options.dryRun ? undefined : createPoster(runtime),
-          },
-          definition,
-          runtime.today(),
-          targets,
-        );
-        const posted = run.delivery
-          ? `posted to ${run.delivery.posted.length}, already sent to ${run.delivery.alreadySent.length}`
-          : options.dryRun
-            ? 'dry run'
-            : 'nobody subscribed';
-        process.stdout.write(`${definition.name} for ${run.period.label}: ${posted}\n`);
-        printReply(run.reply);
-        await writeCards(run.reply, options);
-      });
+  postingCommand(
+    digest,
+    'digest',
+    'Build a digest for the last closed period and post it to its recipients (once per place).',
+    'the clock’s today (YYYY-MM-DD)',
+  ).action(async (name: string, options) => {
+    await withRuntime(configFor(options.now ? { TALLY_NOW: options.now } : {}), async (runtime) => {
+      const definition = named('digest', runtime.definitions.digests, name);
+      const targets = options.dryRun
+        ? []
+        : await digestTargets(runtime, definition, { withDigestSubscriptions: true });
+      const run = await runDigest(
+        {
+          ...digestDeps(runtime),
+          appDb: runtime.appDb,
+          post: options.dryRun ? undefined : createPoster(runtime),
+        },
+        definition,
+        runtime.today(),
+        targets,
+      );
+      const posted = run.delivery
+        ? `posted to ${run.delivery.posted.length}, already sent to ${run.delivery.alreadySent.length}`
+        : options.dryRun
+          ? 'dry run'
+          : 'nobody subscribed';
+      process.stdout.write(`${definition.name} for ${run.period.label}: ${posted}\n`);
+      printReply(run.reply);
+      await writeCards(run.reply, options);
     });
+  });
   digest
     .command('list')
     .description('The digests and alerts, their schedules and who gets them.')

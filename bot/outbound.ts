@@ -121,14 +121,26 @@ export function createPoster(runtime: Runtime): Post {
   return (target, reply) => proactive.post(target, reply);
 }
 
-/** Everyone a digest reaches when run by hand: its audience and every subscription to it. */
-export async function digestTargets(runtime: Runtime, digest: DigestDefinition): Promise<PostTarget[]> {
+/**
+ * Who a digest reaches: its audience (directly, or everyone subscribed to the audience name) and,
+ * when run by hand, also every subscription to the digest itself — scheduled runs leave those to
+ * the subscriptions' own schedules.
+ */
+export async function digestTargets(
+  runtime: Runtime,
+  digest: DigestDefinition,
+  options: { withDigestSubscriptions: boolean },
+): Promise<PostTarget[]> {
   const subscribers = await runtime.appDb.subscriptions({
     topics: [digest.name, ...(digest.audience ? [digest.audience.target] : [])],
   });
   return recipients(
     digest.audience,
-    subscribers.filter((s) => (s.topic === digest.name ? s.kind === 'digest' : s.kind === 'audience')),
+    subscribers.filter((s) =>
+      s.topic === digest.name
+        ? options.withDigestSubscriptions && s.kind === 'digest'
+        : s.kind === 'audience',
+    ),
   );
 }
 
@@ -158,12 +170,7 @@ export async function runJob(
   if (data.kind === 'digest') {
     const digest = definitions.digests.find((d) => d.name === data.name);
     if (!digest?.audience) return { status: 'unknown-digest' };
-    // Its own schedule reaches its audience; digest subscriptions run on schedules of their own.
-    const subscribers = await runtime.appDb.subscriptions({ topics: [digest.audience.target] });
-    const targets = recipients(
-      digest.audience,
-      subscribers.filter((s) => s.kind === 'audience'),
-    );
+    const targets = await digestTargets(runtime, digest, { withDigestSubscriptions: false });
     return targets.length === 0 ? { status: 'no-recipients' } : digestRun(digest, targets);
   }
   const subscription = await runtime.appDb.subscription(data.id);

@@ -7,8 +7,6 @@ import type { Reply } from '../skills/reply.ts';
 import type { SlackBot } from './slack/slack-bot.ts';
 import type { TeamsBot } from './teams/teams-bot.ts';
 
-export type { PostTarget };
-
 export interface Proactive {
   post(target: PostTarget, reply: Reply): Promise<void>;
 }

@@ -275,6 +275,8 @@ export function chatDeps(runtime: Runtime) {
       onChange: async (change: { added?: Subscription; removed: Subscription[] }) =>
         runtime.scheduler?.changed(change),
     },
+    /** What an alert card's buttons act on. */
+    alertActions: { appDb: runtime.appDb, alerts: runtime.definitions.alerts, today: runtime.today },
   };
 }
 

@@ -1,13 +1,13 @@
 /** Digest definitions, kept in the catalog folder (digests.yaml) beside the catalog they report on. */
 import { z } from 'zod';
-import { audienceSchema, cronSchema, timezoneSchema } from '../scheduler/cron.ts';
+import { audienceSchema, cronSchema, definitionNameSchema, timezoneSchema } from '../scheduler/cron.ts';
 import { metricByName, metricTimeColumn } from '../semantic-catalog/catalog.ts';
 import type { CatalogProblem } from '../semantic-catalog/loader.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
 import { failOn, loadSideFile } from '../semantic-catalog/side-file.ts';
 
 export const digestSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case words joined by dashes'),
+  name: definitionNameSchema,
   title: z.string(),
   description: z.string().default(''),
   /** The closed period each digest covers, compared with the one before it. */

@@ -31,6 +31,10 @@ export const cronSchema = z.string().refine(isCron, 'must be a five-field cron e
 export const timezoneSchema = z
   .string()
   .refine(isTimeZone, 'must be an IANA time zone ("Europe/London", "UTC")');
+/** Names of alerts and digests: they become queue names and chat topics. */
+export const definitionNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case words joined by dashes');
 export const audienceSchema = z.strictObject({
   channel: z.enum(['teams', 'slack']),
   /** A Slack channel id, a Teams conversation id, or an audience name people subscribe to in chat. */

@@ -3,8 +3,11 @@
  * each recipient is claimed in the app database before the post, and the claim is given back if
  * the post fails so the job's retry delivers it — never twice, never silently lost.
  */
+
+import type { z } from 'zod';
 import type { AppDb, Delivery, Subscription } from '../app-db/app-db.ts';
 import type { Reply } from '../skills/reply.ts';
+import type { audienceSchema } from './cron.ts';
 
 export type PostTarget =
   | { channel: 'teams'; conversationId: string }
@@ -12,11 +15,7 @@ export type PostTarget =
 
 export type Post = (target: PostTarget, reply: Reply) => Promise<void>;
 
-export interface Audience {
-  channel: 'teams' | 'slack';
-  /** A Slack channel id, a Teams conversation id, or an audience name ("finance") people subscribe to. */
-  target: string;
-}
+export type Audience = z.infer<typeof audienceSchema>;
 
 export function targetKey(target: PostTarget): string {
   return target.channel === 'slack' ? `slack:${target.channelId}` : `teams:${target.conversationId}`;

@@ -33,6 +33,7 @@ export interface SubscriptionTurn {
   place?: PostTarget;
 }
 
+const UNSUBSCRIBE = /^\s*(?:please\s+)?(unsubscribe|stop)\b/i;
 const COMMAND = /^\s*(?:please\s+)?(subscribe|unsubscribe|stop|list|show|what)\b/i;
 const LIST =
   /^\s*(?:list|show)(?: (?:my|our|the|this channel'?s?))? subscriptions\b|^\s*what (?:is|are) (?:this channel|we|i) subscribed to\b/i;
@@ -155,8 +156,8 @@ export async function subscriptionTurn(deps: SubscriptionDeps, turn: Subscriptio
     return answer;
   }
 
-  if (/^\s*(?:please\s+)?(unsubscribe|stop)\b/i.test(text)) {
-    const rest = text.replace(/^\s*(?:please\s+)?(unsubscribe|stop)\b/i, '');
+  if (UNSUBSCRIBE.test(text)) {
+    const rest = text.replace(UNSUBSCRIBE, '');
     const named = words(rest).some(
       (w) => !FILLER.has(w) && !['sending', 'subscriptions', 'everything'].includes(w),
     );

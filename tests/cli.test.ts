@@ -1,35 +1,12 @@
 /** The CLI as a newcomer uses it: real processes against the run's embedded PostgreSQL. */
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runTally } from './helpers.ts';
 
-const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
 const devYaml = path.resolve(root, '..', 'shared', 'eval', 'dev.yaml');
 
-function tally(args: string[], input?: string) {
-  const env = {
-    ...process.env,
-    TALLY_HOME: inject('tallyHome'),
-    TALLY_PG_PORT: String(inject('tallyPgPort')),
-    TALLY_NOW: '2026-06-15',
-    LOG_LEVEL: 'warn',
-  };
-  const child = run(
-    path.join(root, 'node_modules', '.bin', 'tsx'),
-    [path.join(root, 'bot', 'cli.ts'), ...args],
-    {
-      cwd: root,
-      env,
-      maxBuffer: 20 * 1024 * 1024,
-    },
-  );
-  if (input !== undefined) {
-    child.child.stdin?.end(input);
-  }
-  return child;
-}
+const tally = (args: string[], input?: string) => runTally(args, {}, input);
 
 describe('tally ask', () => {
   it('answers "revenue by region" with four region rows as JSON', async () => {

@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { rollingZScore, weekOverWeek } from '../alerts/baselines.ts';
 import { detect, judgeAll, type Point } from '../alerts/detector.ts';
 import { scoreEvents } from '../alerts/scoring.ts';
 import { syntheticSeries } from '../alerts/synthetic.ts';
+import { runTally } from './helpers.ts';
 
 /** Pools detections and windows over many series, as event-level F1. */
 function pooled(flag: (points: Point[]) => string[], seeds: number[]) {
@@ -77,12 +76,7 @@ describe('the anomaly detector', () => {
     const file = path.join(dir, 'series.csv');
     const series = syntheticSeries(99);
     await writeFile(file, `date,value\n${series.points.map((p) => `${p.date},${p.value}`).join('\n')}\n`);
-    const root = path.resolve(import.meta.dirname, '..');
-    const { stdout } = await promisify(execFile)(
-      path.join(root, 'node_modules', '.bin', 'tsx'),
-      [path.join(root, 'bot', 'cli.ts'), 'alerts', 'detect', '--csv', file, '--json'],
-      { cwd: root },
-    );
+    const { stdout } = await runTally(['alerts', 'detect', '--csv', file, '--json']);
     const { anomalies } = JSON.parse(stdout);
     expect(anomalies.length).toBeGreaterThan(0);
     expect(Object.keys(anomalies[0]).sort()).toEqual([
@@ -96,11 +90,7 @@ describe('the anomaly detector', () => {
     ]);
     const bad = path.join(dir, 'bad.csv');
     await writeFile(bad, 'date,value\n2025-01-01,abc\n');
-    const error = await promisify(execFile)(
-      path.join(root, 'node_modules', '.bin', 'tsx'),
-      [path.join(root, 'bot', 'cli.ts'), 'alerts', 'detect', '--csv', bad],
-      { cwd: root },
-    ).catch((e) => e);
+    const error = await runTally(['alerts', 'detect', '--csv', bad]).catch((e) => e);
     expect(error.code).toBe(2);
     expect(error.stderr).toMatch(/bad\.csv:2: "abc" is not a number/);
   });

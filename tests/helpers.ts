@@ -1,7 +1,8 @@
 /** Test runtime: the real composition root against the run's throwaway embedded PostgreSQL. */
-import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, type StdioOptions, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { type Config, loadConfig } from '../bot/config.ts';
 import { createLogger } from '../bot/logger.ts';
@@ -40,23 +41,40 @@ export async function isolatedAppUrl(prefix: string): Promise<string> {
 }
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+const execFileAsync = promisify(execFile);
 
-/** `tally <args>` as a real process against the run's embedded PostgreSQL (TALLY_NOW 2026-06-15 unless set). */
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const CLI = path.join(ROOT, 'bot', 'cli.ts');
+
+/** The environment of a `tally` process against the run's embedded PostgreSQL (TALLY_NOW 2026-06-15 unless set). */
+function tallyEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    TALLY_HOME: inject('tallyHome'),
+    TALLY_PG_PORT: String(inject('tallyPgPort')),
+    TALLY_NOW: '2026-06-15',
+    TALLY_PLAYGROUND: '0',
+    LOG_LEVEL: 'warn',
+    ...env,
+  };
+}
+
+/** `tally <args>` as a long-running process (`start`). */
 export function spawnTally(
   args: string[],
   env: Record<string, string>,
   stdio: StdioOptions = 'ignore',
 ): ChildProcess {
-  return spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'bot', 'cli.ts'), ...args], {
+  return spawn(TSX, [CLI, ...args], { cwd: ROOT, env: tallyEnv(env), stdio });
+}
+
+/** `tally <args>` run to completion: stdout and stderr, rejected with the exit code on failure. */
+export function runTally(args: string[], env: Record<string, string> = {}, input?: string) {
+  const child = execFileAsync(TSX, [CLI, ...args], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      TALLY_HOME: inject('tallyHome'),
-      TALLY_PG_PORT: String(inject('tallyPgPort')),
-      TALLY_NOW: '2026-06-15',
-      TALLY_PLAYGROUND: '0',
-      ...env,
-    },
-    stdio,
+    env: tallyEnv(env),
+    maxBuffer: 20 * 1024 * 1024,
   });
+  if (input !== undefined) child.child.stdin?.end(input);
+  return child;
 }

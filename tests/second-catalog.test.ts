@@ -2,17 +2,15 @@
  * Generality: a second catalog over a different schema (support tickets), in its own database,
  * read by its own least-privilege role, answers its own golden questions through the same CLI.
  */
-import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadCatalog } from '../semantic-catalog/loader.ts';
 import { ensureDatabase } from '../warehouse/embedded.ts';
 import { grantStatements } from '../warehouse/grants.ts';
+import { runTally } from './helpers.ts';
 
-const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
 const fixture = path.join(root, 'tests', 'fixtures', 'support');
 let readerUrl: string;
@@ -44,18 +42,7 @@ beforeAll(async () => {
 });
 
 function tally(args: string[]) {
-  return run(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'bot', 'cli.ts'), ...args], {
-    cwd: root,
-    env: {
-      ...process.env,
-      TALLY_HOME: inject('tallyHome'),
-      TALLY_PG_PORT: String(inject('tallyPgPort')),
-      TALLY_CATALOG: path.join(fixture, 'catalog.yaml'),
-      ANALYTICS_DB_URL: readerUrl,
-      LOG_LEVEL: 'warn',
-    },
-    maxBuffer: 20 * 1024 * 1024,
-  });
+  return runTally(args, { TALLY_CATALOG: path.join(fixture, 'catalog.yaml'), ANALYTICS_DB_URL: readerUrl });
 }
 
 describe('a second catalog (support tickets)', () => {

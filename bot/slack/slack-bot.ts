@@ -174,17 +174,14 @@ export function createSlackBot(runtime: Runtime): SlackBot {
       } catch {
         // A forged or garbled value: handleAlertAction answers that it can't read the button.
       }
-      const text = await handleAlertAction(
-        { appDb: runtime.appDb, alerts: runtime.definitions.alerts, today: runtime.today },
-        {
-          verb: alertVerb,
-          alert: target.alert,
-          day: target.day,
-          userId: body.user.id,
-          who: `<@${body.user.id}>`,
-          channel: SLACK_CHANNEL,
-        },
-      );
+      const text = await handleAlertAction(deps.alertActions, {
+        verb: alertVerb,
+        alert: target.alert,
+        day: target.day,
+        userId: body.user.id,
+        who: `<@${body.user.id}>`,
+        channel: SLACK_CHANNEL,
+      });
       return void (await client.chat.postMessage({ channel, thread_ts: threadTs, text }));
     }
     if (actionId === 'download_csv') return;

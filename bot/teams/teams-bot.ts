@@ -142,17 +142,14 @@ export function createTeamsBot(runtime: Runtime, options: { placeholderAfterMs?:
     'alert',
     async (context, _state, data) => {
       const from = context.activity.from;
-      const message = await handleAlertAction(
-        { appDb: runtime.appDb, alerts: runtime.definitions.alerts, today: runtime.today },
-        {
-          verb: data.action,
-          alert: data.alert,
-          day: data.day,
-          userId: from?.aadObjectId ?? from?.id,
-          who: from?.name,
-          channel: TEAMS_CHANNEL,
-        },
-      );
+      const message = await handleAlertAction(deps.alertActions, {
+        verb: data.action,
+        alert: data.alert,
+        day: data.day,
+        userId: from?.aadObjectId ?? from?.id,
+        who: from?.name,
+        channel: TEAMS_CHANNEL,
+      });
       await context.sendActivity(message);
     },
   );
