@@ -5,6 +5,7 @@
  */
 import type { Server } from 'node:http';
 import express from 'express';
+import { until } from './wait.ts';
 
 export interface SentActivity {
   method: 'POST' | 'PUT';
@@ -48,16 +49,12 @@ export class BotConnectorStub {
 
   /** Waits until an activity matching `predicate` has been sent. */
   async waitFor(predicate: (sent: SentActivity) => boolean, timeoutMs = 15_000): Promise<SentActivity> {
-    const started = Date.now();
-    for (;;) {
-      const found = this.sent.find(predicate);
-      if (found) return found;
-      if (Date.now() - started > timeoutMs)
-        throw new Error(
-          `no matching activity within ${timeoutMs} ms; sent: ${JSON.stringify(this.sent.map((s) => s.activity.type))}`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    return until(
+      () => this.sent.find(predicate),
+      timeoutMs,
+      () =>
+        `no matching activity within ${timeoutMs} ms; sent: ${JSON.stringify(this.sent.map((s) => s.activity.type))}`,
+    );
   }
 
   async stop(): Promise<void> {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedAppUrl, spawnTally } from './helpers.ts';
 import { freePort } from './net.ts';
 import { SlackApiStub } from './slack-api.ts';
+import { until } from './wait.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 let api: SlackApiStub;
@@ -100,24 +101,22 @@ async function startReplica(name: string): Promise<Replica> {
   return replica;
 }
 
-async function until<T>(
-  what: string,
-  check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const found = await check();
-    if (found) return found;
-    const tail = (r: Replica) =>
-      `${r.name} (exit ${r.child.exitCode}): ${[...r.other, ...r.logs.map((l) => JSON.stringify(l))].slice(-8).join('\n')}`;
-    const crashed = replicas.find((r) => !r.stopped && r.child.exitCode !== null);
-    if (crashed)
-      throw new Error(`replica ${crashed.name} exited while waiting for ${what}\n${tail(crashed)}`);
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`timed out waiting for ${what}\n${replicas.map(tail).join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+const tail = (r: Replica) =>
+  `${r.name} (exit ${r.child.exitCode}): ${[...r.other, ...r.logs.map((l) => JSON.stringify(l))].slice(-8).join('\n')}`;
+
+/** Waits for what the replicas should do; a replica that dies meanwhile fails at once, with its last output. */
+function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs: number): Promise<T> {
+  return until(
+    () => {
+      const crashed = replicas.find((r) => !r.stopped && r.child.exitCode !== null);
+      if (crashed)
+        throw new Error(`replica ${crashed.name} exited while waiting for ${what}\n${tail(crashed)}`);
+      return check();
+    },
+    timeoutMs,
+    () => `timed out waiting for ${what}\n${replicas.map(tail).join('\n')}`,
+    250,
+  );
 }
 
 const jobsDone = (r: Replica) => r.logs.filter((l) => l.msg === 'scheduled job done');
@@ -129,7 +128,7 @@ describe('two replicas on one app database', () => {
     const a = await startReplica('a');
     const b = await startReplica('b');
     for (const r of [a, b])
-      await until(
+      await waitFor(
         `replica ${r.name} to start its scheduler`,
         () => r.logs.find((l) => String(l.msg).startsWith('scheduler started')),
         180_000,
@@ -137,7 +136,7 @@ describe('two replicas on one app database', () => {
 
     // The first slot after both are up: both queues run, each exactly once across the two.
     const slotStart = Date.now();
-    await until(
+    await waitFor(
       'the first slot to run both jobs',
       () => {
         const done = [...jobsDone(a), ...jobsDone(b)].filter((l) => (l.time as number) >= slotStart);
@@ -177,7 +176,7 @@ describe('two replicas on one app database', () => {
         r.stopped = true;
         r.child.kill('SIGTERM');
       }
-      await until(
+      await waitFor(
         'both replicas to stop',
         () => a.child.exitCode !== null && b.child.exitCode !== null,
         30_000,
@@ -195,13 +194,13 @@ describe('two replicas on one app database', () => {
 
     // A new replica runs the next slot: the anomaly and this week's digest were already sent.
     const c = await startReplica('c');
-    const rerun = await until(
+    const rerun = await waitFor(
       'the restarted replica to run the alert',
       () => jobsDone(c).find((l) => l.queue === 'tally-alert-opex-every-minute'),
       130_000,
     );
     expect(rerun.result).toMatchObject({ status: 'already-sent', posted: 0, period: '2026-05-12' });
-    const digestRerun = await until(
+    const digestRerun = await waitFor(
       'the restarted replica to run the digest',
       () => jobsDone(c).find((l) => l.queue === 'tally-digest-finance-every-minute'),
       30_000,

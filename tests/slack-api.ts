@@ -4,6 +4,7 @@
  */
 import type { Server } from 'node:http';
 import express from 'express';
+import { until } from './wait.ts';
 
 export interface SlackCall {
   method: string;
@@ -48,16 +49,11 @@ export class SlackApiStub {
   }
 
   async waitFor(predicate: (call: SlackCall) => boolean, timeoutMs = 15_000): Promise<SlackCall> {
-    const started = Date.now();
-    for (;;) {
-      const found = this.calls.find(predicate);
-      if (found) return found;
-      if (Date.now() - started > timeoutMs)
-        throw new Error(
-          `no matching Slack call within ${timeoutMs} ms: ${this.calls.map((c) => c.method).join(', ')}`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    return until(
+      () => this.calls.find(predicate),
+      timeoutMs,
+      () => `no matching Slack call within ${timeoutMs} ms: ${this.calls.map((c) => c.method).join(', ')}`,
+    );
   }
 
   async stop(): Promise<void> {
