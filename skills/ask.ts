@@ -61,7 +61,7 @@ export function displaySql(sql: string): string {
 export async function ask(deps: AskDeps, turn: Turn): Promise<Answer> {
   const question = turn.text.trim();
   const state = turn.conversationId ? await loadState(deps, turn.conversationId) : {};
-  const { answer, query } = await answerTurn(deps, question, state);
+  const { answer, query } = await answerTurn(deps, question, state, turn.userId);
   if (turn.conversationId) await saveState(deps, turn.conversationId, nextState(state, answer, query));
   await audit(deps, turn, answer);
   return answer;
@@ -83,6 +83,7 @@ async function answerTurn(
   deps: AskDeps,
   text: string,
   state: ConversationState,
+  user: string | undefined,
 ): Promise<{ answer: Answer; query?: SemanticQuery }> {
   if (text.length > MAX_QUESTION_LENGTH) {
     const message = `That question is too long (over ${MAX_QUESTION_LENGTH} characters); please ask it more briefly.`;
@@ -126,7 +127,14 @@ async function answerTurn(
       answer: { ...emptyAnswer(question, 'clarify', understanding.message), choices: understanding.choices },
     };
   }
-  const answer = await answerQuery(deps, question, understanding.query, today, performance.now() - started);
+  const answer = await answerQuery(
+    deps,
+    question,
+    understanding.query,
+    today,
+    performance.now() - started,
+    user,
+  );
   return { answer, query: understanding.query };
 }
 
@@ -153,6 +161,7 @@ export async function answerQuery(
   query: SemanticQuery,
   today: IsoDate,
   understandMs = 0,
+  user?: string,
 ): Promise<Answer> {
   let compiled: ReturnType<typeof compile>;
   const compileStarted = performance.now();
@@ -178,7 +187,7 @@ export async function answerQuery(
   }
   const explanation = explain(query, deps.catalog);
   try {
-    const result = await deps.executor.run(verdict.sql);
+    const result = await deps.executor.run(verdict.sql, { user });
     return {
       question,
       status: 'answer',
@@ -215,7 +224,7 @@ export async function runSql(deps: AskDeps, turn: Turn): Promise<Answer> {
     };
   } else {
     try {
-      const result = await deps.executor.run(verdict.sql);
+      const result = await deps.executor.run(verdict.sql, { user: turn.userId });
       const rowsWord = `${result.rows.length} row${result.rows.length === 1 ? '' : 's'}${result.truncated ? ` (cut at ${deps.maxRows})` : ''}`;
       answer = {
         question: sql,

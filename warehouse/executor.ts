@@ -2,7 +2,9 @@
  * The read-only executor: runs SQL that passed the gate, as the least-privilege role, inside
  * `BEGIN READ ONLY` with a statement timeout, always over the extended query protocol (which
  * refuses a second statement in the same string), from a pool. A query that outlives its
- * timeout is cancelled on the server.
+ * timeout is cancelled on the server. Results are capped in rows and in bytes while they are
+ * read, one statement per user runs at a time, and a connection that dies under a query (a
+ * terminated backend, a restarted server) is retried once, never left to crash the process.
  */
 import pg from 'pg';
 
@@ -15,7 +17,15 @@ export interface QueryResult {
   durationMs: number;
 }
 
-export type ExecutorErrorCode = 'query_timeout' | 'permission_denied' | 'query_failed' | 'connection_failed';
+export type ExecutorErrorCode =
+  | 'query_timeout'
+  | 'permission_denied'
+  | 'query_failed'
+  | 'connection_failed'
+  | 'connection_lost'
+  | 'result_too_large'
+  | 'resource_limit'
+  | 'busy';
 
 export class ExecutorError extends Error {
   constructor(
@@ -54,11 +64,26 @@ export interface ExecutorOptions {
   connectionString: string;
   timeoutSeconds: number;
   maxRows: number;
+  /** Largest single value, and largest whole result, in bytes (as text). */
+  maxCellBytes?: number;
+  maxResultBytes?: number;
   poolSize?: number;
 }
 
+export const DEFAULT_MAX_CELL_BYTES = 1_000_000;
+export const DEFAULT_MAX_RESULT_BYTES = 20_000_000;
+
+export interface RunOptions {
+  /** Who asks: one of their statements runs at a time, a second waits its turn, a third is refused. */
+  user?: string;
+}
+
+/** SQLSTATEs and driver messages of a connection that died under the query (terminated, restarted). */
+const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', '08006', '08003', '08000']);
+
 export class Executor {
   private readonly pool: pg.Pool;
+  private readonly turns = new Map<string, { tail: Promise<unknown>; count: number }>();
 
   constructor(private readonly options: ExecutorOptions) {
     this.pool = new pg.Pool({
@@ -68,12 +93,44 @@ export class Executor {
       connectionTimeoutMillis: 10_000,
       types: typeParsers,
     });
-    // An idle client that errors (server restart) must not take the process down.
+    // An idle client that errors (server restart, terminated backend) must not take the process down.
     this.pool.on('error', () => undefined);
   }
 
-  /** Runs one gate-approved SELECT. */
-  async run(sql: string): Promise<QueryResult> {
+  /** Runs one gate-approved SELECT; a connection lost under it is retried once on a fresh one. */
+  async run(sql: string, options: RunOptions = {}): Promise<QueryResult> {
+    return this.inTurn(options.user, async () => {
+      try {
+        return await this.runOnce(sql);
+      } catch (error) {
+        if (!(error instanceof ExecutorError) || error.code !== 'connection_lost') throw error;
+        return await this.runOnce(sql);
+      }
+    });
+  }
+
+  private async inTurn<T>(user: string | undefined, work: () => Promise<T>): Promise<T> {
+    if (!user) return work();
+    const turn = this.turns.get(user) ?? { tail: Promise.resolve() as Promise<unknown>, count: 0 };
+    if (turn.count >= 2) {
+      throw new ExecutorError(
+        'busy',
+        'You already have a query running and another waiting; please wait for them to finish.',
+      );
+    }
+    turn.count += 1;
+    this.turns.set(user, turn);
+    const mine = turn.tail.catch(() => undefined).then(work);
+    turn.tail = mine;
+    try {
+      return await mine;
+    } finally {
+      turn.count -= 1;
+      if (turn.count === 0) this.turns.delete(user);
+    }
+  }
+
+  private async runOnce(sql: string): Promise<QueryResult> {
     const started = performance.now();
     let client: pg.PoolClient;
     try {
@@ -81,43 +138,106 @@ export class Executor {
     } catch (error) {
       throw new ExecutorError('connection_failed', `Cannot reach the warehouse: ${(error as Error).message}`);
     }
+    // A checked-out client has no listener of the pool's: a backend terminated mid-query would
+    // otherwise be an unhandled 'error' event that ends the process.
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost = error;
+    };
+    client.on('error', onError);
     const timeoutMs = Math.round(this.options.timeoutSeconds * 1000);
-    // The server enforces statement_timeout; this guard covers a server that doesn't answer the cancel.
-    const pid = (client as unknown as { processID: number }).processID;
-    let cancelled = false;
-    const guard = setTimeout(() => {
-      cancelled = true;
-      this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
-    }, timeoutMs + 2000);
     let broken = false;
     try {
       await client.query('BEGIN READ ONLY');
-      await client.query({
-        text: "SELECT set_config('statement_timeout', $1, true)",
-        values: [`${timeoutMs}ms`],
-      });
-      const result = await client.query({
-        text: sql,
-        rowMode: 'array',
-        queryMode: 'extended',
-      } as pg.QueryConfig);
+      // SET LOCAL, not set_config(): the reader role has no EXECUTE on set_config (grants.ts).
+      await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
+      const result = await this.read(client, sql, timeoutMs);
       await client.query('COMMIT');
-      const rows = result.rows as unknown[][];
-      return {
-        columns: result.fields.map((f) => ({ name: f.name, type: columnType(f.dataTypeID) })),
-        rows: rows.slice(0, this.options.maxRows),
-        truncated: rows.length > this.options.maxRows,
-        durationMs: performance.now() - started,
-      };
+      return { ...result, durationMs: performance.now() - started };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {
         broken = true;
       });
-      throw toExecutorError(error, cancelled, this.options.timeoutSeconds);
+      throw toExecutorError(lost ?? error, this.options);
     } finally {
-      clearTimeout(guard);
-      client.release(broken);
+      client.removeListener('error', onError);
+      client.release(broken || lost !== undefined);
     }
+  }
+
+  /** Reads rows as they arrive, stopping (and cancelling on the server) at the byte limits. */
+  private read(
+    client: pg.PoolClient,
+    sql: string,
+    timeoutMs: number,
+  ): Promise<Omit<QueryResult, 'durationMs'>> {
+    const maxCell = this.options.maxCellBytes ?? DEFAULT_MAX_CELL_BYTES;
+    const maxResult = this.options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
+    return new Promise((resolve, reject) => {
+      const query = new pg.Query({ text: sql, rowMode: 'array', queryMode: 'extended' } as pg.QueryConfig);
+      const rows: unknown[][] = [];
+      let bytes = 0;
+      let stopped: ExecutorError | undefined;
+      const cancel = (reason: ExecutorError) => {
+        if (stopped) return;
+        stopped = reason;
+        // A protocol-level cancel request: needs no function privilege and reaches a busy backend.
+        const canceller = new pg.Client({ connectionString: this.options.connectionString }) as unknown as {
+          cancel(client: pg.PoolClient, query: pg.Query): void;
+        };
+        canceller.cancel(client, query);
+      };
+      // The server enforces statement_timeout; this guard covers a server that doesn't.
+      const guard = setTimeout(
+        () => cancel(new ExecutorError('query_timeout', timeoutMessage(this.options.timeoutSeconds))),
+        timeoutMs + 2000,
+      );
+      query.on('row', (row: unknown[]) => {
+        if (stopped) return;
+        let rowBytes = 0;
+        for (const cell of row) {
+          const size = cellBytes(cell);
+          if (size > maxCell) {
+            cancel(
+              new ExecutorError(
+                'result_too_large',
+                `One value in the result is ${formatBytes(size)}; Tally returns values up to ${formatBytes(maxCell)}. Select a shorter expression.`,
+              ),
+            );
+            return;
+          }
+          rowBytes += size;
+        }
+        bytes += rowBytes;
+        if (bytes > maxResult) {
+          cancel(
+            new ExecutorError(
+              'result_too_large',
+              `The result is over ${formatBytes(maxResult)}; aggregate it or ask for fewer rows or columns.`,
+            ),
+          );
+          return;
+        }
+        if (rows.length <= this.options.maxRows) rows.push(row);
+      });
+      query.on('error', (error: Error) => {
+        clearTimeout(guard);
+        reject(stopped ?? error);
+      });
+      query.on('end', (result: pg.QueryResult) => {
+        clearTimeout(guard);
+        if (stopped) {
+          reject(stopped);
+          return;
+        }
+        resolve({
+          columns: result.fields.map((f) => ({ name: f.name, type: columnType(f.dataTypeID) })),
+          rows: rows.slice(0, this.options.maxRows),
+          truncated: rows.length > this.options.maxRows,
+        });
+      });
+      client.query(query);
+    });
   }
 
   async close(): Promise<void> {
@@ -125,25 +245,48 @@ export class Executor {
   }
 }
 
-function toExecutorError(error: unknown, cancelled: boolean, timeoutSeconds: number): ExecutorError {
+function cellBytes(cell: unknown): number {
+  if (cell === null || cell === undefined) return 0;
+  if (typeof cell === 'string') return cell.length;
+  if (typeof cell === 'number' || typeof cell === 'boolean') return 8;
+  return JSON.stringify(cell)?.length ?? 0;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1_000_000) return `${(bytes / 1_000_000).toFixed(bytes >= 10_000_000 ? 0 : 1)} MB`;
+  return `${Math.ceil(bytes / 1000)} KB`;
+}
+
+function timeoutMessage(timeoutSeconds: number): string {
+  return `The query took longer than ${timeoutSeconds} s and was cancelled.`;
+}
+
+function toExecutorError(error: unknown, options: ExecutorOptions): ExecutorError {
+  if (error instanceof ExecutorError) return error;
   const sqlState = (error as { code?: string }).code;
-  if (sqlState === '57014' || cancelled) {
-    return new ExecutorError(
-      'query_timeout',
-      `The query took longer than ${timeoutSeconds} s and was cancelled.`,
-      sqlState,
-    );
-  }
+  const message = (error as Error).message ?? String(error);
+  if (sqlState === '57014')
+    return new ExecutorError('query_timeout', timeoutMessage(options.timeoutSeconds), sqlState);
   if (sqlState === '42501') {
     return new ExecutorError(
       'permission_denied',
-      `The read-only role may not read this: ${(error as Error).message}.`,
+      `The read-only role may not read this: ${message}.`,
       sqlState,
     );
   }
-  return new ExecutorError(
-    'query_failed',
-    `The warehouse could not run the query: ${(error as Error).message}.`,
-    sqlState,
-  );
+  if (sqlState === '53100' || sqlState === '54000') {
+    return new ExecutorError(
+      'resource_limit',
+      `The query needs more working space than Tally allows (${message}); narrow it or aggregate first.`,
+      sqlState,
+    );
+  }
+  if ((sqlState && CONNECTION_LOST.has(sqlState)) || /Connection terminated|ECONNRESET/i.test(message)) {
+    return new ExecutorError(
+      'connection_lost',
+      'The connection to the warehouse was lost while the query ran; please ask again.',
+      sqlState,
+    );
+  }
+  return new ExecutorError('query_failed', `The warehouse could not run the query: ${message}.`, sqlState);
 }

@@ -3,16 +3,16 @@
  * analyst). It parses with PostgreSQL's own grammar (libpg-query), so it can't disagree with the
  * server about where a string ends or how many statements there are, then checks the tree:
  *
- *   one statement → a SELECT → nothing that writes or locks → catalog tables only
- *   → no personal column (also not through * or a whole-row reference) → allowed functions only
- *   → row cap
+ *   size and depth limits → one statement → a SELECT → nothing that writes or locks
+ *   → allowed functions only → every table a catalog table and every column reference resolved
+ *   to a real column (gate-scope.ts), none of them personal → row cap
  *
  * The verdict is data: `{ ok: true, sql }` with the SQL to run (deparsed from the checked tree,
  * with the row cap applied), or `{ ok: false, rule, reason }` in plain words.
  */
 import { deparseSync } from 'pgsql-deparser';
-import { personalColumns, tableByName } from '../semantic-catalog/catalog.ts';
-import type { Catalog, TableDef } from '../semantic-catalog/schema.ts';
+import type { Catalog } from '../semantic-catalog/schema.ts';
+import { functionName, resolveStatement, ScopeRefusal } from './gate-scope.ts';
 import { type PgNode, parsePg, walk } from './pg-parser.ts';
 
 export type GateRule =
@@ -25,6 +25,8 @@ export type GateRule =
   | 'catalog_tables'
   | 'personal_data'
   | 'functions'
+  | 'unknown_column'
+  | 'too_complex'
   | 'empty';
 
 export type GateVerdict =
@@ -85,6 +87,7 @@ export const ALLOWED_FUNCTIONS = new Set([
   'justify_interval',
   'isfinite',
   'timezone',
+  'now',
   'generate_series',
   // numbers
   'abs',
@@ -148,6 +151,10 @@ const WRITE_NODES =
 const IDENTITY_FUNCTIONS =
   /^SVFOP_(CURRENT_ROLE|CURRENT_USER|USER|SESSION_USER|CURRENT_CATALOG|CURRENT_SCHEMA)$/;
 
+/** Input limits, checked before any recursive walk: deep input must be a refusal, not a stack overflow. */
+const MAX_SQL_CHARACTERS = 100_000;
+const MAX_TREE_DEPTH = 400;
+
 export interface GateOptions {
   maxRows: number;
 }
@@ -175,6 +182,12 @@ type Inspection = { ok: true; statement: PgNode; tables: string[] } | Extract<Ga
 
 function inspect(sql: string, catalog: Catalog): Inspection {
   if (!sql.trim()) return refuse('empty', 'There is no SQL to run.');
+  if (sql.length > MAX_SQL_CHARACTERS) {
+    return refuse(
+      'too_complex',
+      `This query is ${sql.length.toLocaleString('en')} characters long; Tally checks queries up to ${MAX_SQL_CHARACTERS.toLocaleString('en')}.`,
+    );
+  }
   let tree: { stmts: { stmt: PgNode }[] };
   try {
     tree = parsePg(sql);
@@ -190,15 +203,15 @@ function inspect(sql: string, catalog: Catalog): Inspection {
     );
   }
   const statement = tree.stmts[0]?.stmt;
+  if (depthOf(statement) > MAX_TREE_DEPTH) {
+    return refuse('too_complex', 'This query is nested too deeply for Tally to check; please flatten it.');
+  }
   const kind = Object.keys(statement ?? {})[0] ?? 'unknown';
   if (kind !== 'SelectStmt') {
     return refuse('select_only', `Only SELECT queries are allowed; this is ${describeStatement(kind)}.`);
   }
 
-  const cteNames = new Set<string>();
-  const relations: { schema?: string; name: string; alias?: string }[] = [];
   const functions: string[] = [];
-  const columnRefs: string[][] = [];
   const problems: Extract<GateVerdict, { ok: false }>[] = [];
   walk(statement, (key, node) => {
     if (WRITE_NODES.test(key))
@@ -216,87 +229,44 @@ function inspect(sql: string, catalog: Catalog): Inspection {
           'Queries may not ask who or where the database session is (CURRENT_USER and the like).',
         ),
       );
-    } else if (key === 'CommonTableExpr') cteNames.add(node.ctename);
-    else if (key === 'RangeVar')
-      relations.push({ schema: node.schemaname, name: node.relname, alias: node.alias?.aliasname });
-    else if (key === 'FuncCall')
-      functions.push((node.funcname as PgNode[]).map((n) => n.String?.sval).join('.'));
-    else if (key === 'ColumnRef')
-      columnRefs.push((node.fields as PgNode[]).map((f) => (f.A_Star ? '*' : f.String?.sval)));
+    } else if (key === 'FuncCall') functions.push(functionName(node));
+    else if (node.limitOption === 'LIMIT_OPTION_WITH_TIES') {
+      problems.push(
+        refuse('syntax', 'FETCH … WITH TIES is not supported; rank the rows with rank() instead.'),
+      );
+    }
   });
   if (problems[0]) return problems[0];
 
-  const tables: TableDef[] = [];
-  for (const relation of relations) {
-    if (!relation.schema && cteNames.has(relation.name)) continue;
-    const name = relation.schema ? `${relation.schema}.${relation.name}` : relation.name;
-    const table = relation.schema ? tableByName(catalog, name) : undefined;
-    if (!table) {
-      const hint = catalog.tables.find((t) => t.name.endsWith(`.${relation.name}`));
-      return refuse(
-        'catalog_tables',
-        `${name} is not a table of the catalog${hint ? ` (did you mean ${hint.name}?)` : ''}; queries may read only the catalog's tables.`,
-      );
-    }
-    tables.push(table);
-  }
-
-  const personal = personalCheck(tables, relations, columnRefs);
-  if (personal) return personal;
-
   for (const name of functions) {
-    const [schema, fn] = name.includes('.') ? name.split('.', 2) : [undefined, name];
-    if ((schema && schema !== 'pg_catalog') || !ALLOWED_FUNCTIONS.has((fn ?? '').toLowerCase())) {
+    if (!ALLOWED_FUNCTIONS.has(name)) {
       return refuse('functions', `The function ${name}() is not on the list of functions Tally allows.`);
     }
   }
 
-  return { ok: true, statement, tables: [...new Set(tables.map((t) => t.name))] };
+  let tables: string[];
+  try {
+    tables = resolveStatement(statement.SelectStmt, catalog);
+  } catch (error) {
+    if (error instanceof ScopeRefusal) return refuse(error.rule, error.message);
+    throw error;
+  }
+  return { ok: true, statement, tables };
 }
 
-/**
- * Personal columns may not appear anywhere: selected, filtered on, aggregated, or hidden in `*`
- * or a whole-row reference (`SELECT p FROM people p`, `to_jsonb(p)`).
- */
-function personalCheck(
-  tables: TableDef[],
-  relations: { schema?: string; name: string; alias?: string }[],
-  columnRefs: string[][],
-): Extract<GateVerdict, { ok: false }> | undefined {
-  const sensitive = tables.filter((t) => personalColumns(t).length > 0);
-  if (sensitive.length === 0) return undefined;
-  const namesOf = (table: TableDef) => {
-    const relation = relations.filter((r) => r.schema && `${r.schema}.${r.name}` === table.name);
-    return new Set([
-      table.name.split('.')[1] as string,
-      ...relation.map((r) => r.alias).filter((a): a is string => !!a),
-    ]);
-  };
-  for (const fields of columnRefs) {
-    const column = fields[fields.length - 1] as string;
-    const qualifier = fields.length >= 2 ? fields[fields.length - 2] : undefined;
-    for (const table of sensitive) {
-      const names = namesOf(table);
-      const personal = personalColumns(table).map((c) => c.name);
-      const owned = qualifier === undefined || names.has(qualifier);
-      if (owned && personal.includes(column)) {
-        return refuse('personal_data', `${table.name}.${column} is personal data; Tally never reads it.`);
-      }
-      if (owned && column === '*') {
-        return refuse(
-          'personal_data',
-          `* would include personal data of ${table.name} (${personal.join(', ')}); name the columns you need.`,
-        );
-      }
-      if (fields.length === 1 && names.has(column)) {
-        return refuse(
-          'personal_data',
-          `A whole-row reference to ${table.name} would include personal data (${personal.join(', ')}).`,
-        );
-      }
+/** The parse tree's nesting depth, measured without recursion. */
+function depthOf(root: PgNode): number {
+  let deepest = 0;
+  const stack: [PgNode, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [PgNode, number];
+    if (depth > deepest) deepest = depth;
+    if (deepest > MAX_TREE_DEPTH) return deepest;
+    for (const child of Object.values(node)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
     }
   }
-  return undefined;
+  return deepest;
 }
 
 function applyRowCap(select: PgNode, maxRows: number): void {
