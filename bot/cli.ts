@@ -49,7 +49,8 @@ program
     const runtime = await createRuntime(config, log, progressReporter());
     const teams = createTeamsBot(runtime);
     const slack = slackEnabled(config) ? createSlackBot(runtime) : undefined;
-    const server = await listen(createServer(runtime, { teams, slack }), config.PORT);
+    const host = config.HOST ?? (isLocalMode(config) && !slack ? '127.0.0.1' : '0.0.0.0');
+    const server = await listen(createServer(runtime, { teams, slack }), config.PORT, host);
     const proactive = createProactive({ teams, slack });
     const scheduler = await startScheduler(runtime, (target, reply) => proactive.post(target, reply));
     log.info(
@@ -58,7 +59,7 @@ program
     );
     if (slack) log.info('Slack: events, slash command and interactivity at /slack/events');
     log.info(
-      { port: config.PORT, catalog: runtime.catalog.name },
+      { host, port: config.PORT, catalog: runtime.catalog.name },
       `Tally listening on http://localhost:${config.PORT}`,
     );
     let playground: ReturnType<typeof startPlayground>;

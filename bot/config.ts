@@ -29,6 +29,8 @@ export const configSchema = z.object({
   MAX_QUERY_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   QUERY_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(30),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  /** Where the HTTP server listens; unset → 127.0.0.1 unless a door is authenticated (a Teams app id or Slack signing). */
+  HOST: optionalText,
   PUBLIC_URL: optionalText,
   S3_BUCKET: optionalText,
   S3_ENDPOINT: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), {

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import type { Runtime } from './runtime.ts';
 import type { SlackBot } from './slack/slack-bot.ts';
-import type { TeamsBot } from './teams/teams-bot.ts';
+import { isLocalMode, type TeamsBot } from './teams/teams-bot.ts';
 
 export function createServer(
   runtime: Runtime,
@@ -42,6 +42,17 @@ export function createServer(
         runtime.log.warn({ ip: req.ip }, 'malformed Bot Framework request');
         return void res.status(400).json({ error: 'expected a Bot Framework activity' });
       }
+      // Unauthenticated local mode answers only a chat on this machine: a reply goes to the
+      // activity's serviceUrl, so any other address would make Tally post wherever it is told.
+      if (isLocalMode(runtime.config) && !isLoopbackUrl(req.body.serviceUrl)) {
+        runtime.log.warn(
+          { ip: req.ip, serviceUrl: String(req.body.serviceUrl).slice(0, 200) },
+          'refused: local mode replies only to a service URL on this machine',
+        );
+        return void res
+          .status(403)
+          .json({ error: 'local mode replies only to a service URL on this machine' });
+      }
       await teams.adapter.process(req, res, (context) => teams.app.run(context).then(() => undefined));
     });
   }
@@ -62,8 +73,20 @@ export function createServer(
   return app;
 }
 
-export function listen(app: express.Express, port: number): Promise<Server> {
+export function listen(app: express.Express, port: number, host = '127.0.0.1'): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(server)));
+    const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
   });
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function isLoopbackUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK_HOSTS.has(url.hostname);
+  } catch {
+    return false;
+  }
 }

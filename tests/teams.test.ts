@@ -310,6 +310,24 @@ describe('Teams help and installation', () => {
   });
 });
 
+describe('local mode (no app id)', () => {
+  it.each([
+    'http://10.1.2.3:9000/',
+    'https://attacker.example.com/',
+    'file:///etc/passwd',
+    'http://localhost.attacker.example.com/',
+    'not a url',
+  ])('refuses an activity whose serviceUrl is %s, and posts nothing there', async (serviceUrl) => {
+    const before = connector.sent.length;
+    const response = await post(
+      message('revenue by region', { id: 'a:forged', conversationType: 'personal' }, { serviceUrl }),
+    );
+    expect(response.status).toBe(403);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(connector.sent.length).toBe(before);
+  });
+});
+
 describe('Teams authentication', () => {
   it('rejects an unsigned request with 401 when an app id is set, and answers nothing', async () => {
     const port = await freePort();
@@ -329,6 +347,19 @@ describe('Teams authentication', () => {
         ),
       });
       expect(response.status).toBe(401);
+      // A forged serviceUrl changes nothing: the adapter's token validation is the only authority.
+      const forged = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer not-a-token' },
+        body: JSON.stringify(
+          message(
+            'revenue by region',
+            { id: 'a:forged-url', conversationType: 'personal' },
+            { serviceUrl: 'http://10.1.2.3:9000/' },
+          ),
+        ),
+      });
+      expect(forged.status).toBe(401);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(connector.sent.length).toBe(before);
     } finally {

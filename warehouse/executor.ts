@@ -274,7 +274,7 @@ function toExecutorError(error: unknown, options: ExecutorOptions): ExecutorErro
       sqlState,
     );
   }
-  if (sqlState === '53100' || sqlState === '54000') {
+  if (sqlState === '53100' || sqlState === '53400' || sqlState === '54000') {
     return new ExecutorError(
       'resource_limit',
       `The query needs more working space than Tally allows (${message}); narrow it or aggregate first.`,
