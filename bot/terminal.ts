@@ -22,6 +22,7 @@ export function renderAnswer(answer: Answer, showSql: boolean): string {
       if (answer.rows.length > 50) lines.push(`… ${answer.rows.length - 50} more rows (use --json for all)`);
     }
     if (answer.truncated) lines.push('(The answer was cut at the row limit, MAX_QUERY_ROWS.)');
+    if (answer.interpretation) lines.push(`  Answered: ${answer.interpretation.text}`);
     if (answer.explanation) {
       for (const m of answer.explanation.metrics) lines.push(`  ${m.label}: ${m.definition}`);
     }

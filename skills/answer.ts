@@ -1,5 +1,6 @@
 /** The channel-neutral answer: what every door (CLI, Teams, Slack) renders. Its JSON is the DESIGN.md contract. */
 import type { OutputColumn } from '../semantic-catalog/compile.ts';
+import type { Interpretation } from '../semantic-catalog/restate.ts';
 import type { ColumnType } from '../warehouse/executor.ts';
 
 export type AnswerStatus = 'answer' | 'clarify' | 'refuse' | 'error';
@@ -16,6 +17,8 @@ export interface Answer {
   message?: string;
   choices?: { label: string; question: string }[];
   suggestions?: string[];
+  /** What was answered, restated from the query: every answer carries one. */
+  interpretation?: Interpretation;
   /** How the answer was reached: time range in words, metric definitions, filters. */
   explanation?: {
     time: string;

@@ -12,6 +12,7 @@ import type { PostTarget } from '../scheduler/deliver.ts';
 import { CompileError, compile } from '../semantic-catalog/compile.ts';
 import type { IsoDate } from '../semantic-catalog/dates.ts';
 import type { SemanticQuery } from '../semantic-catalog/query.ts';
+import { restate, type Said } from '../semantic-catalog/restate.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
 import { understandFollowUp } from '../semantic-catalog/understand/follow-up.ts';
 import type { Lexicon } from '../semantic-catalog/understand/lexicon.ts';
@@ -134,6 +135,7 @@ async function answerTurn(
     today,
     performance.now() - started,
     user,
+    understanding.said,
   );
   return { answer, query: understanding.query };
 }
@@ -162,6 +164,7 @@ export async function answerQuery(
   today: IsoDate,
   understandMs = 0,
   user?: string,
+  said?: Said,
 ): Promise<Answer> {
   let compiled: ReturnType<typeof compile>;
   const compileStarted = performance.now();
@@ -186,6 +189,7 @@ export async function answerQuery(
     return { ...emptyAnswer(question, 'refuse', `I can’t run that: ${verdict.reason}`), rule: verdict.rule };
   }
   const explanation = explain(query, deps.catalog);
+  const interpretation = restate(query, deps.catalog, said);
   try {
     const result = await deps.executor.run(verdict.sql, { user });
     return {
@@ -196,6 +200,7 @@ export async function answerQuery(
       rows: result.rows,
       fields: compiled.columns,
       summary: summarize(query, compiled.columns, result.rows),
+      interpretation,
       explanation,
       truncated: result.truncated,
       timings: { understandMs, gateMs, databaseMs: result.durationMs },
@@ -203,6 +208,7 @@ export async function answerQuery(
   } catch (error) {
     return {
       ...executionError(question, error),
+      interpretation,
       sql: displaySql(verdict.sql),
       timings: { understandMs, gateMs, databaseMs: 0 },
     };

@@ -89,12 +89,9 @@ export function buildReply(
     };
   }
   if (answer.sql) reply.sql = answer.sql;
-  if (answer.explanation) {
-    if (answer.explanation.time) reply.context.push(`Time: ${answer.explanation.time}`);
-    for (const m of answer.explanation.metrics) reply.context.push(`${m.label}: ${m.definition}`);
-    if (answer.explanation.filters.length > 0)
-      reply.context.push(`Filters: ${answer.explanation.filters.join('; ')}`);
-  }
+  if (answer.interpretation) reply.context.push(`Answered: ${answer.interpretation.text}`);
+  // The restatement already says the time and the filters; the definitions say how each is measured.
+  for (const m of answer.explanation?.metrics ?? []) reply.context.push(`${m.label}: ${m.definition}`);
   if (answer.sql) reply.actions.push({ type: 'show_sql', label: 'Show SQL' });
   if (assets.csvUrl) reply.actions.push({ type: 'download', label: 'Download CSV', url: assets.csvUrl });
   reply.actions.push(

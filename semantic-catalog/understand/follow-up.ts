@@ -16,6 +16,9 @@ import { previousRange } from './time-words.ts';
 
 const FOLLOW_UP_START =
   /^(and|now|only|just|what about|how about|and what about|same|same but|but|instead|also|ok|okay|then|drop|remove|clear|without|exclude|excluding|include|plus|make it|change|switch|sort|break it down|split)\b/;
+/** Words that steer a follow-up rather than name data: placed by the follow-up itself. */
+const STEERING =
+  /^(now|only|just|about|same|but|instead|also|ok|okay|then|drop|remove|clear|without|exclude|excluding|include|including|plus|make|change|switch|sort|break|split|too|well|add|reset|no|ignore|filter|filters|condition|conditions|unfiltered|one|before)$/;
 const ADDITIVE = /\b(also|too|as well|plus|add|including|include)\b/;
 const DROP_FILTERS =
   /\b(drop|remove|clear|without|reset|no|ignore)( the| all| any)? (filters?|conditions?)\b|\bunfiltered\b|\ball of it\b/;
@@ -51,8 +54,14 @@ export function understandFollowUp(
     return reading.kind === 'refuse' && reading.code === 'not_understood' ? undefined : reading;
   if (!isFollowUp(question, reading)) return undefined;
   const additive = ADDITIVE.test(reading.text);
+  const before = /\b(?:the )?(?:day|week|month|quarter|year|period) before\b|\bthe one before\b/.test(
+    reading.text,
+  );
   const merged: Reading = {
     ...reading,
+    leftovers: reading.leftovers.filter(
+      (l) => !STEERING.test(l.word) && !(before && /^(day|week|month|quarter|year|period)$/.test(l.word)),
+    ),
     metrics:
       reading.metrics.length === 0
         ? previous.metrics
@@ -71,9 +80,6 @@ export function understandFollowUp(
   } else merged.grain = previous.grain;
 
   // "and the month before?": the same span, one period earlier.
-  const before = /\b(?:the )?(?:day|week|month|quarter|year|period) before\b|\bthe one before\b/.test(
-    reading.text,
-  );
   merged.time =
     reading.time ??
     (before && previous.time ? previousRange(previous.time, 'previous_period') : previous.time);

@@ -36,7 +36,7 @@ export const destructive = (catalog: Catalog) =>
 export const personalData = (said: string, catalog: Catalog) =>
   refuse(
     'personal_data',
-    `I can’t answer that: “${said}” is personal data, which I never show, nor any aggregate of it. Headcount by department or hire month is fine.`,
+    `I can’t answer that: “${said}” is personal data, which I never show, nor any aggregate of it.${suggestions(catalog, 1).map((q) => ` Something like “${q}” is fine.`)[0] ?? ''}`,
     catalog,
   );
 
@@ -112,4 +112,36 @@ function replaceWord(question: string, said: string, replacement: string): strin
   return index < 0
     ? `${question} (${replacement})`
     : question.slice(0, index) + replacement + question.slice(index + said.length);
+}
+
+/**
+ * Words the reading could not place: never answered as if they weren't there. Misspellings get
+ * their candidates as choices; other words get what the catalog does know.
+ */
+export function unplacedWords(
+  question: string,
+  leftovers: { word: string; candidates: string[] }[],
+  catalog: Catalog,
+): Understanding {
+  const quoted = leftovers.map((l) => `“${l.word}”`);
+  const list = quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}` : quoted[0];
+  const guessed = leftovers.find((l) => l.candidates.length > 0);
+  if (guessed) {
+    const options = guessed.candidates.slice(0, 4);
+    return {
+      kind: 'clarify',
+      message: `I don’t know ${list} — did you mean ${options.map((o) => `“${o}”`).join(' or ')}?`,
+      choices: options.map((option) => ({
+        label: replaceWord(question, guessed.word, option),
+        question: replaceWord(question, guessed.word, option),
+      })),
+    };
+  }
+  const one = leftovers.length === 1;
+  return {
+    kind: 'refuse',
+    code: 'not_understood',
+    message: `I don’t know what ${list} ${one ? 'means' : 'mean'} here, so I won’t answer without ${one ? 'it' : 'them'}. I know ${metricList(catalog)}; ask with those words, or ask an admin to add ${one ? 'this term' : 'these terms'} to the catalog.`,
+    suggestions: suggestions(catalog),
+  };
 }

@@ -5,6 +5,7 @@
  */
 import type { IsoDate } from '../dates.ts';
 import type { SemanticQuery } from '../query.ts';
+import type { Said } from '../restate.ts';
 import type { Catalog } from '../schema.ts';
 import type { Lexicon } from './lexicon.ts';
 import { planQuery } from './plan.ts';
@@ -13,7 +14,7 @@ import { readQuestion } from './reading.ts';
 export type RefusalCode = 'destructive' | 'personal_data' | 'not_understood' | 'unsupported';
 
 export type Understanding =
-  | { kind: 'query'; query: SemanticQuery }
+  | { kind: 'query'; query: SemanticQuery; said?: Said }
   | { kind: 'clarify'; message: string; choices: { label: string; question: string }[] }
   | { kind: 'refuse'; code: RefusalCode; message: string; suggestions: string[] };
 

@@ -18,6 +18,7 @@ export function planQuery(
   catalog: Catalog,
   today: IsoDate,
 ): Understanding {
+  if (reading.leftovers.length > 0) return say.unplacedWords(question, reading.leftovers, catalog);
   // "top 5 customers" names no metric: a ranking uses the catalog's default one.
   const ranking =
     reading.limit !== undefined || (reading.direction !== undefined && reading.dimensions.length > 0);
@@ -94,5 +95,5 @@ export function planQuery(
     const one = reading.singularRanking && reading.limit === undefined && reading.direction !== undefined;
     if (reading.limit !== undefined || one) query.limit = reading.limit ?? 1;
   }
-  return { kind: 'query', query };
+  return { kind: 'query', query, said: { parts: reading.parts, corrections: reading.corrections } };
 }

@@ -6,14 +6,16 @@
  *
  * A reading may be partial ("only EMEA"): a follow-up merges it into the previous query.
  */
+import { metricByName } from '../catalog.ts';
 import type { IsoDate } from '../dates.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
 import type { Catalog, Grain } from '../schema.ts';
+import { FUNCTION_WORDS } from './function-words.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import * as say from './messages.ts';
 import type { Understanding } from './parse.ts';
-import { readTimeWords } from './time-words.ts';
-import { normalizeText, similarWord, stem } from './words.ts';
+import { readTimeWords, TIME_WORDS } from './time-words.ts';
+import { normalizeText, similarWord, stem, words } from './words.ts';
 
 export interface Reading {
   text: string;
@@ -32,6 +34,13 @@ export interface Reading {
   unit?: Unit;
   /** Dimensions the question lifts the filter of ("all regions"). */
   unfiltered: string[];
+  /** Words no phase could place (with known words they may be misspellings of): the question is
+   * not understood as asked while any remain. */
+  leftovers: { word: string; candidates: string[] }[];
+  /** Misspellings read as a known word ("quater" → "quarter"), said in the restatement. */
+  corrections: { typed: string; read: string }[];
+  /** Which typed words became which part of the query, for the restatement. */
+  parts: { said: string; became: string }[];
 }
 
 interface Match {
@@ -77,9 +86,10 @@ export function readQuestion(
   lexicon: Lexicon,
   today: IsoDate,
 ): Reading | Understanding {
-  const text = normalizeText(question);
-  if (!text) return say.emptyQuestion(catalog);
-  if (DESTRUCTIVE.test(text)) return say.destructive(catalog);
+  const typed = normalizeText(question);
+  if (!typed) return say.emptyQuestion(catalog);
+  if (DESTRUCTIVE.test(typed)) return say.destructive(catalog);
+  const { text, corrections } = correctSpelling(typed, lexicon);
 
   const time = readTimeWords(text, today);
   let rest = ` ${time.rest} `;
@@ -92,6 +102,9 @@ export function readQuestion(
     alphabetical: false,
     conditions: [],
     unfiltered: [],
+    leftovers: [],
+    corrections,
+    parts: [],
   };
   if (time.time) reading.time = time.time;
   if (time.grain) reading.grain = time.grain;
@@ -105,8 +118,8 @@ export function readQuestion(
   }
 
   // Numeric conditions leave a marker, so their subject is the phrase just before it.
-  const found: { op: Condition['op']; value: number }[] = [];
-  rest = rest.replace(CONDITION, (_whole, word: string, number: string, scale: string | undefined) => {
+  const found: { op: Condition['op']; value: number; said: string }[] = [];
+  rest = rest.replace(CONDITION, (whole: string, word: string, number: string, scale: string | undefined) => {
     const value = Number(number.replaceAll(',', '')) * (scale ? (MULTIPLIER[scale] ?? 1) : 1);
     const op: Condition['op'] = /over|above|more|greater|exceeding|^>$/.test(word)
       ? '>'
@@ -115,7 +128,7 @@ export function readQuestion(
         : /at most|<=/.test(word)
           ? '<='
           : '<';
-    found.push({ op, value });
+    found.push({ op, value, said: whole.trim() });
     return ` §${found.length - 1} `;
   });
 
@@ -164,6 +177,7 @@ export function readQuestion(
     if (name && !reading.metrics.includes(name)) reading.metrics.push(name);
   }
 
+  const attached = new Set<number>();
   for (const [index, condition] of found.entries()) {
     const at = tokens.indexOf(`§${index}`);
     const subject = [...matches]
@@ -174,6 +188,8 @@ export function readQuestion(
     const before = tokens[subject.start - 1] ?? '';
     const level = /^(with|having|where|whose)$/.test(before) ? 'group' : 'row';
     reading.conditions.push({ metric: metric.name, level, op: condition.op, value: condition.value });
+    reading.parts.push({ said: condition.said, became: `condition on ${metric.name}` });
+    attached.add(at);
   }
 
   readGroupBys(tokens, matches, reading);
@@ -223,8 +239,199 @@ export function readQuestion(
     if (dimension?.kind === 'dimension' && /^(all|any|every)$/.test(before))
       reading.unfiltered.push(dimension.name);
   }
+  const compared =
+    reading.compare !== undefined ||
+    (/\b(vs|versus|compared|against)\b/.test(rest) && reading.dimensions.length > 0);
+  const vocabulary = catalogWords(lexicon);
+  reading.leftovers = leftoverWords(tokens, matches, attached, found, {
+    compared,
+    alphabetical: reading.alphabetical,
+    catalog,
+  }).map((word) => ({ word, candidates: nearestReadings(word, lexicon, vocabulary) }));
+  // A field named but neither grouped by, ranked, nor qualified by a value ("the cities in X",
+  // "average rating of businesses"): answering without it would answer another question.
+  for (const match of matches) {
+    if (!match.entries.every((e) => e.kind === 'dimension')) continue;
+    const name = (match.entries[0] as { name: string }).name;
+    const besideValue = matches.some(
+      (m) => (m.end === match.start || m.start === match.end) && m.entries.some((e) => e.kind === 'value'),
+    );
+    if (reading.dimensions.includes(name) || reading.unfiltered.includes(name) || besideValue) continue;
+    reading.leftovers.push({ word: match.text, candidates: [`by ${match.text}`] });
+  }
+  for (const match of matches) {
+    const entry = match.entries[0];
+    if (entry)
+      reading.parts.push({
+        said: match.text,
+        became: `${entry.kind} ${'name' in entry ? entry.name : ''}`.trim(),
+      });
+  }
+  if (reading.time) reading.parts.push({ said: reading.time.label, became: 'time' });
   return reading;
 }
+
+const COMPARISON_WORDS =
+  /^(vs|versus|compare|compared|comparing|against|growth|grew|grow|growing|change|changed|increase|decrease|difference|delta)$/;
+/** Words that restate how a metric is aggregated: "average response time" when it is an AVG. */
+const AGGREGATE_WORDS: [RegExp, RegExp][] = [
+  [/^(average|avg|mean)$/, /^\s*avg\s*\(/i],
+  [/^(count|number)$/, /^\s*count\s*\(/i],
+  [/^(sum|total)$/, /^\s*(sum|count)\s*\(/i],
+];
+const ALPHABETICAL_WORDS = /^(alphabetical|alphabetically|a|to|z|a-z|name)$/;
+
+/**
+ * The words of `tokens` that no phase placed: not part of a catalog phrase, an attached
+ * condition, a ranking, sorting or comparison word that took effect, nor a function word.
+ */
+function leftoverWords(
+  tokens: string[],
+  matches: Match[],
+  attached: Set<number>,
+  conditions: { said: string }[],
+  effects: { compared: boolean; alphabetical: boolean; catalog: Catalog },
+): string[] {
+  const placed = new Set<number>();
+  for (const match of matches) for (let i = match.start; i < match.end; i++) placed.add(i);
+  const metricAt = (index: number) => {
+    const match = matches.find((m) => m.start <= index && index < m.end);
+    const entry = match?.entries.find((e) => e.kind === 'metric');
+    return entry?.kind === 'metric' ? metricByName(effects.catalog, entry.name) : undefined;
+  };
+  const nextMetric = (index: number) => {
+    for (let j = index + 1; j < tokens.length; j++) {
+      const metric = metricAt(j);
+      if (metric) return metric;
+      if (
+        placed.has(j) ||
+        !(isFunctionWord(tokens[j] as string) || AGGREGATE_WORDS.some(([w]) => w.test(tokens[j] as string)))
+      )
+        return undefined;
+    }
+    return undefined;
+  };
+  // "over 200 minutes": a unit after a condition is placed when the measured column names it.
+  const conditionUnit = (index: number) => {
+    if (!attached.has(index - 1)) return false;
+    const subject = [...matches].reverse().find((m) => m.end <= index - 1 && metricAt(m.start));
+    const metric = subject ? metricAt(subject.start) : undefined;
+    const measured = words(`${metric?.row_value ?? ''} ${metric?.label ?? ''}`.replace(/[^a-z]+/gi, ' '));
+    return measured.includes(stem(tokens[index] as string));
+  };
+  const leftovers: string[] = [];
+  for (const [i, token] of tokens.entries()) {
+    if (placed.has(i) || attached.has(i)) continue;
+    const marker = /^§(\d+)$/.exec(token);
+    if (marker) {
+      leftovers.push(conditions[Number(marker[1])]?.said ?? token);
+      continue;
+    }
+    const aggregate = AGGREGATE_WORDS.find(([word]) => word.test(token));
+    if (aggregate) {
+      // "total revenue", "average response time", "number of orders": placed only when the metric
+      // they describe is aggregated that way; "total fare" of an average is another question.
+      const described = nextMetric(i);
+      if (described && aggregate[1].test(described.expression)) continue;
+      leftovers.push(token);
+      continue;
+    }
+    if (isFunctionWord(token)) continue;
+    if (conditionUnit(i)) continue;
+    if (GROUP_WORDS.has(token) || LIST_WORDS.has(token) || FILLER.has(token)) continue;
+    if (
+      RANKING_WORDS.test(token) ||
+      DESC_WORDS.test(token) ||
+      ASC_WORDS.test(token) ||
+      DESCRIBING.test(token)
+    )
+      continue;
+    if (effects.compared && COMPARISON_WORDS.test(token)) continue;
+    if (effects.alphabetical && ALPHABETICAL_WORDS.test(token)) continue;
+    leftovers.push(token);
+  }
+  return leftovers;
+}
+
+function isFunctionWord(token: string): boolean {
+  return FUNCTION_WORDS.has(token) || FUNCTION_WORDS.has(stem(token));
+}
+
+/**
+ * Misspelled words read as the one known word they are close to ("quater" → "quarter"), before
+ * any phase reads them. A word close to several known words is left alone: it becomes a
+ * leftover, and the clarifying question offers the candidates.
+ */
+export function correctSpelling(
+  text: string,
+  lexicon: Lexicon,
+): { text: string; corrections: { typed: string; read: string }[] } {
+  const known = knownWords(lexicon);
+  const corrections: { typed: string; read: string }[] = [];
+  const corrected = text
+    .split(' ')
+    .map((token) => {
+      const stemmed = stem(token);
+      if (token.length < 4 || /[^a-z]/.test(token) || known.has(token) || known.has(stemmed)) return token;
+      const candidates = spellingCandidates(stemmed, known);
+      if (candidates.length !== 1) return token;
+      const read = candidates[0] as string;
+      corrections.push({ typed: token, read });
+      return read;
+    })
+    .join(' ');
+  return { text: corrected, corrections };
+}
+
+/**
+ * What a leftover word may have meant: catalog phrases it is part of ("rate" → "refund rate"),
+ * else known words it may be a misspelling of.
+ */
+function nearestReadings(word: string, lexicon: Lexicon, vocabulary: Set<string>): string[] {
+  const stemmed = stem(word);
+  if (vocabulary.has(stemmed)) {
+    return [...lexicon.phrases.keys()]
+      .filter((key) => key !== stemmed && key.split(' ').includes(stemmed))
+      .slice(0, 4);
+  }
+  return spellingCandidates(stemmed, vocabulary);
+}
+
+export function spellingCandidates(word: string, known: Set<string>): string[] {
+  return [...known].filter((k) => k.length >= 4 && similarWord(word, k));
+}
+
+const knownCache = new WeakMap<Lexicon, Set<string>>();
+
+/** Every single word the reading knows: catalog phrases, time words and function words. */
+export function knownWords(lexicon: Lexicon): Set<string> {
+  const cached = knownCache.get(lexicon);
+  if (cached) return cached;
+  const known = new Set<string>([...FUNCTION_WORDS, ...TIME_WORDS, ...GROUP_WORDS, ...LIST_WORDS, ...FILLER]);
+  for (const key of lexicon.phrases.keys()) for (const word of key.split(' ')) known.add(word);
+  for (const word of RANKING_VOCABULARY) known.add(word);
+  knownCache.set(lexicon, known);
+  return known;
+}
+
+const catalogCache = new WeakMap<Lexicon, Set<string>>();
+
+/** Words of catalog phrases and time phrases: what a leftover word may be a misspelling of. */
+function catalogWords(lexicon: Lexicon): Set<string> {
+  const cached = catalogCache.get(lexicon);
+  if (cached) return cached;
+  const words = new Set<string>(TIME_WORDS);
+  for (const key of lexicon.phrases.keys()) for (const word of key.split(' ')) words.add(word);
+  for (const word of FUNCTION_WORDS) words.delete(word);
+  catalogCache.set(lexicon, words);
+  return words;
+}
+
+const RANKING_VOCABULARY = [
+  ...'top best highest largest biggest bottom worst lowest smallest most least fewest greatest leading maximum minimum ascending descending first alphabetical alphabetically versus compare compared comparing against'.split(
+    ' ',
+  ),
+];
 
 /**
  * Group-bys: a dimension introduced by "by/per/each/across", listed after one with "and", or

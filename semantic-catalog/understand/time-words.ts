@@ -66,6 +66,15 @@ const MONTH_RE =
 const NUM_RE = `(\\d+|${Object.keys(NUMBER_WORDS).join('|')})`;
 const UNIT_RE = '(day|week|month|quarter|year)s?';
 
+/** Every word a time phrase may use, for the spelling pass (it must never "correct" these). */
+export const TIME_WORDS = new Set([
+  ...MONTHS,
+  ...'jan feb mar apr jun jul aug sep sept oct nov dec day days daily week weeks weekly weekend month months monthly quarter quarters quarterly year years yearly annual annually half today yesterday tomorrow tonight last next this previous past prior preceding trailing current since until through between before after during ago earlier later ytd mtd qtd wtd yoy mom qoq wow dod calendar fiscal same period periods growth grew grow growing change changed changes trend trending date dates from to start end beginning so far rolling including excluding iso'.split(
+    ' ',
+  ),
+  ...Object.keys(NUMBER_WORDS),
+]);
+
 const monthIndex = (word: string) => MONTHS.findIndex((m) => m.startsWith(word.slice(0, 3))) + 1;
 const pad = (n: number) => String(n).padStart(2, '0');
 const toNumber = (word: string) => (/^\d+$/.test(word) ? Number(word) : (NUMBER_WORDS[word] ?? Number.NaN));

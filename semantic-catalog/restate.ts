@@ -1,0 +1,73 @@
+/**
+ * The restatement: what was answered, in plain words built from the semantic query itself (not
+ * from the question), so a reader can check at a glance that it is the question they asked.
+ * Every door shows it; the JSON contract carries it as `interpretation`, with which typed words
+ * became which part and which misspellings were read as which word.
+ */
+import { dimensionByName, metricByName } from './catalog.ts';
+import { addDays, formatDay } from './dates.ts';
+import type { SemanticQuery, TimeRange } from './query.ts';
+import type { Catalog } from './schema.ts';
+
+export interface Interpretation {
+  text: string;
+  /** Typed words → the part of the query they became. */
+  parts: { said: string; became: string }[];
+  corrections: { typed: string; read: string }[];
+}
+
+export interface Said {
+  parts: { said: string; became: string }[];
+  corrections: { typed: string; read: string }[];
+}
+
+const OPS: Record<string, string> = { '>': 'over', '>=': 'at least', '<': 'under', '<=': 'at most' };
+
+export function restate(
+  query: SemanticQuery,
+  catalog: Catalog,
+  said: Said = { parts: [], corrections: [] },
+): Interpretation {
+  const metricLabel = (name: string | undefined) => metricByName(catalog, name ?? '')?.label ?? name ?? '';
+  const dimensionLabel = (name: string) => (dimensionByName(catalog, name)?.label ?? name).toLowerCase();
+
+  const pieces: string[] = [];
+  let head = query.metrics.map(metricLabel).join(' and ');
+  const breakdown = [...(query.grain ? [query.grain] : []), ...query.dimensions.map(dimensionLabel)];
+  if (breakdown.length > 0) head += ` by ${breakdown.join(' and ')}`;
+  pieces.push(head);
+  pieces.push(query.time ? spanWords(query.time) : 'all dates');
+  for (const filter of query.filters) {
+    pieces.push(`${dimensionLabel(filter.dimension)} is ${filter.values.join(' or ')}`);
+  }
+  for (const condition of query.conditions ?? []) {
+    const subject = condition.level === 'row' ? 'each row’s' : 'each group’s';
+    pieces.push(
+      `${subject} ${metricLabel(condition.metric).toLowerCase()} ${OPS[condition.op]} ${condition.value.toLocaleString('en-US')}`,
+    );
+  }
+  if (query.compare) pieces.push(`compared with ${spanWords(query.compare.range)}`);
+  if (query.order) {
+    const by = query.order.by === 'dimension' ? 'name' : metricLabel(query.order.metric).toLowerCase();
+    const direction = query.order.direction === 'desc' ? 'highest first' : 'lowest first';
+    pieces.push(
+      query.limit !== undefined
+        ? `${query.order.direction === 'desc' ? 'top' : 'bottom'} ${query.limit} by ${by}`
+        : `sorted by ${by}, ${query.order.by === 'dimension' ? 'A to Z' : direction}`,
+    );
+  }
+  if (query.unit) pieces.push(`in ${query.unit}s`);
+  let text = `${pieces.join('; ')}.`;
+  if (said.corrections.length > 0) {
+    text += ` Read ${said.corrections.map((c) => `“${c.typed}” as “${c.read}”`).join(', ')}.`;
+  }
+  return { text, parts: said.parts, corrections: said.corrections };
+}
+
+/** "last quarter (1 Jan – 31 Mar 2026)": the phrase as read, and its explicit dates. */
+export function spanWords(time: TimeRange): string {
+  const last = addDays(time.to, -1);
+  const span = time.from === last ? formatDay(time.from) : `${formatDay(time.from)} – ${formatDay(last)}`;
+  const label = time.label.replace(/\s*\([^)]*\)$/, '');
+  return label === span ? span : `${label} (${span})`;
+}
