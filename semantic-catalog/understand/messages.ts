@@ -1,5 +1,8 @@
 /** Every message the understanding phase says to a person, as a named function (tests assert on them). */
 import { dimensionByName, metricByName } from '../catalog.ts';
+import { formatDay, type IsoDate } from '../dates.ts';
+import type { TimeRange } from '../query.ts';
+import { spanWords } from '../restate.ts';
 import type { Catalog } from '../schema.ts';
 import type { Understanding } from './parse.ts';
 
@@ -37,6 +40,13 @@ export const personalData = (said: string, catalog: Catalog) =>
   refuse(
     'personal_data',
     `I can’t answer that: “${said}” is personal data, which I never show, nor any aggregate of it.${suggestions(catalog, 1).map((q) => ` Something like “${q}” is fine.`)[0] ?? ''}`,
+    catalog,
+  );
+
+export const futurePeriod = (time: TimeRange, today: IsoDate, catalog: Catalog) =>
+  refuse(
+    'unsupported',
+    `${spanWords(time)} hasn’t started yet (today is ${formatDay(today)}), so there is no data for it; I don’t forecast.`,
     catalog,
   );
 

@@ -51,6 +51,7 @@ export function planQuery(
     if (!reachable(dimension)) return say.unreachable(metrics, dimension, catalog);
 
   const query: SemanticQuery = { metrics, dimensions: reading.dimensions, filters };
+  if (reading.time && reading.time.from > today) return say.futurePeriod(reading.time, today, catalog);
   if (reading.time) query.time = reading.time;
   if (reading.grain) query.grain = reading.grain;
   if (reading.compare) {
@@ -64,7 +65,7 @@ export function planQuery(
             to: addPeriods(grain, time.to, -1),
             label: `the previous ${grain}`,
           }
-        : previousRange(time, reading.compare);
+        : (reading.comparedWith ?? previousRange(time, reading.compare));
     query.compare = { kind: reading.compare, range };
   }
   const snapshots = metrics.filter((n) => metricByName(catalog, n)?.snapshot);

@@ -26,6 +26,8 @@ export interface Reading {
   time?: SemanticQuery['time'];
   grain?: Grain;
   compare?: 'previous_year' | 'previous_period';
+  /** A second period named outright ("Q1 vs Q2"): what `time` is compared with. */
+  comparedWith?: SemanticQuery['time'];
   direction?: 'asc' | 'desc';
   limit?: number;
   singularRanking: boolean;
@@ -109,6 +111,7 @@ export function readQuestion(
   if (time.time) reading.time = time.time;
   if (time.grain) reading.grain = time.grain;
   if (time.compareKind) reading.compare = time.compareKind;
+  if (time.explicitCompare) reading.comparedWith = time.explicitCompare;
 
   for (const [re, unit] of UNITS) {
     if (re.test(rest)) {

@@ -23,6 +23,8 @@ export interface TimeReading {
   grain?: Grain;
   compare?: SemanticQuery['compare'];
   compareKind?: 'previous_year' | 'previous_period';
+  /** The earlier of two periods named outright ("Q1 vs Q2"). */
+  explicitCompare?: TimeRange;
   /** The text with the time phrases blanked out. */
   rest: string;
 }
@@ -74,6 +76,8 @@ export const TIME_WORDS = new Set([
   ),
   ...Object.keys(NUMBER_WORDS),
 ]);
+
+const EXPLICIT_COMPARISON = /\b(vs\.?|versus|compared? (?:to|with)|against|compare|comparing|comparison)\b/;
 
 const monthIndex = (word: string) => MONTHS.findIndex((m) => m.startsWith(word.slice(0, 3))) + 1;
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -157,7 +161,7 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
     // "in 2025 compared to 2024": the year before.
     [/\b(?:vs\.?|versus|compared (?:to|with)|against) (?:fy ?)?((?:19|20)\d{2})\b/, 'previous_year'],
     [
-      /\b(vs\.?|versus|compared (?:to|with)|against|over) (?:the )?(?:previous|prior|last|preceding) (?:period|day|week|month|quarter)\b|\bperiod over period\b|\bpop\b/,
+      /\b(vs\.?|versus|compared (?:to|with)|against|over) (?:the )?(?:previous|prior|last|preceding) (?:period|day|week|month|quarter)\b|\bperiod over period\b|\bpop\b|\b(?:vs\.?|versus|compared (?:to|with)|against) the (?:day|week|month|quarter|year|period|one) before\b/,
       'previous_period',
     ],
   ];
@@ -232,6 +236,15 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
       },
     ],
     [
+      // Named so the plan can say plainly that it hasn't happened, rather than drop the words.
+      /\b(?:next|coming|following) (week|month|quarter|year)\b/,
+      (m) => {
+        const unit = m[1] as Period;
+        const from = addPeriods(unit, startOf(unit, today), 1);
+        return range(from, addPeriods(unit, from, 1), `next ${unit} (${periodLabel(unit, from)})`);
+      },
+    ],
+    [
       /\b(?:last|previous|prior|past) (week|month|quarter|year)\b/,
       (m) => {
         const unit = m[1] as Period;
@@ -280,15 +293,32 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
       },
     ],
   ];
-  for (const [re, build] of rules) {
-    const found = re.exec(text);
-    const time = found && build(found);
-    if (found && time) {
-      take(re);
-      reading.time = time;
-      break;
+  const readRange = (): TimeRange | undefined => {
+    for (const [re, build] of rules) {
+      const found = re.exec(text);
+      const time = found && build(found);
+      if (found && time) {
+        take(re);
+        return time;
+      }
+    }
+    return undefined;
+  };
+  reading.time = readRange();
+  // Two explicit periods set against each other ("Q1 vs Q2", "compare March and April 2025"):
+  // the later one is answered, the earlier one is what it is compared with.
+  if (reading.time && !compareKind && EXPLICIT_COMPARISON.test(input)) {
+    const found = readRange();
+    if (found) {
+      const [first, other] = sameYear(reading.time, found, input);
+      const [earlier, later] = other.from < first.from ? [other, first] : [first, other];
+      reading.time = later;
+      reading.compare = { kind: 'previous_period', range: earlier };
+      reading.compareKind = 'previous_period';
+      reading.explicitCompare = earlier;
     }
   }
+  if (!reading.time) delete reading.time;
 
   for (const [re, grain] of GRAIN_WORDS) {
     if (!reading.grain && take(re)) {
@@ -299,17 +329,35 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
   if (!reading.grain && take(/\b(?:over time|trend|trends|trending)\b/)) reading.grain = 'month';
 
   // "growth" without a comparison: year over year for yearly ranges, else against the period before.
-  if (!compareKind && take(/\b(growth|grew|grow|growing|change|changed)\b/)) {
+  if (!compareKind && !reading.compare && take(/\b(growth|grew|grow|growing|change|changed)\b/)) {
     const yearly = !reading.time || /year|ytd|^\d{4}$/i.test(reading.time.label);
     compareKind = yearly ? 'previous_year' : 'previous_period';
   }
-  if (compareKind) {
+  if (compareKind && !reading.compare) {
     reading.compareKind = compareKind;
     if (reading.time)
       reading.compare = { kind: compareKind, range: previousRange(reading.time, compareKind) };
   }
   reading.rest = text.replace(/\s+/g, ' ').trim();
   return reading;
+}
+
+/**
+ * "March vs April 2025": one year typed for two months (or quarters) of the same kind means that
+ * year for both, not the latest March.
+ */
+function sameYear(a: TimeRange, b: TimeRange, input: string): [TimeRange, TimeRange] {
+  const years = input.match(/\b(?:19|20)\d{2}\b/g) ?? [];
+  const span = (r: TimeRange) => daysBetween(r.from, r.to);
+  if (years.length !== 1 || Math.abs(span(a) - span(b)) > 3 || span(a) > 92) return [a, b];
+  const year = years[0] as string;
+  const align = (r: TimeRange): TimeRange => {
+    if (r.from.startsWith(year)) return r;
+    const from = `${year}${r.from.slice(4)}`;
+    const to = addDays(from, span(r));
+    return range(from, to, r.label.replace(/\b(?:19|20)\d{2}\b/, year));
+  };
+  return [align(a), align(b)];
 }
 
 /** "revenue vs last year" names no period: this year (or month) to date. */

@@ -1,0 +1,90 @@
+/**
+ * Every word accounted for: the questions a new user typed that used to be answered as a
+ * different question now get the right reading or an honest clarification, and every reading
+ * carries a restatement with explicit dates and the misspellings it read.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CATALOG } from '../bot/runtime.ts';
+import { loadCatalog } from '../semantic-catalog/loader.ts';
+import { restate } from '../semantic-catalog/restate.ts';
+import type { Catalog } from '../semantic-catalog/schema.ts';
+import { buildLexicon, type Lexicon } from '../semantic-catalog/understand/lexicon.ts';
+import { understand } from '../semantic-catalog/understand/parse.ts';
+
+let catalog: Catalog;
+let lexicon: Lexicon;
+beforeAll(async () => {
+  catalog = await loadCatalog(DEFAULT_CATALOG);
+  lexicon = buildLexicon(catalog);
+});
+const TODAY = '2026-06-15';
+const read = (question: string) => understand(question, catalog, lexicon, TODAY);
+
+describe('words the reading cannot place', () => {
+  it.each([
+    ['unpaid invoices over 90 days', /“days”/],
+    ['overdue invoices more than 90 days', /“days”/],
+    ['whats the refund rate by channel', /“rate”/],
+    ['how many customers churned', /“churned”/],
+    ['which sales rep sold the most', /“rep”|“sold”/],
+    ['what’s the revenue of Zyxwv Holdings this year', /“zyxwv”/],
+    ['revenue in 3000', /“3000”/],
+    ['average revenue by region', /“average”/],
+  ])('are never dropped: %s', (question, named) => {
+    const result = read(question);
+    expect(result.kind).not.toBe('query');
+    if (result.kind !== 'query') expect(result.message).toMatch(named);
+  });
+
+  it('asks about a field that is named but neither grouped by nor filtered', () => {
+    const result = read('revenue of customers');
+    expect(result.kind).toBe('clarify');
+  });
+
+  it('reads an unambiguous misspelling and says so in the restatement', () => {
+    const result = read('revnue by regoin last quater');
+    expect(result.kind).toBe('query');
+    if (result.kind !== 'query') return;
+    expect(result.query).toMatchObject({
+      metrics: ['revenue'],
+      dimensions: ['region'],
+      time: { from: '2026-01-01', to: '2026-04-01' },
+    });
+    const text = restate(result.query, catalog, result.said).text;
+    expect(text).toContain('Revenue by region');
+    expect(text).toContain('1 Jan 2026 – 31 Mar 2026');
+    expect(text).toContain('“quater” as “quarter”');
+  });
+});
+
+describe('periods set against each other', () => {
+  it.each([
+    ['compare Q1 and Q2 revenue', '2026-04-01', '2026-01-01'],
+    ['q3 revenue vs q2', '2026-04-01', '2025-07-01'],
+    ['revenue last month vs the month before', '2026-05-01', '2026-04-01'],
+    ['revenue March vs April 2025', '2025-04-01', '2025-03-01'],
+  ])('%s: the later period against the earlier one', (question, current, previous) => {
+    const result = read(question);
+    expect(result.kind).toBe('query');
+    if (result.kind !== 'query') return;
+    expect(result.query.time?.from).toBe(current);
+    expect(result.query.compare?.range.from).toBe(previous);
+    expect(restate(result.query, catalog).text).toMatch(/compared with/);
+  });
+
+  it.each(['revenue next year', 'revenue in 2030', 'orders next month by region'])(
+    'says plainly that %s has not happened yet',
+    (question) => {
+      const result = read(question);
+      expect(result).toMatchObject({ kind: 'refuse', message: expect.stringMatching(/hasn’t started yet/) });
+    },
+  );
+});
+
+describe('the personal-data refusal', () => {
+  it('suggests from the catalog rather than a fixed example', () => {
+    const result = read('salary by department');
+    expect(result.kind).toBe('refuse');
+    if (result.kind === 'refuse') expect(result.message).not.toMatch(/Headcount by department or hire month/);
+  });
+});
