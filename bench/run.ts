@@ -20,6 +20,8 @@ import { createLogger } from '../bot/logger.ts';
 import { askDeps, createRuntime, DEFAULT_CATALOG, presentDeps } from '../bot/runtime.ts';
 import { chooseChart } from '../charts/choose.ts';
 import { renderPng } from '../charts/render.ts';
+import { evaluateText2Sql, reportTable } from '../eval/text2sql/evaluate.ts';
+import { text2sqlAvailable } from '../eval/text2sql/load.ts';
 import { compile } from '../semantic-catalog/compile.ts';
 import { loadCatalog } from '../semantic-catalog/loader.ts';
 import { buildLexicon } from '../semantic-catalog/understand/lexicon.ts';
@@ -229,4 +231,15 @@ async function benchDemoAlerts(runtime: Awaited<ReturnType<typeof createRuntime>
       );
     }
   }
+}
+
+if (text2sqlAvailable()) {
+  console.log(
+    '\nWarehouses nobody here designed (text2sql-dev: 221 questions, catalogs written from the schemas):',
+  );
+  const report = await evaluateText2Sql({});
+  console.log(reportTable(report));
+  console.log(
+    `(asked on ${report.today}; ${(report.durationMs / 1000).toFixed(1)} s; npm run eval:text2sql -- --show wrong lists the wrong answers)`,
+  );
 }

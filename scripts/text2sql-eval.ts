@@ -4,7 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { type Counts, evaluateText2Sql, OUTCOMES, type QuestionResult } from '../eval/text2sql/evaluate.ts';
+import { evaluateText2Sql, type QuestionResult, reportTable } from '../eval/text2sql/evaluate.ts';
 import { text2sqlAvailable } from '../eval/text2sql/load.ts';
 
 const usage = 'usage: tsx scripts/text2sql-eval.ts [--db NAME…] [--json FILE] [--show wrong|all]';
@@ -42,13 +42,7 @@ const databases = [...(args.values.db ?? []), ...args.positionals]
 const report = await evaluateText2Sql({ databases, onProgress: (line) => console.error(line) });
 if (args.values.json) await writeFile(args.values.json, `${JSON.stringify(report, null, 2)}\n`);
 
-const row = (name: string, c: Counts) =>
-  `| ${name} | ${OUTCOMES.map((o) => c[o]).join(' | ')} | ${c.total} | ${percent(c.wrong, c.total)} |`;
-const percent = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(1)}%` : '–');
-console.log(`| db | ${OUTCOMES.join(' | ')} | total | wrong % |`);
-console.log(`|${' --- |'.repeat(OUTCOMES.length + 3)}`);
-for (const [name, counts] of Object.entries(report.databases)) console.log(row(name, counts));
-console.log(row('**total**', report.totals));
+console.log(reportTable(report));
 console.log(`\nAsked on ${report.today}; ${(report.durationMs / 1000).toFixed(1)} s.`);
 
 if (show) {

@@ -386,3 +386,16 @@ function freePort(): Promise<number> {
     server.on('error', reject);
   });
 }
+
+/** The report as a markdown table: one row per database and the totals. */
+export function reportTable(report: Report): string {
+  const percent = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(1)}%` : '–');
+  const row = (name: string, c: Counts) =>
+    `| ${name} | ${OUTCOMES.map((o) => c[o]).join(' | ')} | ${c.total} | ${percent(c.wrong, c.total)} |`;
+  return [
+    `| db | ${OUTCOMES.join(' | ')} | total | wrong % |`,
+    `|${' --- |'.repeat(OUTCOMES.length + 3)}`,
+    ...Object.entries(report.databases).map(([name, counts]) => row(name, counts)),
+    row('**total**', report.totals),
+  ].join('\n');
+}

@@ -500,11 +500,52 @@ export function matchPhrases(tokens: string[], lexicon: Lexicon): Match[] {
 
 function fuzzyLookup(phrase: string[], lexicon: Lexicon): LexiconEntry[] {
   if (phrase.every((w) => w.length < 4)) return [];
+  const { byFirstWord, similar } = fuzzyIndex(lexicon);
   const found: LexiconEntry[] = [];
-  for (const [key, entries] of lexicon.phrases) {
-    const known = key.split(' ');
-    if (known.length !== phrase.length) continue;
-    if (known.every((w, i) => similarWord(phrase[i] as string, w))) found.push(...entries);
+  for (const first of similar(phrase[0] as string)) {
+    for (const { words: known, entries } of byFirstWord.get(first) ?? []) {
+      if (known.length !== phrase.length) continue;
+      if (known.every((w, i) => similar(phrase[i] as string).has(w))) found.push(...entries);
+    }
   }
   return found;
+}
+
+interface FuzzyIndex {
+  byFirstWord: Map<string, { words: string[]; entries: LexiconEntry[] }[]>;
+  /** Known words a typed word may be a misspelling of (itself included), computed once per word. */
+  similar(word: string): Set<string>;
+}
+
+const fuzzyIndexes = new WeakMap<Lexicon, FuzzyIndex>();
+
+/** Phrases by their first word, and a cache of similar words: fuzzy matching without a scan of every phrase. */
+function fuzzyIndex(lexicon: Lexicon): FuzzyIndex {
+  const cached = fuzzyIndexes.get(lexicon);
+  if (cached) return cached;
+  const byFirstWord: FuzzyIndex['byFirstWord'] = new Map();
+  const vocabulary = new Set<string>();
+  for (const [key, entries] of lexicon.phrases) {
+    const known = key.split(' ');
+    for (const word of known) vocabulary.add(word);
+    const list = byFirstWord.get(known[0] as string) ?? [];
+    list.push({ words: known, entries });
+    byFirstWord.set(known[0] as string, list);
+  }
+  const memo = new Map<string, Set<string>>();
+  const index: FuzzyIndex = {
+    byFirstWord,
+    similar(word) {
+      let found = memo.get(word);
+      if (!found) {
+        found = new Set([...vocabulary].filter((known) => similarWord(word, known)));
+        // Typed words are unbounded in a long-running bot; the cache is not.
+        if (memo.size > 20_000) memo.clear();
+        memo.set(word, found);
+      }
+      return found;
+    },
+  };
+  fuzzyIndexes.set(lexicon, index);
+  return index;
 }
