@@ -27,6 +27,9 @@ export const configSchema = z.object({
   TALLY_HOME: optionalText,
   TALLY_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   MAX_QUERY_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  /** Largest single value and whole result Tally reads from the warehouse, in bytes. */
+  MAX_CELL_BYTES: z.coerce.number().int().min(1000).default(1_000_000),
+  MAX_RESULT_BYTES: z.coerce.number().int().min(10_000).default(20_000_000),
   QUERY_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(30),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   /** Where the HTTP server listens; unset → 127.0.0.1 unless a door is authenticated (a Teams app id or Slack signing). */

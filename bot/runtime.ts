@@ -106,6 +106,8 @@ export async function openWarehouse(config: Config, log: Logger): Promise<Wareho
 
 export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
+  // A connection dropped mid-work rejects the query; the event must not end the process as well.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return await work(client);
@@ -145,6 +147,8 @@ export async function createRuntime(
     connectionString: warehouse.readerUrl,
     timeoutSeconds: config.QUERY_TIMEOUT_SECONDS,
     maxRows: config.MAX_QUERY_ROWS,
+    maxCellBytes: config.MAX_CELL_BYTES,
+    maxResultBytes: config.MAX_RESULT_BYTES,
   });
   const appDb = new AppDb(warehouse.appUrl);
   await appDb.migrate();

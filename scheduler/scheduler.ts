@@ -111,6 +111,7 @@ export class Scheduler {
    */
   private async exclusively(work: () => Promise<void>): Promise<void> {
     const client = new pg.Client({ connectionString: this.options.connectionString });
+    client.on('error', () => undefined);
     await client.connect();
     try {
       await client.query('SELECT pg_advisory_lock($1)', [SCHEDULE_LOCK]);

@@ -85,6 +85,7 @@ async function loadCredentials(file: string): Promise<Credentials> {
 
 async function canConnect(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  client.on('error', () => undefined);
   try {
     await client.connect();
     await client.query('SELECT 1');
@@ -159,6 +160,7 @@ function describe(error: unknown): string {
 /** Creates the database if missing (CREATE DATABASE can't run inside a transaction or IF NOT EXISTS). */
 export async function ensureDatabase(superuserUrl: string, name: string): Promise<void> {
   const client = new pg.Client({ connectionString: superuserUrl });
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
