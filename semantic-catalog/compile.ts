@@ -29,7 +29,12 @@ export interface OutputColumn {
   label: string;
   format?: MetricFormat;
   metric?: string;
+  /** A plain SUM or COUNT: its values add up, so a share of the total means something. */
+  additive?: boolean;
 }
+
+/** One SUM(…) or COUNT(…) (not DISTINCT) and nothing around it: averages, ratios and distinct counts don't add up. */
+const ADDITIVE = /^\s*(sum|count)\s*\((?!\s*distinct)(?:[^()]|\([^()]*\))*\)\s*$/i;
 
 export interface CompiledQuery {
   sql: string;
@@ -78,6 +83,7 @@ export function compile(query: SemanticQuery, catalog: Catalog, today: IsoDate):
       label: metric.label,
       format: metric.format,
       metric: metric.name,
+      additive: !!metric.table && ADDITIVE.test(metric.expression),
     });
     if (query.unit && metric.format !== 'percent') {
       const label = `${metric.label} (${query.unit}s)`;

@@ -57,14 +57,14 @@ export function summarize(query: SemanticQuery, columns: OutputColumn[], rows: u
   }
   const byWhat = keys.map((k) => k.label.toLowerCase()).join(' and ');
   const ascending = query.order?.by === 'metric' && query.order.direction === 'asc';
-  const top =
-    query.order?.by === 'dimension'
-      ? rows.reduce(
-          (best, r) => ((r[metricIndex] as number) > (best[metricIndex] as number) ? r : best),
-          rows[0] as unknown[],
-        )
-      : (rows[0] as unknown[]);
-  const additive = metric.format === 'currency' || metric.format === 'integer';
+  // The real extreme, whatever order the rows come in (a series split by a second dimension).
+  const numeric = rows.filter((r) => typeof r[metricIndex] === 'number');
+  const beats = (a: unknown[], b: unknown[]) =>
+    ascending
+      ? (a[metricIndex] as number) < (b[metricIndex] as number)
+      : (a[metricIndex] as number) > (b[metricIndex] as number);
+  const top = numeric.reduce((best, r) => (beats(r, best) ? r : best), (numeric[0] ?? rows[0]) as unknown[]);
+  const additive = metric.additive === true;
   const total = values.reduce((a, b) => a + b, 0);
   const share =
     additive && total > 0 && rows.length > 1 && !query.limit
