@@ -65,7 +65,9 @@ export function spawnTally(
   env: Record<string, string>,
   stdio: StdioOptions = 'ignore',
 ): ChildProcess {
-  return spawn(TSX, [CLI, ...args], { cwd: ROOT, env: tallyEnv(env), stdio });
+  // Node itself with tsx's loader, not the tsx wrapper: a signal to the wrapper doesn't reach the
+  // node process it starts, and a killed test server would live on after `npm test`.
+  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: tallyEnv(env), stdio });
 }
 
 /** `tally <args>` run to completion: stdout and stderr, rejected with the exit code on failure. */
