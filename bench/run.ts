@@ -32,6 +32,7 @@ import { chartTitle, present } from '../skills/present.ts';
 import { INJECTED_ANOMALIES } from '../warehouse/demo/anomalies.ts';
 import { seedDemo } from '../warehouse/demo/seed.ts';
 import { ensureDatabase, startEmbedded } from '../warehouse/embedded.ts';
+import { freePort } from '../warehouse/free-port.ts';
 import { checkSql } from '../warehouse/gate.ts';
 import { DETECTORS, type LabelledSet, nabSets, report, syntheticSets } from './detector.ts';
 
@@ -58,7 +59,7 @@ report(
 
 const home = await mkdtemp(path.join(tmpdir(), 'tally-bench-'));
 await chmod(home, 0o755);
-const port = 54000 + Math.floor(Math.random() * 900);
+const port = await freePort();
 const cluster = await startEmbedded({ home, port, throwaway: true });
 try {
   await ensureDatabase(cluster.superuserUrl('postgres'), 'warehouse');

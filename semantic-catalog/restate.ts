@@ -9,16 +9,15 @@ import { addDays, formatDay } from './dates.ts';
 import type { SemanticQuery, TimeRange } from './query.ts';
 import type { Catalog } from './schema.ts';
 
-export interface Interpretation {
-  text: string;
+/** What the reading saw in the typed words. */
+export interface Said {
   /** Typed words → the part of the query they became. */
   parts: { said: string; became: string }[];
   corrections: { typed: string; read: string }[];
 }
 
-export interface Said {
-  parts: { said: string; became: string }[];
-  corrections: { typed: string; read: string }[];
+export interface Interpretation extends Said {
+  text: string;
 }
 
 const OPS: Record<string, string> = { '>': 'over', '>=': 'at least', '<': 'under', '<=': 'at most' };

@@ -10,7 +10,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { seedDemo } from '../warehouse/demo/seed.ts';
 import { ensureDatabase, startEmbedded } from '../warehouse/embedded.ts';
-import { freePort } from './net.ts';
+import { freePort } from '../warehouse/free-port.ts';
 
 export const TEST_SEED_END = '2026-06-14';
 

@@ -3,6 +3,7 @@ import { type ChildProcess, execFile, type StdioOptions, spawn } from 'node:chil
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { inject } from 'vitest';
 import { type Config, loadConfig } from '../bot/config.ts';
 import { createLogger } from '../bot/logger.ts';
@@ -23,6 +24,30 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export async function testRuntime(overrides: Record<string, string> = {}): Promise<Runtime> {
   const config = testConfig(overrides);
   return createRuntime(config, createLogger(config));
+}
+
+/** The test runtime plus a superuser client on its warehouse, for tests that look behind the reader's back. */
+export async function runtimeWithAdmin(): Promise<{
+  runtime: Runtime;
+  admin: pg.Client;
+  close(): Promise<void>;
+}> {
+  const runtime = await testRuntime();
+  const admin = new pg.Client({ connectionString: inject('adminUrl') });
+  await admin.connect();
+  return {
+    runtime,
+    admin,
+    close: async () => {
+      await admin.end();
+      await runtime.close();
+    },
+  };
+}
+
+/** Where the runtime's executor connects: the read-only role's URL. */
+export function readerUrl(runtime: Runtime): string {
+  return (runtime.executor as unknown as { options: { connectionString: string } }).options.connectionString;
 }
 
 /** A plain reply, as a digest or an alert would post it. */

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../warehouse/free-port.ts';
 import { isolatedAppUrl, spawnTally } from './helpers.ts';
-import { freePort } from './net.ts';
 import { SlackApiStub } from './slack-api.ts';
 import { until } from './wait.ts';
 

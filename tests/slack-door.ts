@@ -9,8 +9,8 @@ import path from 'node:path';
 import type { Runtime } from '../bot/runtime.ts';
 import { createServer, listen } from '../bot/server.ts';
 import { createSlackBot } from '../bot/slack/slack-bot.ts';
+import { freePort } from '../warehouse/free-port.ts';
 import { testRuntime } from './helpers.ts';
-import { freePort } from './net.ts';
 import { SlackApiStub, type SlackCall } from './slack-api.ts';
 
 export const SLACK_SECRET = 'test-signing-secret';

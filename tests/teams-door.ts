@@ -3,9 +3,9 @@ import type { Server } from 'node:http';
 import type { Runtime } from '../bot/runtime.ts';
 import { createServer, listen } from '../bot/server.ts';
 import { createTeamsBot } from '../bot/teams/teams-bot.ts';
+import { freePort } from '../warehouse/free-port.ts';
 import { BotConnectorStub } from './bot-connector.ts';
 import { testRuntime } from './helpers.ts';
-import { freePort } from './net.ts';
 
 export interface TeamsDoor {
   connector: BotConnectorStub;

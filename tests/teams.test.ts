@@ -10,9 +10,9 @@ import { TEAMS_CARD_LIMIT } from '../adaptive-cards/teams-card.ts';
 import type { Runtime } from '../bot/runtime.ts';
 import { createServer, listen } from '../bot/server.ts';
 import { createTeamsBot } from '../bot/teams/teams-bot.ts';
+import { freePort } from '../warehouse/free-port.ts';
 import type { BotConnectorStub, SentActivity } from './bot-connector.ts';
 import { sampleReply, spawnTally, testRuntime } from './helpers.ts';
-import { freePort } from './net.ts';
 import { adaptiveCardValidator } from './schemas.ts';
 import { startTeamsDoor, type TeamsDoor } from './teams-door.ts';
 

@@ -3,36 +3,29 @@
  * administrative and session functions, holds per-role limits, and the executor caps bytes, takes
  * one statement per user at a time, and survives its backends being terminated mid-question.
  */
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { askDeps, type Runtime } from '../bot/runtime.ts';
 import { runSql } from '../skills/ask.ts';
 import { Executor, ExecutorError, type ExecutorOptions } from '../warehouse/executor.ts';
 import { READER_LIMITS } from '../warehouse/grants.ts';
-import { testRuntime } from './helpers.ts';
+import { readerUrl, runtimeWithAdmin } from './helpers.ts';
 
 let runtime: Runtime;
 let admin: pg.Client;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  runtime = await testRuntime();
-  admin = new pg.Client({ connectionString: inject('adminUrl') });
-  await admin.connect();
+  ({ runtime, admin, close } = await runtimeWithAdmin());
 });
-afterAll(async () => {
-  await admin.end();
-  await runtime.close();
-});
-
-const readerUrl = () =>
-  (runtime.executor as unknown as { options: { connectionString: string } }).options.connectionString;
+afterAll(() => close());
 
 async function withDirect<T>(
   work: (executor: Executor) => Promise<T>,
   options: Partial<ExecutorOptions> = {},
 ) {
   const executor = new Executor({
-    connectionString: readerUrl(),
+    connectionString: readerUrl(runtime),
     timeoutSeconds: 2,
     maxRows: 100,
     ...options,

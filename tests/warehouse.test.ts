@@ -2,12 +2,12 @@
  * The executor and the gate against the real (embedded) PostgreSQL: hostile SQL is refused and
  * leaves the warehouse unchanged, and even SQL that skipped the gate can't write or read personal data.
  */
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { askDeps, type Runtime } from '../bot/runtime.ts';
 import { runSql } from '../skills/ask.ts';
 import { Executor, ExecutorError } from '../warehouse/executor.ts';
-import { testRuntime } from './helpers.ts';
+import { readerUrl, runtimeWithAdmin } from './helpers.ts';
 import { FAILS_AT_SERVER, HANDWRITTEN, HARMLESS } from './hostile-corpus.ts';
 
 let runtime: Runtime;
@@ -23,15 +23,12 @@ async function fingerprint(): Promise<string> {
   return JSON.stringify(result.rows[0]);
 }
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  runtime = await testRuntime();
-  admin = new pg.Client({ connectionString: inject('adminUrl') });
-  await admin.connect();
+  ({ runtime, admin, close } = await runtimeWithAdmin());
 });
-afterAll(async () => {
-  await admin.end();
-  await runtime.close();
-});
+afterAll(() => close());
 
 describe('hostile SQL through `tally sql`', () => {
   it('refuses every statement of the corpus and leaves the warehouse unchanged', async () => {
@@ -69,12 +66,10 @@ describe('hostile SQL through `tally sql`', () => {
 });
 
 describe('the read-only executor (even without the gate)', () => {
-  const direct = () => new Executor({ connectionString: readerUrl(), timeoutSeconds: 1, maxRows: 10 });
-  const readerUrl = () =>
-    (runtime.executor as unknown as { options: { connectionString: string } }).options.connectionString;
+  const direct = () => new Executor({ connectionString: readerUrl(runtime), timeoutSeconds: 1, maxRows: 10 });
 
   it('runs as the least-privilege role', () => {
-    expect(new URL(readerUrl()).username).toBe('tally_reader');
+    expect(new URL(readerUrl(runtime)).username).toBe('tally_reader');
   });
 
   it.each([

@@ -22,7 +22,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -33,6 +32,7 @@ import { loadCatalog } from '../../semantic-catalog/loader.ts';
 import type { Answer, AnswerStatus } from '../../skills/answer.ts';
 import { ask } from '../../skills/ask.ts';
 import { ensureDatabase, startEmbedded } from '../../warehouse/embedded.ts';
+import { freePort } from '../../warehouse/free-port.ts';
 import { grantStatements } from '../../warehouse/grants.ts';
 import { loadText2Sql, TEXT2SQL_DATABASES, TEXT2SQL_DIR, type Text2SqlDatabase } from './load.ts';
 
@@ -374,17 +374,6 @@ export function parseCsv(text: string): CsvRecord[] {
   if (field || record.length > 0) records.push([...record, field]);
   const [header = [], ...rows] = records;
   return rows.map((row) => Object.fromEntries(header.map((name, i) => [name, row[i] ?? ''])));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** The report as a markdown table: one row per database and the totals. */

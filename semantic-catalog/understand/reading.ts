@@ -245,7 +245,7 @@ export function readQuestion(
   const compared =
     reading.compare !== undefined ||
     (/\b(vs|versus|compared|against)\b/.test(rest) && reading.dimensions.length > 0);
-  const vocabulary = catalogWords(lexicon);
+  const vocabulary = wordIndex(lexicon).catalogWords;
   reading.leftovers = leftoverWords(tokens, matches, attached, found, {
     compared,
     alphabetical: reading.alphabetical,
@@ -369,7 +369,7 @@ export function correctSpelling(
   text: string,
   lexicon: Lexicon,
 ): { text: string; corrections: { typed: string; read: string }[] } {
-  const known = knownWords(lexicon);
+  const { known } = wordIndex(lexicon);
   const corrections: { typed: string; read: string }[] = [];
   const corrected = text
     .split(' ')
@@ -404,37 +404,11 @@ export function spellingCandidates(word: string, known: Set<string>): string[] {
   return [...known].filter((k) => k.length >= 4 && similarWord(word, k));
 }
 
-const knownCache = new WeakMap<Lexicon, Set<string>>();
-
-/** Every single word the reading knows: catalog phrases, time words and function words. */
-export function knownWords(lexicon: Lexicon): Set<string> {
-  const cached = knownCache.get(lexicon);
-  if (cached) return cached;
-  const known = new Set<string>([...FUNCTION_WORDS, ...TIME_WORDS, ...GROUP_WORDS, ...LIST_WORDS, ...FILLER]);
-  for (const key of lexicon.phrases.keys()) for (const word of key.split(' ')) known.add(word);
-  for (const word of RANKING_VOCABULARY) known.add(word);
-  knownCache.set(lexicon, known);
-  return known;
-}
-
-const catalogCache = new WeakMap<Lexicon, Set<string>>();
-
-/** Words of catalog phrases and time phrases: what a leftover word may be a misspelling of. */
-function catalogWords(lexicon: Lexicon): Set<string> {
-  const cached = catalogCache.get(lexicon);
-  if (cached) return cached;
-  const words = new Set<string>(TIME_WORDS);
-  for (const key of lexicon.phrases.keys()) for (const word of key.split(' ')) words.add(word);
-  for (const word of FUNCTION_WORDS) words.delete(word);
-  catalogCache.set(lexicon, words);
-  return words;
-}
-
-const RANKING_VOCABULARY = [
-  ...'top best highest largest biggest bottom worst lowest smallest most least fewest greatest leading maximum minimum ascending descending first alphabetical alphabetically versus compare compared comparing against'.split(
+/** Ranking, sorting and comparison words: never read as a misspelling of a catalog word. */
+const RANKING_VOCABULARY =
+  'top best highest largest biggest bottom worst lowest smallest most least fewest greatest leading maximum minimum ascending descending first alphabetical alphabetically versus compare compared comparing against'.split(
     ' ',
-  ),
-];
+  );
 
 /**
  * Group-bys: a dimension introduced by "by/per/each/across", listed after one with "and", or
@@ -500,7 +474,7 @@ export function matchPhrases(tokens: string[], lexicon: Lexicon): Match[] {
 
 function fuzzyLookup(phrase: string[], lexicon: Lexicon): LexiconEntry[] {
   if (phrase.every((w) => w.length < 4)) return [];
-  const { byFirstWord, similar } = fuzzyIndex(lexicon);
+  const { byFirstWord, similar } = wordIndex(lexicon);
   const found: LexiconEntry[] = [];
   for (const first of similar(phrase[0] as string)) {
     for (const { words: known, entries } of byFirstWord.get(first) ?? []) {
@@ -511,34 +485,42 @@ function fuzzyLookup(phrase: string[], lexicon: Lexicon): LexiconEntry[] {
   return found;
 }
 
-interface FuzzyIndex {
+interface WordIndex {
   byFirstWord: Map<string, { words: string[]; entries: LexiconEntry[] }[]>;
-  /** Known words a typed word may be a misspelling of (itself included), computed once per word. */
+  /** Every word the reading knows: catalog phrases, time, function and ranking words (never "corrected"). */
+  known: Set<string>;
+  /** Words of catalog and time phrases: what a leftover word may be a misspelling of. */
+  catalogWords: Set<string>;
+  /** Catalog words a typed word may be a misspelling of (itself included), computed once per word. */
   similar(word: string): Set<string>;
 }
 
-const fuzzyIndexes = new WeakMap<Lexicon, FuzzyIndex>();
+const wordIndexes = new WeakMap<Lexicon, WordIndex>();
 
-/** Phrases by their first word, and a cache of similar words: fuzzy matching without a scan of every phrase. */
-function fuzzyIndex(lexicon: Lexicon): FuzzyIndex {
-  const cached = fuzzyIndexes.get(lexicon);
+/** The lexicon's words, built once per lexicon: fuzzy matching and spelling without scanning every phrase. */
+function wordIndex(lexicon: Lexicon): WordIndex {
+  const cached = wordIndexes.get(lexicon);
   if (cached) return cached;
-  const byFirstWord: FuzzyIndex['byFirstWord'] = new Map();
-  const vocabulary = new Set<string>();
+  const byFirstWord: WordIndex['byFirstWord'] = new Map();
+  const phraseWords = new Set<string>();
   for (const [key, entries] of lexicon.phrases) {
     const known = key.split(' ');
-    for (const word of known) vocabulary.add(word);
+    for (const word of known) phraseWords.add(word);
     const list = byFirstWord.get(known[0] as string) ?? [];
     list.push({ words: known, entries });
     byFirstWord.set(known[0] as string, list);
   }
+  const grammar = [...FUNCTION_WORDS, ...GROUP_WORDS, ...LIST_WORDS, ...FILLER, ...RANKING_VOCABULARY];
+  const catalogWords = new Set([...phraseWords, ...TIME_WORDS].filter((w) => !FUNCTION_WORDS.has(w)));
   const memo = new Map<string, Set<string>>();
-  const index: FuzzyIndex = {
+  const index: WordIndex = {
     byFirstWord,
+    known: new Set([...phraseWords, ...TIME_WORDS, ...grammar]),
+    catalogWords,
     similar(word) {
       let found = memo.get(word);
       if (!found) {
-        found = new Set([...vocabulary].filter((known) => similarWord(word, known)));
+        found = new Set([...phraseWords].filter((known) => similarWord(word, known)));
         // Typed words are unbounded in a long-running bot; the cache is not.
         if (memo.size > 20_000) memo.clear();
         memo.set(word, found);
@@ -546,6 +528,6 @@ function fuzzyIndex(lexicon: Lexicon): FuzzyIndex {
       return found;
     },
   };
-  fuzzyIndexes.set(lexicon, index);
+  wordIndexes.set(lexicon, index);
   return index;
 }

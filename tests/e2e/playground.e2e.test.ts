@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../net.ts';
+import { freePort } from '../../warehouse/free-port.ts';
 import { ARTIFACTS, launchChromium } from './browser.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');

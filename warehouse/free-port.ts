@@ -1,4 +1,4 @@
-/** A free loopback port for a test server. */
+/** A free loopback port, for a throwaway embedded server (tests, bench, evaluation) or a test door. */
 import { createServer } from 'node:net';
 
 export function freePort(): Promise<number> {
