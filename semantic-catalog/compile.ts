@@ -305,8 +305,9 @@ function shiftBetween(previous: TimeRange, current: TimeRange): string {
 }
 
 function orderBy(query: SemanticQuery, columns: OutputColumn[]): string {
-  if (query.order?.by === 'dimension' && query.dimensions[0])
-    return ` ORDER BY ${quoteIdent(query.dimensions[0])}`;
+  const dimension = query.order?.dimension ?? query.dimensions[0];
+  if (query.order?.by === 'dimension' && dimension)
+    return ` ORDER BY ${quoteIdent(dimension)}${query.order.direction === 'desc' ? ' DESC' : ''}`;
   if (query.order?.by === 'metric' && query.order.metric) {
     return ` ORDER BY ${quoteIdent(query.order.metric)} ${query.order.direction === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`;
   }

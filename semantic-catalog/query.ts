@@ -19,7 +19,7 @@ export interface SemanticQuery {
   filters: { dimension: string; values: string[] }[];
   time?: TimeRange;
   compare?: { kind: 'previous_year' | 'previous_period'; range: TimeRange };
-  order?: { by: 'metric' | 'dimension'; metric?: string; direction: 'asc' | 'desc' };
+  order?: { by: 'metric' | 'dimension'; metric?: string; dimension?: string; direction: 'asc' | 'desc' };
   limit?: number;
   /** "orders over $1,000" (each fact row), "customers with revenue over $1M" (each group). */
   conditions?: Condition[];

@@ -47,12 +47,23 @@ export function restate(
   }
   if (query.compare) pieces.push(`compared with ${spanWords(query.compare.range)}`);
   if (query.order) {
-    const by = query.order.by === 'dimension' ? 'name' : metricLabel(query.order.metric).toLowerCase();
-    const direction = query.order.direction === 'desc' ? 'highest first' : 'lowest first';
+    const { by, direction, dimension } = query.order;
+    const key =
+      by === 'dimension'
+        ? dimensionLabel(dimension ?? query.dimensions[0] ?? '').toLowerCase()
+        : metricLabel(query.order.metric).toLowerCase();
+    const way =
+      by === 'dimension'
+        ? direction === 'desc'
+          ? 'Z to A'
+          : 'A to Z'
+        : direction === 'desc'
+          ? 'highest first'
+          : 'lowest first';
     pieces.push(
       query.limit !== undefined
-        ? `${query.order.direction === 'desc' ? 'top' : 'bottom'} ${query.limit} by ${by}`
-        : `sorted by ${by}, ${query.order.by === 'dimension' ? 'A to Z' : direction}`,
+        ? `${direction === 'desc' ? 'top' : 'bottom'} ${query.limit} by ${key}`
+        : `sorted by ${key}, ${way}`,
     );
   }
   if (query.unit) pieces.push(`in ${query.unit}s`);

@@ -85,8 +85,21 @@ export function planQuery(
   }
   if (reading.unit) query.unit = reading.unit;
 
-  if (reading.alphabetical && query.dimensions.length > 0)
-    query.order = { by: 'dimension', direction: 'asc' };
+  const key = reading.sortKey;
+  if (key?.kind === 'dimension' && !query.dimensions.includes(key.name))
+    return say.unplacedWords(
+      question,
+      [{ word: `ordered by ${key.name.replaceAll('_', ' ')}`, candidates: [] }],
+      catalog,
+    );
+  if (key?.kind === 'dimension' || (reading.alphabetical && query.dimensions.length > 0))
+    query.order = {
+      by: 'dimension',
+      dimension: key?.name ?? query.dimensions[0],
+      direction: reading.alphabetical ? 'asc' : (reading.direction ?? 'asc'),
+    };
+  else if (key?.kind === 'metric' && reading.limit === undefined)
+    query.order = { by: 'metric', metric: key.name, direction: reading.direction ?? 'asc' };
   else if (
     reading.limit !== undefined ||
     (reading.direction && (query.dimensions.length > 0 || query.grain))

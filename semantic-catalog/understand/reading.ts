@@ -14,6 +14,7 @@ import { FUNCTION_WORDS } from './function-words.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import * as say from './messages.ts';
 import type { Understanding } from './parse.ts';
+import { readSorting, SORT_MARKER } from './sorting.ts';
 import { readTimeWords, TIME_WORDS } from './time-words.ts';
 import { normalizeText, similarWord, stem, words } from './words.ts';
 
@@ -32,6 +33,8 @@ export interface Reading {
   limit?: number;
   singularRanking: boolean;
   alphabetical: boolean;
+  /** "ordered by X": the metric or dimension named as the sort key. */
+  sortKey?: { kind: 'metric' | 'dimension'; name: string };
   conditions: Condition[];
   unit?: Unit;
   /** Dimensions the question lifts the filter of ("all regions"). */
@@ -94,7 +97,8 @@ export function readQuestion(
   const { text, corrections } = correctSpelling(typed, lexicon);
 
   const time = readTimeWords(text, today);
-  let rest = ` ${time.rest} `;
+  const sorting = readSorting(time.rest);
+  let rest = ` ${sorting.rest} `;
   const reading: Reading = {
     text,
     metrics: [],
@@ -144,8 +148,9 @@ export function readQuestion(
     reading.direction = ASC_WORDS.test(ranked[1] as string) ? 'asc' : 'desc';
     rest = rest.replace(ranked[0], ranked[1] as string);
   }
-  if (/\b(alphabetical|alphabetically|a to z|a-z|by name)\b/.test(rest)) reading.alphabetical = true;
-  if (ASC_WORDS.test(rest)) reading.direction = 'asc';
+  if (sorting.alphabetical || /\bby name\b/.test(rest)) reading.alphabetical = true;
+  if (sorting.direction) reading.direction ??= sorting.direction;
+  else if (ASC_WORDS.test(rest)) reading.direction = 'asc';
   else if (DESC_WORDS.test(rest)) reading.direction ??= 'desc';
 
   const tokens = rest.split(' ').filter(Boolean);
@@ -196,6 +201,7 @@ export function readQuestion(
   }
 
   readGroupBys(tokens, matches, reading);
+  if (sorting.keyed) reading.sortKey = sortKey(tokens, matches);
 
   // A condition on groups needs groups; without them it picks rows ("tickets with first response
   // over 200 minutes"), and the metric that only names the rows is not itself asked for
@@ -260,6 +266,7 @@ export function readQuestion(
       (m) => (m.end === match.start || m.start === match.end) && m.entries.some((e) => e.kind === 'value'),
     );
     if (reading.dimensions.includes(name) || reading.unfiltered.includes(name) || besideValue) continue;
+    if (reading.sortKey?.name === name && reading.alphabetical) continue;
     reading.leftovers.push({ word: match.text, candidates: [`by ${match.text}`] });
   }
   for (const match of matches) {
@@ -324,7 +331,7 @@ function leftoverWords(
   };
   const leftovers: string[] = [];
   for (const [i, token] of tokens.entries()) {
-    if (placed.has(i) || attached.has(i)) continue;
+    if (placed.has(i) || attached.has(i) || token === SORT_MARKER) continue;
     const marker = /^§(\d+)$/.exec(token);
     if (marker) {
       leftovers.push(conditions[Number(marker[1])]?.said ?? token);
@@ -410,6 +417,18 @@ const RANKING_VOCABULARY =
     ' ',
   );
 
+/** The metric or dimension phrase right after "ordered by" (grammar words between are skipped). */
+function sortKey(tokens: string[], matches: Match[]): Reading['sortKey'] {
+  const at = tokens.indexOf(SORT_MARKER);
+  const next = matches.find((m) => m.start > at);
+  if (!next || tokens.slice(at + 1, next.start).some((t) => !isGrammarWord(t))) return undefined;
+  const entry =
+    next.entries.find((e) => e.kind === 'metric') ?? next.entries.find((e) => e.kind === 'dimension');
+  return entry && (entry.kind === 'metric' || entry.kind === 'dimension')
+    ? { kind: entry.kind, name: entry.name }
+    : undefined;
+}
+
 /**
  * Group-bys: a dimension introduced by "by/per/each/across", listed after one with "and", or
  * named by a ranking ("top 5 products", "which customer"). A dimension noun qualified by a value
@@ -448,28 +467,59 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
   }
 }
 
-/** Longest phrases first, left to right; small misspellings of longer words are forgiven. */
+/**
+ * The catalog phrases of `tokens`, chosen so that the fewest content words are left over (then
+ * the fewest phrases, then exact over forgiven spellings): "number of papers published" reads as
+ * "number of" + "papers published" when that leaves nothing, though "number of papers" is longer.
+ */
 export function matchPhrases(tokens: string[], lexicon: Lexicon): Match[] {
   const stems = tokens.map(stem);
-  const matches: Match[] = [];
-  for (let i = 0; i < stems.length; ) {
-    let found: Match | undefined;
-    for (let length = Math.min(lexicon.longest, stems.length - i); length >= 1 && !found; length--) {
+  const n = stems.length;
+  // best[i]: the cheapest reading of tokens i…n-1.
+  const best: { cost: number; match?: Match }[] = new Array(n + 1);
+  best[n] = { cost: 0 };
+  for (let i = n - 1; i >= 0; i--) {
+    const token = tokens[i] as string;
+    // A grammar word costs a little, so a phrase that includes it ("how many mountains") wins.
+    let choice = { cost: (best[i + 1] as { cost: number }).cost + (isGrammarWord(token) ? 0.005 : 1) };
+    let chosen: Match | undefined;
+    for (let length = Math.min(lexicon.longest, n - i); length >= 1; length--) {
       const phrase = stems.slice(i, i + length);
-      const text = tokens.slice(i, i + length).join(' ');
       const exact = lexicon.phrases.get(phrase.join(' '));
-      if (exact) found = { start: i, end: i + length, text, entries: [...exact] };
-      else {
-        const fuzzy = fuzzyLookup(phrase, lexicon);
-        if (fuzzy.length > 0) found = { start: i, end: i + length, text, entries: fuzzy };
+      const entries = exact ? [...exact] : fuzzyLookup(phrase, lexicon);
+      if (entries.length === 0) continue;
+      const cost = (best[i + length] as { cost: number }).cost + (exact ? 0.002 : 0.004);
+      if (cost < choice.cost - 1e-9) {
+        choice = { cost };
+        chosen = { start: i, end: i + length, text: tokens.slice(i, i + length).join(' '), entries };
       }
     }
-    if (found) {
-      matches.push(found);
-      i = found.end;
+    best[i] = chosen ? { cost: choice.cost, match: chosen } : choice;
+  }
+  const matches: Match[] = [];
+  for (let i = 0; i < n; ) {
+    const match = best[i]?.match;
+    if (match) {
+      matches.push(match);
+      i = match.end;
     } else i++;
   }
   return matches;
+}
+
+/** Words that are never left over on their own: grammar, grouping, ranking and aggregate words. */
+function isGrammarWord(token: string): boolean {
+  return (
+    isFunctionWord(token) ||
+    GROUP_WORDS.has(token) ||
+    LIST_WORDS.has(token) ||
+    FILLER.has(token) ||
+    token.startsWith('§') ||
+    RANKING_WORDS.test(token) ||
+    DESC_WORDS.test(token) ||
+    ASC_WORDS.test(token) ||
+    AGGREGATE_WORDS.some(([word]) => word.test(token))
+  );
 }
 
 function fuzzyLookup(phrase: string[], lexicon: Lexicon): LexiconEntry[] {

@@ -1,0 +1,64 @@
+/**
+ * Sorting words: "ordered by the number of papers in descending order", "sorted from highest to
+ * lowest", "order the results by the region name", "alphabetically". They say how rows are
+ * ordered, never what is grouped: the phrase after "ordered by" is a sort key, not a group-by.
+ */
+
+/** Stands where "ordered by" was typed, so the catalog phrase right after it is the sort key. */
+export const SORT_MARKER = '§sort';
+
+export interface Sorting {
+  rest: string;
+  direction?: 'asc' | 'desc';
+  alphabetical: boolean;
+  /** The question names what to sort by ("ordered by X"): the phrase after the marker. */
+  keyed: boolean;
+}
+
+// "order"/"sort" are nouns too ("orders by region"): the present tense counts only when it
+// takes an object ("order the results by") or opens the question ("sort by revenue").
+const SORT_VERB =
+  /(?:\b(?:then |and )?(?:ordered|sorted|arranged)|\b(?:order|sort|arrange) (?:the )?(?:results?|rows|list|output|them|it|answer)|^ ?(?:order|sort))(?: (?:the )?(?:results?|rows|list|output|them|it|answer))?(?: (?:by|on|according to|based on))?\b/g;
+const DIRECTIONS: [RegExp, 'asc' | 'desc'][] = [
+  [/\b(?:in )?(?:descending|decreasing|reverse|desc) (?:order|alphabetical order)\b/g, 'desc'],
+  [/\b(?:in )?(?:ascending|increasing|asc) order\b/g, 'asc'],
+  [
+    /\b(?:from )?(?:the )?(?:highest|largest|biggest|longest|most|best|greatest|maximum|newest|latest|tallest) to (?:the )?(?:lowest|smallest|shortest|least|fewest|worst|minimum|oldest|earliest)\b/g,
+    'desc',
+  ],
+  [
+    /\b(?:from )?(?:the )?(?:lowest|smallest|shortest|least|fewest|worst|minimum|oldest|earliest) to (?:the )?(?:highest|largest|biggest|longest|most|best|greatest|maximum|newest|latest|tallest)\b/g,
+    'asc',
+  ],
+  // "the highest average rating first": the words between still name the sort key.
+  [/\b(?:highest|largest|biggest|most|best|greatest)((?: \w+){0,3}) first\b/g, 'desc'],
+  [/\b(?:lowest|smallest|least|fewest|worst)((?: \w+){0,3}) first\b/g, 'asc'],
+  [/\b(?:in )?(?:descending|decreasing)\b/g, 'desc'],
+  [/\b(?:in )?(?:ascending|increasing)\b/g, 'asc'],
+];
+const ALPHABETICAL = /\b(?:in )?(?:alphabetical order|alphabetically|a to z|a-z)\b/g;
+
+export function readSorting(text: string): Sorting {
+  let rest = ` ${text} `;
+  let direction: Sorting['direction'];
+  let alphabetical = false;
+  let keyed = false;
+  if (ALPHABETICAL.test(rest)) {
+    alphabetical = true;
+    rest = rest.replace(ALPHABETICAL, ' ');
+  }
+  for (const [pattern, said] of DIRECTIONS) {
+    if (!pattern.test(rest)) continue;
+    direction ??= said;
+    rest = rest.replace(
+      pattern,
+      (_whole, between: unknown) => ` ${typeof between === 'string' ? between : ''} `,
+    );
+  }
+  rest = rest.replace(SORT_VERB, (whole) => {
+    const naming = /\b(by|on|according to|based on)$/.test(whole);
+    keyed ||= naming;
+    return naming ? ` ${SORT_MARKER} ` : ' ';
+  });
+  return { rest: rest.replace(/\s+/g, ' '), direction, alphabetical, keyed };
+}
