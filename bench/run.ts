@@ -1,5 +1,6 @@
 /**
  * `npm run bench`: speed figures from one run, on a throwaway embedded PostgreSQL.
+ *   - whole-process CLI timings next to `node -e 0` (bench/cli.ts);
  *   - gate validations per second (compiled golden-question SQL);
  *   - `tally ask` split into understanding, gate and database time, at scale 1 and scale 10;
  *   - understanding time per question (median, p95) over every golden set.
@@ -34,6 +35,7 @@ import { seedDemo } from '../warehouse/demo/seed.ts';
 import { ensureDatabase, startEmbedded } from '../warehouse/embedded.ts';
 import { freePort } from '../warehouse/free-port.ts';
 import { checkSql } from '../warehouse/gate.ts';
+import { benchCli } from './cli.ts';
 import { DETECTORS, type LabelledSet, nabSets, report, syntheticSets } from './detector.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -84,6 +86,15 @@ try {
     const deps = askDeps(runtime);
 
     if (index === 0) {
+      console.log('\nCLI, whole process (built bin/tally.js; joins this warehouse through TALLY_HOME):');
+      await benchCli({
+        ...process.env,
+        TALLY_HOME: home,
+        TALLY_PG_PORT: String(port),
+        TALLY_NOW: golden.now,
+        LOG_LEVEL: 'warn',
+      });
+
       const sqls = golden.questions.flatMap((q) => {
         const u = understand(q.question, runtime.catalog, runtime.lexicon, golden.now);
         return u.kind === 'query' ? [compile(u.query, runtime.catalog, golden.now).sql] : [];

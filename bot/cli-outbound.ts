@@ -1,17 +1,11 @@
 /** `tally alerts …`, `tally digest …` and `tally subscriptions`: what Tally says first, by hand. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError } from 'commander';
-import { renderBlockKit } from '../adaptive-cards/block-kit.ts';
-import { renderAdaptiveCard } from '../adaptive-cards/teams-card.ts';
-import { backtest } from '../alerts/backtest.ts';
-import { parseSeriesCsv } from '../alerts/csv.ts';
-import { detect } from '../alerts/detector.ts';
-import { runAlert } from '../alerts/run.ts';
-import { runDigest } from '../digests/digest.ts';
-import { describeCron } from '../scheduler/cron.ts';
 import type { Reply } from '../skills/reply.ts';
 import { configFor, dateOption, withRuntime } from './cli-support.ts';
-import { alertDeps, createPoster, digestDeps, digestTargets, warehouseAccess } from './outbound.ts';
+
+// Each action imports what it runs: registering these commands must cost `tally --help` nothing.
+const outbound = () => import('./outbound.ts');
 
 function named<T extends { name: string }>(kind: string, all: T[], name: string): T {
   const found = all.find((d) => d.name === name);
@@ -23,6 +17,8 @@ function named<T extends { name: string }>(kind: string, all: T[], name: string)
 }
 
 async function writeCards(reply: Reply, options: { card?: string; blocks?: string }): Promise<void> {
+  const { renderAdaptiveCard } = await import('../adaptive-cards/teams-card.ts');
+  const { renderBlockKit } = await import('../adaptive-cards/block-kit.ts');
   if (options.card) await writeFile(options.card, `${JSON.stringify(renderAdaptiveCard(reply), null, 2)}\n`);
   if (options.blocks)
     await writeFile(options.blocks, `${JSON.stringify({ blocks: renderBlockKit(reply) }, null, 2)}\n`);
@@ -63,6 +59,8 @@ export function registerOutboundCommands(program: Command): void {
     .option('--sensitivity <n>', '1 (few alerts) … 10 (many)', Number, 5)
     .option('--json', 'print {"anomalies": [...]} as JSON')
     .action(async (options) => {
+      const { parseSeriesCsv } = await import('../alerts/csv.ts');
+      const { detect } = await import('../alerts/detector.ts');
       const points = parseSeriesCsv(await readFile(options.csv, 'utf8'), options.csv);
       const anomalies = detect(points, { sensitivity: options.sensitivity });
       if (options.json) return void process.stdout.write(`${JSON.stringify({ anomalies }, null, 2)}\n`);
@@ -84,6 +82,8 @@ export function registerOutboundCommands(program: Command): void {
     .option('--sensitivity <n>', 'override the definition’s sensitivity', Number)
     .option('--json', 'as JSON')
     .action(async (name: string, options) => {
+      const { backtest } = await import('../alerts/backtest.ts');
+      const { warehouseAccess } = await outbound();
       await withRuntime(configFor(), async (runtime) => {
         const alert = named('alert', runtime.definitions.alerts, name);
         const hits = await backtest(
@@ -112,6 +112,8 @@ export function registerOutboundCommands(program: Command): void {
     'Check an alert for the last closed day and post an anomaly to its audience (once per place).',
     'the clock’s today (YYYY-MM-DD); yesterday is checked',
   ).action(async (name: string, options) => {
+    const { runAlert } = await import('../alerts/run.ts');
+    const { alertDeps, createPoster } = await outbound();
     await withRuntime(configFor(options.now ? { TALLY_NOW: options.now } : {}), async (runtime) => {
       const alert = named('alert', runtime.definitions.alerts, name);
       const post = options.dryRun ? undefined : createPoster(runtime);
@@ -137,6 +139,8 @@ export function registerOutboundCommands(program: Command): void {
     'Build a digest for the last closed period and post it to its recipients (once per place).',
     'the clock’s today (YYYY-MM-DD)',
   ).action(async (name: string, options) => {
+    const { runDigest } = await import('../digests/digest.ts');
+    const { createPoster, digestDeps, digestTargets } = await outbound();
     await withRuntime(configFor(options.now ? { TALLY_NOW: options.now } : {}), async (runtime) => {
       const definition = named('digest', runtime.definitions.digests, name);
       const targets = options.dryRun
@@ -166,6 +170,7 @@ export function registerOutboundCommands(program: Command): void {
     .command('list')
     .description('The digests and alerts, their schedules and who gets them.')
     .action(async () => {
+      const { describeCron } = await import('../scheduler/cron.ts');
       await withRuntime(configFor(), async (runtime) => {
         const { definitions } = runtime;
         const subscriptions = await runtime.appDb.subscriptions();

@@ -3,9 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { isIsoDate } from '../semantic-catalog/dates.ts';
 import { CatalogError } from '../semantic-catalog/loader.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
-import { createRuntime, type Runtime } from './runtime.ts';
-import { progressReporter } from './terminal.ts';
+import type { Runtime } from './runtime.ts';
 
 export function dateOption(value: string): string {
   if (!isIsoDate(value)) throw new InvalidArgumentError('must be a date written YYYY-MM-DD');
@@ -25,6 +23,10 @@ export function configFor(overrides: Partial<Config> = {}, quiet = true): Config
 }
 
 export async function withRuntime<T>(config: Config, work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  // Loaded by the commands that use the warehouse, not by `--help` or `catalog show`.
+  const { createRuntime } = await import('./runtime.ts');
+  const { createLogger } = await import('./logger.ts');
+  const { progressReporter } = await import('./terminal.ts');
   const log = createLogger(config);
   const runtime = await createRuntime(config, log, progressReporter());
   try {

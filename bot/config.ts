@@ -77,3 +77,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }
+
+/** Slack is served when both its token and its signing secret are set. */
+export function slackConfigured(config: Config): boolean {
+  return !!config.SLACK_BOT_TOKEN && !!config.SLACK_SIGNING_SECRET;
+}
+
+/**
+ * Local mode: no Teams app id and no Slack settings — a developer's machine, where /api/messages
+ * takes unauthenticated traffic from the Agents Playground. A Slack deployment without a Teams app
+ * id is not local mode: there an unauthenticated /api/messages would be an open door.
+ */
+export function isLocalMode(config: Config): boolean {
+  return !config.MicrosoftAppId && !slackConfigured(config);
+}
+
+/** Teams is served when it can authenticate (an app id), or in local mode. */
+export function teamsConfigured(config: Config): boolean {
+  return !!config.MicrosoftAppId || isLocalMode(config);
+}

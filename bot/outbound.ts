@@ -5,16 +5,13 @@
  */
 import { runAlert } from '../alerts/run.ts';
 import type { Subscription } from '../app-db/app-db.ts';
-import { renderPng } from '../charts/render.ts';
 import type { DigestDefinition } from '../digests/definitions.ts';
 import { type DigestDeps, runDigest } from '../digests/digest.ts';
 import { type Post, type PostTarget, recipients } from '../scheduler/deliver.ts';
 import { type JobData, type JobSpec, queueFor, Scheduler } from '../scheduler/scheduler.ts';
 import { ask } from '../skills/ask.ts';
 import { createProactive } from './proactive.ts';
-import { askDeps, type Definitions, presentDeps, type Runtime } from './runtime.ts';
-import { createSlackBot, slackEnabled } from './slack/slack-bot.ts';
-import { createTeamsBot } from './teams/teams-bot.ts';
+import { askDeps, type Definitions, presentDeps, type Runtime, renderChart } from './runtime.ts';
 
 /** Alerts read a year of days per series: more rows than an answer may show. */
 export function warehouseAccess(runtime: Runtime) {
@@ -39,7 +36,7 @@ export function alertDeps(runtime: Runtime, post?: Post) {
     access: warehouseAccess(runtime),
     appDb: runtime.appDb,
     store: runtime.store,
-    render: renderPng,
+    render: renderChart,
     post,
   };
 }
@@ -114,11 +111,19 @@ export async function startScheduler(runtime: Runtime, post: Post): Promise<Sche
   return scheduler;
 }
 
-/** Posting through Teams and Slack, whichever are configured. */
+/** Posting through Teams and Slack, whichever are configured; their SDKs load with the first post. */
 export function createPoster(runtime: Runtime): Post {
-  const slack = slackEnabled(runtime.config) ? createSlackBot(runtime) : undefined;
-  const proactive = createProactive({ teams: createTeamsBot(runtime), slack });
-  return (target, reply) => proactive.post(target, reply);
+  let proactive: Promise<ReturnType<typeof createProactive>> | undefined;
+  const doors = async () => {
+    const { createSlackBot, slackEnabled } = await import('./slack/slack-bot.ts');
+    const { createTeamsBot } = await import('./teams/teams-bot.ts');
+    const slack = slackEnabled(runtime.config) ? createSlackBot(runtime) : undefined;
+    return createProactive({ teams: createTeamsBot(runtime), slack });
+  };
+  return async (target, reply) => {
+    proactive ??= doors();
+    return (await proactive).post(target, reply);
+  };
 }
 
 /**

@@ -10,7 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { type AlertDefinition, loadAlerts } from '../alerts/definitions.ts';
 import { AppDb, type Subscription } from '../app-db/app-db.ts';
-import { renderPng } from '../charts/render.ts';
+import type { RenderedChart } from '../charts/render.ts';
 import { type AssetStore, DiskAssetStore, S3AssetStore } from '../charts/store.ts';
 import { type DigestDefinition, loadDigests } from '../digests/definitions.ts';
 import {
@@ -26,15 +26,16 @@ import { buildLexicon, type DimensionValues, type Lexicon } from '../semantic-ca
 import type { AskDeps } from '../skills/ask.ts';
 import type { PresentDeps } from '../skills/present.ts';
 import { defaultSeedEnd, demoSeedInfo, type SeedOptions, seedDemo } from '../warehouse/demo/seed.ts';
-import { type EmbeddedCluster, ensureDatabase, startEmbedded } from '../warehouse/embedded.ts';
+import type { EmbeddedCluster } from '../warehouse/embedded.ts';
 import { Executor } from '../warehouse/executor.ts';
 import { checkSql } from '../warehouse/gate.ts';
 import { grantStatements, READER_ROLE } from '../warehouse/grants.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import { DEFAULT_CATALOG, DEFAULT_HOME } from './paths.ts';
 
-export const DEFAULT_CATALOG = path.resolve(import.meta.dirname, '..', 'catalog', 'demo');
-export const DEFAULT_HOME = path.resolve(import.meta.dirname, '..', '.tally');
+export { DEFAULT_CATALOG, DEFAULT_HOME };
+
 const WAREHOUSE_DB = 'warehouse';
 const APP_DB = 'tally';
 const LEARN_LIMIT = 500;
@@ -87,6 +88,8 @@ export async function openWarehouse(config: Config, log: Logger): Promise<Wareho
   const needEmbedded = !config.ANALYTICS_DB_URL || !config.DATABASE_URL;
   let embedded: EmbeddedCluster | undefined;
   if (needEmbedded) {
+    // Only a source checkout has the embedded server (a dev dependency); an image names real ones.
+    const { ensureDatabase, startEmbedded } = await import('../warehouse/embedded.ts');
     embedded = await startEmbedded({
       home: config.TALLY_HOME ?? DEFAULT_HOME,
       port: config.TALLY_PG_PORT,
@@ -262,9 +265,14 @@ export function createAssetStore(config: Config): { store: AssetStore; diskStore
   return { store: diskStore, diskStore };
 }
 
+/** vega, vega-lite and resvg load with the first chart, not with every command. */
+export async function renderChart(spec: Parameters<PresentDeps['render']>[0]): Promise<RenderedChart> {
+  return (await import('../charts/render.ts')).renderPng(spec);
+}
+
 /** What presenting an answer needs from the runtime. */
 export function presentDeps(runtime: Runtime): PresentDeps {
-  return { catalog: runtime.catalog, store: runtime.store, render: renderPng, log: runtime.log };
+  return { catalog: runtime.catalog, store: runtime.store, render: renderChart, log: runtime.log };
 }
 
 /** What a chat turn needs: asking, presenting, and subscriptions in this conversation. */

@@ -6,8 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import express from 'express';
 
 export type AssetKind = 'chart' | 'export';
@@ -97,18 +96,20 @@ export interface S3Options {
 }
 
 export class S3AssetStore implements AssetStore {
-  private readonly client: S3Client;
+  private client?: S3Client;
 
-  constructor(private readonly options: S3Options) {
-    this.client = new S3Client({
-      region: options.region,
-      endpoint: options.endpoint,
-      forcePathStyle: options.forcePathStyle ?? !!options.endpoint,
-      credentials: options.credentials,
-    });
-  }
+  constructor(private readonly options: S3Options) {}
 
   async put(kind: AssetKind, body: Buffer | string): Promise<string> {
+    // The SDK loads on first use: a CLI command that stores nothing never pays for it.
+    const { GetObjectCommand, PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
+    const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
+    this.client ??= new S3Client({
+      region: this.options.region,
+      endpoint: this.options.endpoint,
+      forcePathStyle: this.options.forcePathStyle ?? !!this.options.endpoint,
+      credentials: this.options.credentials,
+    });
     const { folder, extension, contentType } = KINDS[kind];
     const key = `${folder}/${newAssetId()}.${extension}`;
     await this.client.send(

