@@ -128,6 +128,17 @@ export interface AlertState {
   snoozedUntil?: string;
 }
 
+/**
+ * Text PostgreSQL can store: it refuses NUL in text and an unpaired surrogate (`\ud800`) in jsonb.
+ * Doors normalise what people type; this keeps a row that arrives any other way from failing.
+ */
+export function storable(text: string): string;
+export function storable(text: string | undefined): string | undefined;
+export function storable(text: string | undefined): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what PostgreSQL refuses
+  return text?.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
+}
+
 const SUBSCRIPTION_COLUMNS =
   'id::text AS id, topic, kind, target, target_key AS "targetKey", schedule, timezone, created_by AS "createdBy"';
 
@@ -170,14 +181,14 @@ export class AppDb {
       `INSERT INTO audit_log (user_id, channel, conversation_id, question, sql, status, rule, reason, row_count, duration_ms)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
-        entry.userId ?? null,
-        entry.channel,
-        entry.conversationId ?? null,
-        entry.question?.slice(0, 10_000) ?? null,
-        entry.sql ?? null,
+        storable(entry.userId) ?? null,
+        storable(entry.channel),
+        storable(entry.conversationId) ?? null,
+        storable(entry.question?.slice(0, 10_000)) ?? null,
+        storable(entry.sql) ?? null,
         entry.status,
-        entry.rule ?? null,
-        entry.reason ?? null,
+        storable(entry.rule) ?? null,
+        storable(entry.reason) ?? null,
         entry.rowCount ?? null,
         entry.durationMs === undefined ? null : Math.round(entry.durationMs),
       ],
@@ -194,7 +205,7 @@ export class AppDb {
     await this.pool.query(
       `INSERT INTO conversations (id, state) VALUES ($1, $2)
        ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
-      [id, JSON.stringify(state)],
+      [id, JSON.stringify(state, (_key, value) => (typeof value === 'string' ? storable(value) : value))],
     );
   }
 

@@ -1,9 +1,10 @@
 /** The HTTP server every door shares: Teams at /api/messages, charts and exports, health and metrics. */
 import type { Server } from 'node:http';
 import express from 'express';
+import { isLocalMode, teamsConfigured } from './config.ts';
 import type { Runtime } from './runtime.ts';
 import type { SlackBot } from './slack/slack-bot.ts';
-import { isLocalMode, type TeamsBot } from './teams/teams-bot.ts';
+import type { TeamsBot } from './teams/teams-bot.ts';
 
 export function createServer(
   runtime: Runtime,
@@ -14,13 +15,11 @@ export function createServer(
   app.get('/healthz', async (_req, res) => {
     try {
       await runtime.appDb.pool.query('SELECT 1');
-      res.json({
-        status: 'ok',
-        catalog: runtime.catalog.name,
-        uptimeSeconds: Math.round((Date.now() - started) / 1000),
-      });
+      res.json({ status: 'ok' });
     } catch (error) {
-      res.status(503).json({ status: 'unavailable', reason: (error as Error).message });
+      // Public in every mode: the database's own error text stays in the log.
+      runtime.log.error({ err: (error as Error).message }, 'health check: app database unreachable');
+      res.status(503).json({ status: 'unavailable' });
     }
   });
   if (runtime.diskStore) {
@@ -35,7 +34,8 @@ export function createServer(
         `# TYPE tally_uptime_seconds gauge\ntally_uptime_seconds ${Math.round((Date.now() - started) / 1000)}\n`,
       );
   });
-  const teams = doors.teams;
+  // A door that isn't configured isn't mounted: without an app id, outside local mode, anyone could post.
+  const teams = teamsConfigured(runtime.config) ? doors.teams : undefined;
   if (teams) {
     app.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
       if (!req.body || typeof req.body !== 'object' || typeof req.body.type !== 'string') {
@@ -53,7 +53,7 @@ export function createServer(
           .status(403)
           .json({ error: 'local mode replies only to a service URL on this machine' });
       }
-      await teams.adapter.process(req, res, (context) => teams.app.run(context).then(() => undefined));
+      await teams.process(req, res);
     });
   }
   // Bolt verifies Slack's signature on the raw body itself: mounted before any body parser.

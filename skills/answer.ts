@@ -28,6 +28,8 @@ export interface Answer {
   truncated?: boolean;
   /** Refusals: the rule that refused (gate rule or understanding code). */
   rule?: string;
+  /** Why it failed in the database's own words: for the log and the audit row, never shown (ask() drops it). */
+  detail?: string;
   timings: { understandMs: number; gateMs: number; databaseMs: number };
 }
 

@@ -7,7 +7,7 @@
  * clarifying question's choice answers the original question, and "show the SQL" shows it.
  */
 import { format as formatSql } from 'sql-formatter';
-import type { AppDb } from '../app-db/app-db.ts';
+import type { AppDb, AuditEntry } from '../app-db/app-db.ts';
 import type { PostTarget } from '../scheduler/deliver.ts';
 import { CompileError, compile } from '../semantic-catalog/compile.ts';
 import type { IsoDate } from '../semantic-catalog/dates.ts';
@@ -65,7 +65,7 @@ export async function ask(deps: AskDeps, turn: Turn): Promise<Answer> {
   const { answer, query } = await answerTurn(deps, question, state, turn.userId);
   if (turn.conversationId) await saveState(deps, turn.conversationId, nextState(state, answer, query));
   await audit(deps, turn, answer);
-  return answer;
+  return withoutDetail(answer);
 }
 
 function nextState(
@@ -128,7 +128,7 @@ async function answerTurn(
       answer: { ...emptyAnswer(question, 'clarify', understanding.message), choices: understanding.choices },
     };
   }
-  const answer = await answerQuery(
+  const answer = await queryAnswer(
     deps,
     question,
     understanding.query,
@@ -157,7 +157,11 @@ function chosen(text: string, choices: { label: string; question: string }[]) {
 }
 
 /** A semantic query compiled, gated and run: the answer a question (or a digest's KPI) gets. */
-export async function answerQuery(
+export async function answerQuery(...args: Parameters<typeof queryAnswer>): Promise<Answer> {
+  return withoutDetail(await queryAnswer(...args));
+}
+
+async function queryAnswer(
   deps: Pick<AskDeps, 'catalog' | 'executor' | 'maxRows' | 'log'>,
   question: string,
   query: SemanticQuery,
@@ -207,7 +211,7 @@ export async function answerQuery(
     };
   } catch (error) {
     return {
-      ...executionError(question, error),
+      ...executionError(deps, question, error),
       interpretation,
       sql: displaySql(verdict.sql),
       timings: { understandMs, gateMs, databaseMs: 0 },
@@ -243,19 +247,50 @@ export async function runSql(deps: AskDeps, turn: Turn): Promise<Answer> {
         timings: { understandMs: 0, gateMs, databaseMs: result.durationMs },
       };
     } catch (error) {
-      answer = { ...executionError(sql, error), sql: displaySql(verdict.sql) };
+      answer = { ...executionError(deps, sql, error), sql: displaySql(verdict.sql) };
     }
   }
   await audit(deps, turn, answer);
-  return answer;
+  return withoutDetail(answer);
 }
 
-function executionError(question: string, error: unknown): Answer {
-  if (error instanceof ExecutorError) {
-    const status = error.code === 'permission_denied' ? 'refuse' : 'error';
-    return { ...emptyAnswer(question, status, error.message), rule: error.code };
+/**
+ * The database's own words (`time zone displacement out of range`, a column name, a role) go to
+ * the log and the audit row; the person gets a plain sentence.
+ */
+function executionError(deps: Pick<AskDeps, 'log'>, question: string, error: unknown): Answer {
+  if (!(error instanceof ExecutorError)) throw error;
+  deps.log.warn({ code: error.code, sqlState: error.sqlState, err: error.message, question }, 'query failed');
+  const status = error.code === 'permission_denied' ? 'refuse' : 'error';
+  const answer = { ...emptyAnswer(question, status, executorMessage(error)), rule: error.code };
+  return { ...answer, detail: error.sqlState ? `${error.sqlState}: ${error.message}` : error.message };
+}
+
+/** What a person is told for each executor failure; none repeats the database's text. */
+export function executorMessage(error: ExecutorError): string {
+  switch (error.code) {
+    case 'query_failed':
+      return 'Sorry, the warehouse could not run the query for this question. The details are logged for the team.';
+    case 'permission_denied':
+      return 'Tally’s read-only role may not read some of the data this needs.';
+    case 'resource_limit':
+      return 'The query needs more working space than Tally allows; narrow it or aggregate first.';
+    case 'connection_failed':
+      return 'I can’t reach the warehouse right now; please try again in a few minutes.';
+    // These messages are Tally's own (limits, timeouts, a lost connection), with no database text.
+    case 'query_timeout':
+    case 'result_too_large':
+    case 'connection_lost':
+    case 'busy':
+      return error.message;
   }
-  throw error;
+}
+
+/** The answer as doors see it: the detail was for the log and the audit row only. */
+function withoutDetail(answer: Answer): Answer {
+  if (answer.detail === undefined) return answer;
+  const { detail: _detail, ...shown } = answer;
+  return shown;
 }
 
 async function loadState(deps: AskDeps, id: string): Promise<ConversationState> {
@@ -275,22 +310,43 @@ async function saveState(deps: AskDeps, id: string, state: ConversationState): P
   }
 }
 
+/** Waits before each retry of an audit row: a moment for a busy or restarting database. */
+const AUDIT_RETRY_MS = [100, 400];
+
 async function audit(deps: AskDeps, turn: Turn, answer: Answer): Promise<void> {
-  try {
-    await deps.appDb.audit({
-      userId: turn.userId,
-      channel: turn.channel,
-      conversationId: turn.conversationId,
-      question: turn.text,
-      sql: answer.sql ?? undefined,
-      status: answer.status,
-      rule: answer.rule,
-      reason: answer.status === 'answer' ? undefined : answer.message,
-      rowCount: answer.rows.length,
-      durationMs: answer.timings.understandMs + answer.timings.gateMs + answer.timings.databaseMs,
-    });
-  } catch (error) {
-    // Losing an audit row must not lose the user's answer; it is logged loudly instead.
-    deps.log.error({ err: (error as Error).message }, 'audit log write failed');
+  await writeAudit(deps, {
+    userId: turn.userId,
+    channel: turn.channel,
+    conversationId: turn.conversationId,
+    question: turn.text,
+    sql: answer.sql ?? undefined,
+    status: answer.status,
+    rule: answer.rule,
+    reason:
+      answer.status === 'answer' ? undefined : [answer.message, answer.detail].filter(Boolean).join(' — '),
+    rowCount: answer.rows.length,
+    durationMs: answer.timings.understandMs + answer.timings.gateMs + answer.timings.databaseMs,
+  });
+}
+
+/** Writes one audit row, retried after a short wait; a row that still fails is logged whole, never dropped silently. */
+export async function writeAudit(deps: Pick<AskDeps, 'appDb' | 'log'>, entry: AuditEntry): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.appDb.audit(entry);
+      return;
+    } catch (error) {
+      const wait = AUDIT_RETRY_MS[attempt];
+      if (wait === undefined) {
+        // Losing an audit row must not lose the user's answer; the row itself goes to the log instead.
+        deps.log.error({ err: (error as Error).message, audit: entry }, 'audit log write failed');
+        return;
+      }
+      deps.log.warn(
+        { err: (error as Error).message, attempt: attempt + 1 },
+        'audit log write failed; retrying',
+      );
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { Catalog } from '../semantic-catalog/schema.ts';
 import { emptyAnswer } from './answer.ts';
-import { type AskDeps, ask, type Turn } from './ask.ts';
+import { type AskDeps, ask, type Turn, writeAudit } from './ask.ts';
 import { type PresentDeps, present } from './present.ts';
 import { buildReply, type Reply } from './reply.ts';
 import { isSubscriptionCommand, type SubscriptionDeps, subscriptionTurn } from './subscriptions.ts';
@@ -35,7 +35,7 @@ export async function chatTurn(
   if (isHelp(turn.text)) return helpReply(deps.catalog);
   if (deps.subscriptions && isSubscriptionCommand(turn.text)) {
     const reply = await subscriptionTurn(deps.subscriptions, turn);
-    await deps.appDb.audit({
+    await writeAudit(deps, {
       channel: turn.channel,
       userId: turn.userId,
       conversationId: turn.conversationId,

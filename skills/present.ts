@@ -7,7 +7,7 @@ import type { RenderedChart } from '../charts/render.ts';
 import type { AssetStore } from '../charts/store.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
 import type { Answer } from './answer.ts';
-import { buildReply, type Reply, toCsv } from './reply.ts';
+import { buildReply, type Reply, toCsv, type Unavailable } from './reply.ts';
 
 export interface PresentDeps {
   catalog: Catalog;
@@ -44,17 +44,26 @@ export async function present(deps: PresentDeps, answer: Answer): Promise<Presen
   });
   let chart: Presentation['chart'];
   let chartAsset: { url: string; alt: string; title: string } | undefined;
-  let csvUrl: string | undefined;
+  const unavailable: Unavailable[] = [];
+  // A chart or export that can't be drawn or stored must not cost the person their answer, but the
+  // reply says what is missing rather than leaving it out silently.
   try {
     if (choice) {
       const rendered = await deps.render(choice.spec);
       chart = { ...choice, png: rendered.png };
       chartAsset = { url: await deps.store.put('chart', rendered.png), alt: choice.alt, title };
     }
-    csvUrl = await deps.store.put('export', toCsv(answer));
   } catch (error) {
-    // A chart that can't be drawn or stored must not cost the person their answer.
-    deps.log.error({ err: (error as Error).message, question: answer.question }, 'chart or export failed');
+    deps.log.error({ err: (error as Error).message, question: answer.question }, 'chart failed');
+    unavailable.push('chart');
   }
-  return { reply: buildReply(answer, { chart: chartAsset, csvUrl }, higherIsBetter), chart };
+  const csvUrl = await deps.store.put('export', toCsv(answer)).catch((error: Error) => {
+    deps.log.error({ err: error.message, question: answer.question }, 'CSV export failed');
+    unavailable.push('export');
+    return undefined;
+  });
+  return {
+    reply: buildReply(answer, { chart: chartAsset, csvUrl, unavailable }, higherIsBetter),
+    chart,
+  };
 }

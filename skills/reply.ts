@@ -43,6 +43,20 @@ export interface Reply {
 export interface ReplyAssets {
   chart?: { url: string; alt: string; title: string };
   csvUrl?: string;
+  /** What should have come with the answer but couldn't be drawn or stored (the store is down). */
+  unavailable?: Unavailable[];
+}
+
+export type Unavailable = 'chart' | 'export';
+
+/** Said in the reply itself, so a missing chart or download never looks like there was none. */
+export function unavailableNotice(missing: Unavailable[]): string | undefined {
+  const chart = missing.includes('chart');
+  const csv = missing.includes('export');
+  if (chart && csv) return 'Chart and CSV download unavailable right now.';
+  if (chart) return 'Chart unavailable right now.';
+  if (csv) return 'CSV download unavailable right now.';
+  return undefined;
 }
 
 export const MAX_TABLE_ROWS = 10;
@@ -78,6 +92,8 @@ export function buildReply(
   if (keys.length === 0 && answer.rows.length === 1)
     reply.kpis = kpisOf(fields, answer.rows[0] as unknown[], goodWhenHigher);
   if (assets.chart) reply.chart = assets.chart;
+  const notice = unavailableNotice(assets.unavailable ?? []);
+  if (notice) reply.summary = `${reply.summary}\n\n${notice}`;
   if (answer.rows.length > 0 && (keys.length > 0 || answer.rows.length > 1)) {
     const shown = fields.filter((f) => f.role !== 'scaled');
     reply.table = {

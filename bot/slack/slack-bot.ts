@@ -6,13 +6,16 @@
  * across replicas, by claiming the event id in the app database.
  */
 import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
+import express from 'express';
 import { renderBlockKit } from '../../adaptive-cards/block-kit.ts';
 import { handleAlertAction } from '../../alerts/actions.ts';
 import type { ConversationState } from '../../skills/ask.ts';
 import { chatTurn } from '../../skills/chat.ts';
 import type { Reply } from '../../skills/reply.ts';
-import type { Config } from '../config.ts';
+import { type Config, slackConfigured } from '../config.ts';
+import { normaliseText } from '../normalise-text.ts';
 import { chatDeps, type Runtime } from '../runtime.ts';
+import { deliveryKey, requestWindowGuard } from './slack-replay.ts';
 
 export const SLACK_CHANNEL = 'slack';
 
@@ -25,9 +28,7 @@ export interface SlackBot {
   post(channel: string, reply: Reply): Promise<void>;
 }
 
-export function slackEnabled(config: Config): boolean {
-  return !!config.SLACK_BOT_TOKEN && !!config.SLACK_SIGNING_SECRET;
-}
+export const slackEnabled = (config: Config): boolean => slackConfigured(config);
 
 /** Text of the message for notifications and clients without blocks. */
 function fallback(reply: Reply): string {
@@ -36,7 +37,11 @@ function fallback(reply: Reply): string {
 
 export function createSlackBot(runtime: Runtime): SlackBot {
   const { config, log } = runtime;
+  // The window guard runs first on the receiver's own router, before bolt verifies the signature.
+  const router = express.Router();
+  router.post('/slack/events', requestWindowGuard(log));
   const receiver = new ExpressReceiver({
+    router,
     signingSecret: config.SLACK_SIGNING_SECRET as string,
     endpoints: '/slack/events',
     processBeforeResponse: false,
@@ -52,21 +57,24 @@ export function createSlackBot(runtime: Runtime): SlackBot {
   });
   const deps = chatDeps(runtime);
 
-  // Slack retries an event it thinks went unanswered; whichever replica claims it first answers.
-  app.use(async ({ body, next }) => {
-    const eventId = (body as { event_id?: string }).event_id;
-    if (eventId && !(await runtime.appDb.claimEvent(eventId))) {
-      log.info({ eventId }, 'slack retry ignored: event already answered');
+  // Slack retries an event it thinks went unanswered, and a captured command or click can be
+  // replayed; whichever replica claims the delivery first answers it, the others only acknowledge.
+  app.use(async (args) => {
+    const key = deliveryKey(args.body);
+    if (!(await runtime.appDb.claimEvent(key))) {
+      log.warn({ key, retryNum: args.context.retryNum ?? null }, 'slack delivery already answered: ignored');
+      if ('ack' in args && typeof args.ack === 'function') await args.ack();
       return;
     }
-    await next();
+    await args.next();
   });
 
   const answer = async (
     client: WebClient,
     where: { channel: string; threadTs?: string; user?: string },
-    text: string,
+    typed: string,
   ) => {
+    const text = normaliseText(typed);
     const conversationId = `slack:${where.channel}:${where.threadTs ?? 'main'}`;
     await runtime.appDb
       .saveReference(`slack:${where.channel}`, SLACK_CHANNEL, { channel: where.channel })
@@ -156,7 +164,7 @@ export function createSlackBot(runtime: Runtime): SlackBot {
         conversationId,
         userId: body.user.id,
         rating,
-        question: action.value,
+        question: action.value === undefined ? undefined : normaliseText(action.value),
         sql: state?.lastSql,
       });
       return void (await client.chat.postEphemeral({

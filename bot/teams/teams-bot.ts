@@ -6,7 +6,7 @@
  * seconds is first posted as "Working on it…" and then updated in place, so Teams' 15-second
  * limit is never reached.
  */
-import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import { Application, type TurnState } from '@microsoft/teams-ai';
 import {
   type Activity,
   CardFactory,
@@ -14,27 +14,29 @@ import {
   MemoryStorage,
   TurnContext,
 } from 'botbuilder';
+import type express from 'express';
 import { renderAdaptiveCard } from '../../adaptive-cards/teams-card.ts';
 import { handleAlertAction } from '../../alerts/actions.ts';
 import { chatTurn, helpReply } from '../../skills/chat.ts';
 import type { Reply } from '../../skills/reply.ts';
-import type { Config } from '../config.ts';
+import { normaliseText } from '../normalise-text.ts';
 import { chatDeps, type Runtime } from '../runtime.ts';
+import { GuardedTeamsAdapter, teamsHandler } from './teams-http.ts';
 
 export const TEAMS_CHANNEL = 'teams';
 /** After this long, post a placeholder and finish the answer outside the turn. */
 const PLACEHOLDER_AFTER_MS = 3000;
 
 export interface TeamsBot {
-  adapter: TeamsAdapter;
+  adapter: GuardedTeamsAdapter;
   app: Application<TurnState>;
+  /** Handles POST /api/messages: authenticated first, then the turn. */
+  process(req: express.Request, res: express.Response): Promise<void>;
   /** Posts a reply into a conversation Tally has seen before (digests, alerts). */
   post(conversationId: string, reply: Reply): Promise<void>;
 }
 
-export function isLocalMode(config: Config): boolean {
-  return !config.MicrosoftAppId;
-}
+export { isLocalMode } from '../config.ts';
 
 export function replyActivity(reply: Reply): Partial<Activity> {
   return {
@@ -44,14 +46,24 @@ export function replyActivity(reply: Reply): Partial<Activity> {
   };
 }
 
-export function createTeamsBot(runtime: Runtime, options: { placeholderAfterMs?: number } = {}): TeamsBot {
+export interface TeamsBotOptions {
+  placeholderAfterMs?: number;
+  /**
+   * Bot Framework endpoint settings (ToBotFromChannelOpenIdMetadataUrl, …) for clouds other than the
+   * public one — and for tests, which point the key endpoints at a local OpenID server.
+   */
+  authSettings?: Record<string, string | boolean>;
+}
+
+export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}): TeamsBot {
   const placeholderAfterMs = options.placeholderAfterMs ?? PLACEHOLDER_AFTER_MS;
   const { config, log } = runtime;
-  const adapter = new TeamsAdapter({
+  const adapter = new GuardedTeamsAdapter({
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
     MicrosoftAppType: config.MicrosoftAppType,
     MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+    ...options.authSettings,
   });
   adapter.onTurnError = async (context, error) => {
     log.error({ err: error.message, activity: context.activity.type }, 'teams turn failed');
@@ -78,7 +90,8 @@ export function createTeamsBot(runtime: Runtime, options: { placeholderAfterMs?:
       });
   };
 
-  const answer = async (context: TurnContext, text: string) => {
+  const answer = async (context: TurnContext, typed: string) => {
+    const text = normaliseText(typed);
     await context.sendActivity({ type: 'typing' });
     await remember(context);
     const activity = context.activity;
@@ -128,7 +141,7 @@ export function createTeamsBot(runtime: Runtime, options: { placeholderAfterMs?:
         conversationId: `teams:${context.activity.conversation.id}`,
         userId: context.activity.from?.aadObjectId ?? context.activity.from?.id,
         rating,
-        question: typeof data.question === 'string' ? data.question.slice(0, 2000) : undefined,
+        question: typeof data.question === 'string' ? normaliseText(data.question).slice(0, 2000) : undefined,
         sql: state?.lastSql,
       });
       await context.sendActivity(
@@ -158,7 +171,7 @@ export function createTeamsBot(runtime: Runtime, options: { placeholderAfterMs?:
     if (typeof data.question !== 'string' || !data.question.trim())
       return 'That button has no question attached; please type your question.';
     const reply = await chatTurn(deps, {
-      text: data.question,
+      text: normaliseText(data.question),
       userId: context.activity.from?.aadObjectId ?? context.activity.from?.id,
       channel: TEAMS_CHANNEL,
       conversationId: `teams:${context.activity.conversation.id}`,
@@ -204,6 +217,7 @@ export function createTeamsBot(runtime: Runtime, options: { placeholderAfterMs?:
   return {
     adapter,
     app,
+    process: teamsHandler(adapter, app, log),
     post: async (conversationId, reply) => {
       const stored = await runtime.appDb.loadReference<Partial<ConversationReference>>(
         `teams:${conversationId}`,
