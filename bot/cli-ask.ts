@@ -6,6 +6,7 @@ import { ask, runSql } from '../skills/ask.ts';
 import { loadGoldenFile, runEval } from '../skills/eval.ts';
 import { checkSql } from '../warehouse/gate.ts';
 import { configFor, withRuntime } from './cli-support.ts';
+import { normaliseText } from './normalise-text.ts';
 import { askDeps, presentDeps } from './runtime.ts';
 import { renderAnswer } from './terminal.ts';
 
@@ -26,7 +27,8 @@ export async function askCommand(words: string[], options: AskOptions): Promise<
   await withRuntime(config, async (runtime) => {
     const deps = askDeps(runtime);
     const turn = (text: string) => ({
-      text,
+      // The CLI is a door too: text is normalised here, before the skill, audit or state see it.
+      text: normaliseText(text),
       userId: options.user,
       channel: 'cli',
       conversationId: options.conversation,
@@ -71,7 +73,11 @@ export async function askCommand(words: string[], options: AskOptions): Promise<
 
 export async function sqlCommand(sql: string, options: { json?: boolean; user: string }): Promise<void> {
   await withRuntime(configFor(), async (runtime) => {
-    const answer = await runSql(askDeps(runtime), { text: sql, userId: options.user, channel: 'cli-sql' });
+    const answer = await runSql(askDeps(runtime), {
+      text: normaliseText(sql),
+      userId: options.user,
+      channel: 'cli-sql',
+    });
     process.stdout.write(
       options.json ? `${JSON.stringify(answer, null, 2)}\n` : `${renderAnswer(answer, false)}\n`,
     );
