@@ -34,6 +34,10 @@ export interface OutputColumn {
 }
 
 /** One SUM(…) or COUNT(…) (not DISTINCT) and nothing around it: averages, ratios and distinct counts don't add up. */
+export function isAdditive(metric: MetricDef): boolean {
+  return !!metric.table && ADDITIVE.test(metric.expression);
+}
+
 const ADDITIVE = /^\s*(sum|count)\s*\((?!\s*distinct)(?:[^()]|\([^()]*\))*\)\s*$/i;
 
 export interface CompiledQuery {
@@ -83,7 +87,7 @@ export function compile(query: SemanticQuery, catalog: Catalog, today: IsoDate):
       label: metric.label,
       format: metric.format,
       metric: metric.name,
-      additive: !!metric.table && ADDITIVE.test(metric.expression),
+      additive: isAdditive(metric),
     });
     if (query.unit && metric.format !== 'percent') {
       const label = `${metric.label} (${query.unit}s)`;

@@ -9,7 +9,9 @@ export type LexiconEntry =
   | { kind: 'metric'; name: string }
   | { kind: 'dimension'; name: string }
   | { kind: 'value'; dimension: string; value: string }
-  | { kind: 'personal'; table: string; column: string };
+  | { kind: 'personal'; table: string; column: string }
+  /** A table's own name or synonyms ("restaurants"): what a metric is counted or measured over. */
+  | { kind: 'entity'; table: string };
 
 export interface Lexicon {
   /** Phrase (words joined by spaces) → what it may mean. */
@@ -55,6 +57,9 @@ export function buildLexicon(catalog: Catalog, learned: DimensionValues = new Ma
     }
   }
   for (const table of catalog.tables) {
+    const bare = table.name.split('.').pop() as string;
+    for (const text of [bare.replaceAll('_', ' '), ...table.synonyms])
+      add(text, { kind: 'entity', table: table.name });
     for (const column of table.columns.filter((c) => c.personal)) {
       for (const text of [column.name.replaceAll('_', ' '), ...column.synonyms]) {
         add(text, { kind: 'personal', table: table.name, column: column.name });

@@ -15,6 +15,7 @@ import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import * as say from './messages.ts';
 import type { Understanding } from './parse.ts';
 import { readSorting, SORT_MARKER } from './sorting.ts';
+import { readSubjects } from './subjects.ts';
 import { readTimeWords, TIME_WORDS } from './time-words.ts';
 import { normalizeText, similarWord, stem, words } from './words.ts';
 
@@ -163,6 +164,11 @@ export function readQuestion(
   // is the metric unless another phrase already names one.
   const metricPhrases = matches.filter((m) => m.entries.some((e) => e.kind === 'metric'));
   for (const match of matches) {
+    // "average rating of reviews": a metric's name after "of" another metric is that metric's subject.
+    if (match.entries.some((e) => e.kind === 'entity') && match.entries.some((e) => e.kind === 'metric')) {
+      const subject = tokens[match.start - 1] === 'of' && metricPhrases.some((m) => m.end < match.start);
+      match.entries = match.entries.filter((e) => (subject ? e.kind === 'entity' : e.kind !== 'entity'));
+    }
     const kinds = new Set(match.entries.map((e) => e.kind));
     if (kinds.has('metric') && kinds.size > 1) {
       const otherMetric = metricPhrases.some((m) => m !== match);
@@ -201,6 +207,7 @@ export function readQuestion(
   }
 
   readGroupBys(tokens, matches, reading);
+  reading.metrics = readSubjects(tokens, matches, reading.metrics, reading.dimensions, catalog);
   if (sorting.keyed) reading.sortKey = sortKey(tokens, matches);
 
   // A condition on groups needs groups; without them it picks rows ("tickets with first response
@@ -220,7 +227,7 @@ export function readQuestion(
     if (values.length === 0) continue;
     // "web channel": a dimension named next to an ambiguous value says which one it is.
     const neighbours = matches
-      .filter((m) => m.end === match.start || m.start === match.end)
+      .filter((m) => beside(m, match, tokens))
       .flatMap((m) => m.entries.flatMap((e) => (e.kind === 'dimension' ? [e.name] : [])));
     const named = values.filter((v) => neighbours.includes(v.dimension));
     const options = (named.length > 0 ? named : values).map((v) => ({
@@ -263,7 +270,12 @@ export function readQuestion(
     if (!match.entries.every((e) => e.kind === 'dimension')) continue;
     const name = (match.entries[0] as { name: string }).name;
     const besideValue = matches.some(
-      (m) => (m.end === match.start || m.start === match.end) && m.entries.some((e) => e.kind === 'value'),
+      (m) =>
+        beside(m, match, tokens) &&
+        m.entries.some(
+          (e) =>
+            e.kind === 'value' && (e.dimension === name || m.start === match.end || m.end === match.start),
+        ),
     );
     if (reading.dimensions.includes(name) || reading.unfiltered.includes(name) || besideValue) continue;
     if (reading.sortKey?.name === name && reading.alphabetical) continue;
@@ -361,6 +373,16 @@ function leftoverWords(
     leftovers.push(token);
   }
   return leftovers;
+}
+
+/** Naming words between a field and its value: "the state of California", "the journal named Nature". */
+const NAMING = /^(of|named|called|titled|the|a|is|equal|equals|to)$/;
+
+/** Next to each other, or apart only by naming words. */
+function beside(a: Match, b: Match, tokens: string[]): boolean {
+  const [first, second] = a.start < b.start ? [a, b] : [b, a];
+  if (first.end > second.start || second.start - first.end > 2) return false;
+  return tokens.slice(first.end, second.start).every((t) => NAMING.test(t));
 }
 
 function isFunctionWord(token: string): boolean {

@@ -1,0 +1,96 @@
+/**
+ * What a metric is counted or measured over: "average rating of restaurants", "how many lakes".
+ * A table's own name is placed only when it says something true of the question: the subject of
+ * the metrics asked (their fact table, or a table each fact row belongs to), or, after "how many"
+ * with no other metric, that table's one plain count. Anything else stays unplaced.
+ */
+import { joinPath, metricByName, metricTable } from '../catalog.ts';
+import { isAdditive } from '../compile.ts';
+import type { Catalog, MetricDef } from '../schema.ts';
+import type { LexiconEntry } from './lexicon.ts';
+
+interface Match {
+  start: number;
+  end: number;
+  entries: LexiconEntry[];
+}
+
+type Entity = Extract<LexiconEntry, { kind: 'entity' }>;
+
+const COUNTING = /^(many|number|count|counts)$/;
+const GRAMMAR_BETWEEN = /^(of|the|distinct|unique|different|total|all)$/;
+
+/**
+ * Resolves every entity phrase in place: kept as the metrics' subject, turned into a count
+ * metric, or dropped (its other readings, if any, remain). Returns the metrics, possibly one more.
+ */
+export function readSubjects(
+  tokens: string[],
+  matches: Match[],
+  metrics: string[],
+  grouped: string[],
+  catalog: Catalog,
+): string[] {
+  const asked = [...metrics];
+  for (const match of matches) {
+    const entities = match.entries.filter((e): e is Entity => e.kind === 'entity');
+    if (entities.length === 0) continue;
+    const others = match.entries.filter((e) => e.kind !== 'entity');
+    if (others.some((e) => e.kind === 'dimension' && grouped.includes(e.name))) {
+      match.entries = others;
+      continue;
+    }
+    const subject = entities.find(
+      (e) =>
+        asked.length > 0 &&
+        asked.every((name) => measuredOver(catalog, metricByName(catalog, name) as MetricDef, e.table)),
+    );
+    if (subject) {
+      match.entries = [subject];
+      continue;
+    }
+    const count =
+      asked.length === 0 && counted(tokens, match.start) ? plainCount(catalog, entities) : undefined;
+    if (count) {
+      asked.push(count.name);
+      match.entries = [{ kind: 'metric', name: count.name }];
+      continue;
+    }
+    match.entries = others;
+  }
+  for (let i = matches.length - 1; i >= 0; i--) if (matches[i]?.entries.length === 0) matches.splice(i, 1);
+  return asked;
+}
+
+/**
+ * Whether "<metric> of <table>" is the metric as defined: over its own fact table always; over a
+ * table each fact row belongs to only for a plain SUM or COUNT ("reviews of businesses"). The
+ * average rating "of businesses" may mean the average of each business's average: another number.
+ */
+function measuredOver(catalog: Catalog, metric: MetricDef, table: string): boolean {
+  const fact = metricTable(catalog, metric)?.name;
+  if (!fact) return false;
+  if (fact === table) return true;
+  return isAdditive(metric) && !!joinPath(catalog, fact, table);
+}
+
+/** "how many lakes", "the number of distinct papers": a counting word just before the entity. */
+function counted(tokens: string[], start: number): boolean {
+  for (let i = start - 1; i >= 0 && i >= start - 4; i--) {
+    const token = tokens[i] as string;
+    if (COUNTING.test(token)) return true;
+    if (!GRAMMAR_BETWEEN.test(token)) return false;
+  }
+  return false;
+}
+
+/** The one unfiltered COUNT(*) metric over the entity's table, if the catalog has exactly one. */
+function plainCount(catalog: Catalog, entities: Entity[]): MetricDef | undefined {
+  const counts = catalog.metrics.filter(
+    (m) =>
+      entities.some((e) => e.table === m.table) &&
+      m.filters.length === 0 &&
+      /^\s*count\s*\(\s*\*\s*\)\s*$/i.test(m.expression),
+  );
+  return counts.length === 1 ? counts[0] : undefined;
+}
