@@ -53,8 +53,7 @@ function buildCard(reply: Reply, tableRows: number, sql: string | undefined): El
       })),
     });
   }
-  if (reply.chart)
-    body.push({ type: 'Image', url: reply.chart.url, altText: reply.chart.alt, size: 'Stretch' });
+  if (reply.chart) body.push(...chartElements(reply.chart));
   if (reply.table && tableRows > 0) {
     const header = {
       type: 'TableRow',
@@ -108,6 +107,20 @@ function buildCard(reply: Reply, tableRows: number, sql: string | undefined): El
     body,
     ...(actions.length > 0 ? { actions } : {}),
   };
+}
+
+/**
+ * The chart drawn for the card's width (540 px at 2×, so its text shows at full size), and the
+ * larger image behind a click on it and behind a plain link under it.
+ */
+function chartElements(chart: NonNullable<Reply['chart']>): Element[] {
+  const image: Element = { type: 'Image', url: chart.url, altText: chart.alt, size: 'Stretch' };
+  if (!chart.fullUrl) return [image];
+  const open = { type: 'Action.OpenUrl', title: 'Open the full-size chart', url: chart.fullUrl };
+  return [
+    { ...image, selectAction: open },
+    text(`[Open the full-size chart](${chart.fullUrl})`, { isSubtle: true, size: 'Small', spacing: 'Small' }),
+  ];
 }
 
 /** One action as a card action; Action.Submit data carries the verb the Teams handler routes. */

@@ -1,5 +1,7 @@
 /** The channel-neutral answer: what every door (CLI, Teams, Slack) renders. Its JSON is the DESIGN.md contract. */
 import type { OutputColumn } from '../semantic-catalog/compile.ts';
+import type { IsoDate } from '../semantic-catalog/dates.ts';
+import type { TimeRange } from '../semantic-catalog/query.ts';
 import type { Interpretation } from '../semantic-catalog/restate.ts';
 import type { ColumnType } from '../warehouse/executor.ts';
 
@@ -26,6 +28,8 @@ export interface Answer {
     filters: string[];
   };
   truncated?: boolean;
+  /** The range asked and compared, and the day asked: a chart names its periods and marks one not over. */
+  period?: { range?: TimeRange; compared?: TimeRange; today: IsoDate };
   /** Refusals: the rule that refused (gate rule or understanding code). */
   rule?: string;
   /** Why it failed in the database's own words: for the log and the audit row, never shown (ask() drops it). */

@@ -206,6 +206,7 @@ async function queryAnswer(
       summary: summarize(query, compiled.columns, result.rows),
       interpretation,
       explanation,
+      period: { range: query.time, compared: query.compare?.range, today },
       truncated: result.truncated,
       timings: { understandMs, gateMs, databaseMs: result.durationMs },
     };

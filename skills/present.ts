@@ -2,12 +2,12 @@
  * Presenting an answer: choose and render its chart, store the chart and the CSV, and build the
  * channel-neutral Reply. The renderer and the store are passed in (I/O at the edge).
  */
-import { type ChartChoice, chooseChart } from '../charts/choose.ts';
+import { CARD_SIZE, type ChartChoice, type ChartInput, chooseChart } from '../charts/choose.ts';
 import type { RenderedChart } from '../charts/render.ts';
 import type { AssetStore } from '../charts/store.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
 import type { Answer } from './answer.ts';
-import { buildReply, type Reply, toCsv, type Unavailable } from './reply.ts';
+import { buildReply, type Reply, type ReplyAssets, toCsv, type Unavailable } from './reply.ts';
 
 export interface PresentDeps {
   catalog: Catalog;
@@ -18,7 +18,8 @@ export interface PresentDeps {
 
 export interface Presentation {
   reply: Reply;
-  chart?: ChartChoice & { png: Buffer };
+  /** `png` is the full-size image; `card` the one a chat card shows at its own size. */
+  chart?: ChartChoice & { png: Buffer; card: { spec: ChartChoice['spec']; png: Buffer } };
 }
 
 export function chartTitle(answer: Answer): string {
@@ -36,22 +37,29 @@ export async function present(deps: PresentDeps, answer: Answer): Promise<Presen
   if (answer.status !== 'answer' || answer.rows.length === 0)
     return { reply: buildReply(answer, {}, higherIsBetter) };
   const title = chartTitle(answer);
-  const choice = chooseChart({
+  const input: ChartInput = {
     title,
     subtitle: answer.explanation?.time,
     fields: answer.fields ?? [],
     rows: answer.rows,
-  });
+    period: answer.period,
+  };
+  const choice = chooseChart(input);
+  const cardChoice = chooseChart(input, CARD_SIZE);
   let chart: Presentation['chart'];
-  let chartAsset: { url: string; alt: string; title: string } | undefined;
+  let chartAsset: ReplyAssets['chart'];
   const unavailable: Unavailable[] = [];
   // A chart or export that can't be drawn or stored must not cost the person their answer, but the
   // reply says what is missing rather than leaving it out silently.
   try {
-    if (choice) {
-      const rendered = await deps.render(choice.spec);
-      chart = { ...choice, png: rendered.png };
-      chartAsset = { url: await deps.store.put('chart', rendered.png), alt: choice.alt, title };
+    if (choice && cardChoice) {
+      const [full, card] = [await deps.render(choice.spec), await deps.render(cardChoice.spec)];
+      chart = { ...choice, png: full.png, card: { spec: cardChoice.spec, png: card.png } };
+      const [url, fullUrl] = [
+        await deps.store.put('chart', card.png),
+        await deps.store.put('chart', full.png),
+      ];
+      chartAsset = { url, fullUrl, alt: choice.alt, title };
     }
   } catch (error) {
     deps.log.error({ err: (error as Error).message, question: answer.question }, 'chart failed');

@@ -31,7 +31,8 @@ export interface Reply {
   question: string;
   summary: string;
   kpis: Kpi[];
-  chart?: { url: string; alt: string; title: string };
+  /** `url` is sized for a chat card; `fullUrl` is the larger image behind a link. */
+  chart?: { url: string; alt: string; title: string; fullUrl?: string };
   table?: { columns: string[]; rows: string[][]; totalRows: number };
   sql?: string;
   /** Time range and definitions, in words. */
@@ -41,7 +42,7 @@ export interface Reply {
 }
 
 export interface ReplyAssets {
-  chart?: { url: string; alt: string; title: string };
+  chart?: { url: string; alt: string; title: string; fullUrl?: string };
   csvUrl?: string;
   /** What should have come with the answer but couldn't be drawn or stored (the store is down). */
   unavailable?: Unavailable[];

@@ -1,0 +1,96 @@
+/**
+ * One label format per grain, whatever the range (vega's own multi-format mixed "Wed 30", "Thu 08"
+ * and "November" on one axis):
+ *   day, week → "8 Nov" (a week by its first day); on a multi-year axis the year under the day where it changes
+ *   month     → "Jan 2025"
+ *   quarter   → "Q1 2025"
+ *   year      → "2025"
+ * Day and week ticks are chosen here, not by vega, so every tick is a date the label names exactly.
+ */
+import {
+  addMonths,
+  daysBetween,
+  type IsoDate,
+  monthName,
+  type Period,
+  weekday,
+} from '../semantic-catalog/dates.ts';
+
+/** Room for "28 Dec" at 12–13 px across a 540 px card, with space between. */
+export const MAX_DATE_TICKS = 6;
+
+const parts = (date: IsoDate) => date.split('-').map(Number) as [number, number, number];
+const short = (month: number) => monthName(month).slice(0, 3);
+
+/** A bucket's label, from its first day. */
+export function bucketLabel(date: IsoDate, grain: Period): string {
+  const [y, m, d] = parts(date);
+  switch (grain) {
+    case 'year':
+      return String(y);
+    case 'quarter':
+      return `Q${Math.floor((m - 1) / 3) + 1} ${y}`;
+    case 'month':
+      return `${short(m)} ${y}`;
+    default:
+      return `${d} ${short(m)}`;
+  }
+}
+
+export interface DateTicks {
+  dates: IsoDate[];
+  /** One line, or two when the year goes under the day ("1 Jan" over "2026"). */
+  labels: (string | [string, string])[];
+}
+
+/** Ticks for a day or week axis: few enough to read, each on a day a person would pick. */
+export function dateTicks(dates: IsoDate[], grain: 'day' | 'week'): DateTicks {
+  const sorted = [...new Set(dates)].sort();
+  const first = sorted[0];
+  const last = sorted.at(-1);
+  if (!first || !last) return { dates: [], labels: [] };
+  const days = daysBetween(first, last) + 1;
+  let ticks: IsoDate[];
+  if (grain === 'week') ticks = everyNth(sorted, [1, 2, 4, 8, 13, 26, 52]);
+  else if (days <= MAX_DATE_TICKS) ticks = sorted;
+  else if (days <= 2 * MAX_DATE_TICKS) ticks = everyNth(sorted, [2]);
+  else if (days <= 14 * MAX_DATE_TICKS) ticks = mondays(sorted, days <= 7 * MAX_DATE_TICKS ? 1 : 2);
+  else ticks = monthStarts(first, last);
+  const multiYear = parts(first)[0] !== parts(last)[0];
+  const labels = ticks.map((date, i) => {
+    const label = bucketLabel(date, 'day');
+    const yearChanged = i === 0 || parts(date)[0] !== parts(ticks[i - 1] as IsoDate)[0];
+    return multiYear && yearChanged ? ([label, String(parts(date)[0])] as [string, string]) : label;
+  });
+  return { dates: ticks, labels };
+}
+
+function everyNth(sorted: IsoDate[], steps: number[]): IsoDate[] {
+  const step = steps.find((n) => Math.ceil(sorted.length / n) <= MAX_DATE_TICKS) ?? steps.at(-1) ?? 1;
+  return sorted.filter((_, i) => i % step === 0);
+}
+
+/** Weeks start on Monday, as the warehouse's weeks do. */
+function mondays(sorted: IsoDate[], every: number): IsoDate[] {
+  return sorted.filter((d) => weekday(d) === 0).filter((_, i) => i % every === 0);
+}
+
+function monthStarts(first: IsoDate, last: IsoDate): IsoDate[] {
+  for (const step of [1, 2, 3, 6, 12, 24, 60]) {
+    const ticks: IsoDate[] = [];
+    const [y, m] = parts(first);
+    let date = `${y}-${String(m).padStart(2, '0')}-01`;
+    if (date < first) date = addMonths(date, 1);
+    // Align to calendar quarters and years, so ticks read Jan, Apr, Jul, Oct rather than Feb, May…
+    while ((parts(date)[1] - 1) % Math.min(step, 12) !== 0) date = addMonths(date, 1);
+    for (; date <= last; date = addMonths(date, step)) ticks.push(date);
+    if (ticks.length <= MAX_DATE_TICKS) return ticks;
+  }
+  return [first];
+}
+
+/** Too many month or quarter labels for the width: keep every nth, starting with the first. */
+export function thinLabels(labels: string[], max: number): string[] {
+  const step = Math.ceil(labels.length / max);
+  return labels.filter((_, i) => i % step === 0);
+}
