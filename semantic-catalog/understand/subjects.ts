@@ -40,10 +40,14 @@ export function readSubjects(
       match.entries = others;
       continue;
     }
+    // "revenue of customers" alone may ask for each customer's; "… of customers in EMEA" does not.
+    const qualified = matches.some((m) => m.entries.some((e) => e.kind === 'value'));
     const subject = entities.find(
       (e) =>
         asked.length > 0 &&
-        asked.every((name) => measuredOver(catalog, metricByName(catalog, name) as MetricDef, e.table)),
+        asked.every((name) =>
+          measuredOver(catalog, metricByName(catalog, name) as MetricDef, e.table, qualified),
+        ),
     );
     if (subject) {
       match.entries = [subject];
@@ -64,14 +68,15 @@ export function readSubjects(
 
 /**
  * Whether "<metric> of <table>" is the metric as defined: over its own fact table always; over a
- * table each fact row belongs to only for a plain SUM or COUNT ("reviews of businesses"). The
+ * table each fact row belongs to only for a plain SUM or COUNT, qualified by a value ("reviews of
+ * businesses in California"). The
  * average rating "of businesses" may mean the average of each business's average: another number.
  */
-function measuredOver(catalog: Catalog, metric: MetricDef, table: string): boolean {
+function measuredOver(catalog: Catalog, metric: MetricDef, table: string, qualified: boolean): boolean {
   const fact = metricTable(catalog, metric)?.name;
   if (!fact) return false;
   if (fact === table) return true;
-  return isAdditive(metric) && !!joinPath(catalog, fact, table);
+  return qualified && isAdditive(metric) && !!joinPath(catalog, fact, table);
 }
 
 /** "how many lakes", "the number of distinct papers": a counting word just before the entity. */
