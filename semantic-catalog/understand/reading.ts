@@ -355,6 +355,13 @@ function leftoverWords(
       // they describe is aggregated that way; "total fare" of an average is another question.
       const described = nextMetric(i);
       if (described && aggregate[1].test(described.expression)) continue;
+      // "the total number of citations" (a sum of counts), "the average number of references".
+      const counting = /^(number|count)$/.test(token) && described?.format === 'integer';
+      if (
+        counting &&
+        (/^\s*sum\s*\(/i.test(described.expression) || /^(average|avg|mean|total)$/.test(tokens[i - 1] ?? ''))
+      )
+        continue;
       leftovers.push(token);
       continue;
     }
@@ -370,9 +377,37 @@ function leftoverWords(
       continue;
     if (effects.compared && COMPARISON_WORDS.test(token)) continue;
     if (effects.alphabetical && ALPHABETICAL_WORDS.test(token)) continue;
+    if (linksTerms(i, tokens, placed)) continue;
     leftovers.push(token);
   }
   return leftovers;
+}
+
+/**
+ * Verbs that only say how two things the question names are related ("papers published in each
+ * journal", "restaurants serving Italian food", "authors who wrote papers"). Never a verb that
+ * qualifies what is counted ("customers churned", "orders cancelled"): those must stay unplaced.
+ */
+const LINKING_VERBS = new Set(
+  `write writes wrote written writing authored publish published publishing presented post posted
+  located situated based serve served serving offer offered offering associated linked related connected
+  attached belong belonging assigned taken take took taking taught teach teaching occurred occur
+  happened reported made placed received given gave left held listed found appear appeared
+  featured involved involving involve`
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(stem),
+);
+
+/** A linking verb after a named thing and before another one (or the end): "restaurants serve Italian food". */
+function linksTerms(index: number, tokens: string[], placed: Set<number>): boolean {
+  if (!LINKING_VERBS.has(stem(tokens[index] as string))) return false;
+  let before = index - 1;
+  while (before >= 0 && !placed.has(before) && isGrammarWord(tokens[before] as string)) before--;
+  if (before < 0 || !placed.has(before)) return false;
+  let after = index + 1;
+  while (after < tokens.length && !placed.has(after) && isGrammarWord(tokens[after] as string)) after++;
+  return after >= tokens.length || placed.has(after) || LINKING_VERBS.has(stem(tokens[after] as string));
 }
 
 /** Naming words between a field and its value: "the state of California", "the journal named Nature". */
