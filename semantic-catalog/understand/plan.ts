@@ -7,6 +7,7 @@ import { dimensionByName, metricByName, metricTable, metricTimeColumn, reachable
 import { addPeriods, type IsoDate } from '../dates.ts';
 import type { SemanticQuery } from '../query.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
+import { overCalendarFields } from './calendar-fields.ts';
 import * as say from './messages.ts';
 import type { Understanding } from './parse.ts';
 import type { Reading } from './reading.ts';
@@ -72,7 +73,13 @@ export function planQuery(
   if ((query.grain || query.time || query.compare) && snapshots.length > 0)
     return say.snapshotOverTime(snapshots, catalog);
   const timeless = metrics.filter((n) => !metricTimeColumn(catalog, metricByName(catalog, n) as MetricDef));
-  if ((query.grain || query.time) && timeless.length > 0) return say.noTimeColumn(timeless, catalog);
+  if ((query.grain || query.time) && timeless.length > 0) {
+    const calendar = query.compare ? undefined : overCalendarFields(query, catalog);
+    if (!calendar) return say.noTimeColumn(timeless, catalog);
+    Object.assign(query, calendar);
+    delete query.grain;
+    delete query.time;
+  }
 
   if (reading.conditions.length > 0) {
     for (const condition of reading.conditions) {

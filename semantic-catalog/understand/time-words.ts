@@ -130,7 +130,10 @@ function parseDateWords(text: string, today: IsoDate): { date: IsoDate; end: Iso
 }
 
 export function readTimeWords(input: string, today: IsoDate): TimeReading {
-  let text = ` ${input} `;
+  // "in the year 2020", "the month of April 2021": the period's own name says nothing more.
+  let text = ` ${input} `
+    .replace(/\b(?:the )?(?:calendar )?year (?:of )?((?:19|20)\d{2})\b/g, '$1')
+    .replace(new RegExp(`\\b(?:the )?month of (${MONTH_RE})\\b`, 'g'), '$1');
   const reading: TimeReading = { rest: '' };
   const take = (re: RegExp): RegExpExecArray | null => {
     const m = re.exec(text);
