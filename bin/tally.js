@@ -21,6 +21,10 @@ async function stale() {
 
 if (existsSync(path.join(root, 'bot', 'cli.ts')) && (await stale())) {
   const { build } = await import('../scripts/build.mjs');
-  await build();
+  // esbuild has already printed each error with its file and line; its stack would only bury them.
+  await build().catch(() => {
+    process.stderr.write('tally: the sources do not build (errors above); fix them, then run again.\n');
+    process.exit(1);
+  });
 }
 await import('../dist/cli.js');

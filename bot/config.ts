@@ -35,6 +35,10 @@ export const configSchema = z.object({
   /** Where the HTTP server listens; unset → 127.0.0.1 unless a door is authenticated (a Teams app id or Slack signing). */
   HOST: optionalText,
   PUBLIC_URL: optionalText,
+  /** Bearer token for GET /metrics; without it /metrics is open only in local mode on loopback. */
+  METRICS_TOKEN: optionalText,
+  /** On SIGTERM, how long answers in flight may take to finish before the process exits. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(25),
   S3_BUCKET: optionalText,
   S3_ENDPOINT: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), {
     message: 'must be an http(s) URL',

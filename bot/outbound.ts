@@ -88,7 +88,11 @@ export async function startScheduler(runtime: Runtime, post: Post): Promise<Sche
     connectionString: runtime.appDb.connectionString,
     log: runtime.log,
     run: async (data, job) => {
-      const result = await runJob(runtime, post, data);
+      const result = await runJob(runtime, post, data).catch((error: Error) => {
+        runtime.metrics?.delivery(data.kind, 'failed');
+        throw error;
+      });
+      runtime.metrics?.delivery(data.kind, result.status);
       // A subscription removed while this replica was down leaves its schedule behind.
       if (result.status === 'unsubscribed') await scheduler.unschedule(job.queue);
       return result;

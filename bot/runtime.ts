@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { type AlertDefinition, loadAlerts } from '../alerts/definitions.ts';
 import { AppDb, type Subscription } from '../app-db/app-db.ts';
@@ -32,7 +33,9 @@ import { checkSql } from '../warehouse/gate.ts';
 import { grantStatements, READER_ROLE } from '../warehouse/grants.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
 import { DEFAULT_CATALOG, DEFAULT_HOME } from './paths.ts';
+import { runningServer } from './server-record.ts';
 
 export { DEFAULT_CATALOG, DEFAULT_HOME };
 
@@ -54,6 +57,8 @@ export interface Runtime {
   definitions: Definitions;
   /** Set by `tally start`: schedules subscriptions made in chat at once. */
   scheduler?: SubscriptionScheduler;
+  /** Set by `tally start`: what /metrics reports. */
+  metrics?: Metrics;
   /** The clock's today (TALLY_NOW or the real date). */
   today(): IsoDate;
   close(): Promise<void>;
@@ -241,8 +246,13 @@ async function learnValues(
   return learned;
 }
 
+/**
+ * Where chat clients fetch stored assets: PUBLIC_URL, else the `tally start` running on this
+ * TALLY_HOME (its real port), else the asset folder itself — a CLI run with no server links files.
+ */
 export function publicUrl(config: Config): string {
-  return config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+  const home = config.TALLY_HOME ?? DEFAULT_HOME;
+  return config.PUBLIC_URL ?? runningServer(home)?.url ?? pathToFileURL(path.join(home, 'assets')).toString();
 }
 
 export function createAssetStore(config: Config): { store: AssetStore; diskStore?: DiskAssetStore } {
@@ -272,7 +282,16 @@ export async function renderChart(spec: Parameters<PresentDeps['render']>[0]): P
 
 /** What presenting an answer needs from the runtime. */
 export function presentDeps(runtime: Runtime): PresentDeps {
-  return { catalog: runtime.catalog, store: runtime.store, render: renderChart, log: runtime.log };
+  const { metrics } = runtime;
+  const render: PresentDeps['render'] = metrics
+    ? async (spec) => {
+        const started = performance.now();
+        const chart = await renderChart(spec);
+        metrics.stage('chart', performance.now() - started);
+        return chart;
+      }
+    : renderChart;
+  return { catalog: runtime.catalog, store: runtime.store, render, log: runtime.log };
 }
 
 /** What a chat turn needs: asking, presenting, and subscriptions in this conversation. */
@@ -302,5 +321,6 @@ export function askDeps(runtime: Runtime): AskDeps {
     today: runtime.today,
     maxRows: runtime.config.MAX_QUERY_ROWS,
     log: runtime.log,
+    observe: runtime.metrics?.question,
   };
 }

@@ -9,9 +9,9 @@ import type { TeamsBot } from './teams/teams-bot.ts';
 export function createServer(
   runtime: Runtime,
   doors: { teams?: TeamsBot; slack?: SlackBot } = {},
+  ops?: express.Router,
 ): express.Express {
   const app = express();
-  const started = Date.now();
   app.get('/healthz', async (_req, res) => {
     try {
       await runtime.appDb.pool.query('SELECT 1');
@@ -27,13 +27,8 @@ export function createServer(
     const sweep = setInterval(() => void runtime.diskStore?.sweep().catch(() => undefined), 3600_000);
     sweep.unref();
   }
-  app.get('/metrics', (_req, res) => {
-    res
-      .type('text/plain')
-      .send(
-        `# TYPE tally_uptime_seconds gauge\ntally_uptime_seconds ${Math.round((Date.now() - started) / 1000)}\n`,
-      );
-  });
+  // /readyz and /metrics (bot/ops.ts), when the caller runs them (`tally start`).
+  if (ops) app.use(ops);
   // A door that isn't configured isn't mounted: without an app id, outside local mode, anyone could post.
   const teams = teamsConfigured(runtime.config) ? doors.teams : undefined;
   if (teams) {

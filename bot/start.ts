@@ -1,64 +1,119 @@
 /**
- * `tally start`: the runtime, the doors whose settings are present, the shared HTTP server, the
- * scheduler, and in local mode the Agents Playground. Only this command loads the chat SDKs.
+ * `tally start`: bind the port → build the runtime → mount the doors whose settings are present,
+ * /readyz and /metrics → start the scheduler → in local mode, the Agents Playground → say what to
+ * do next. SIGTERM (or SIGINT) drains: readiness fails, no new connections, answers in flight
+ * finish (up to SHUTDOWN_TIMEOUT_SECONDS), pg-boss stops, pools close, exit 0.
  */
-
+import type { ChildProcess } from 'node:child_process';
 import { configFor } from './cli-support.ts';
 import { isLocalMode, slackConfigured, teamsConfigured } from './config.ts';
-import { createLogger } from './logger.ts';
+import { openListener } from './listener.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import { opsRouter } from './ops.ts';
 import { startScheduler } from './outbound.ts';
 import { startPlayground } from './playground.ts';
 import { createProactive } from './proactive.ts';
-import { createRuntime } from './runtime.ts';
-import { createServer, listen } from './server.ts';
+import { createRuntime, DEFAULT_HOME } from './runtime.ts';
+import { createServer } from './server.ts';
+import { recordServer } from './server-record.ts';
 import { progressReporter } from './terminal.ts';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export async function start(): Promise<void> {
   const config = configFor({}, false);
   const log = createLogger(config);
-  const runtime = await createRuntime(config, log, progressReporter());
+  const host = config.HOST ?? (isLocalMode(config) ? '127.0.0.1' : '0.0.0.0');
+  const loopback = LOOPBACK.has(host);
+  if (isLocalMode(config) && !loopback) warnExposed(host, log);
+  const listener = await openListener(config.PORT, host);
+  const address = `http://${loopback ? 'localhost' : host}:${listener.port}`;
+  const runtime = await createRuntime(
+    { ...config, PUBLIC_URL: config.PUBLIC_URL ?? address },
+    log,
+    progressReporter(),
+  );
+  let draining = false;
+  let scheduler: Awaited<ReturnType<typeof startScheduler>> | undefined;
+  const metrics = createMetrics({ queueDepths: async () => (await scheduler?.queueDepths()) ?? {} });
+  runtime.metrics = metrics;
   const teams = teamsConfigured(config)
     ? (await import('./teams/teams-bot.ts')).createTeamsBot(runtime)
     : undefined;
   const slack = slackConfigured(config)
     ? (await import('./slack/slack-bot.ts')).createSlackBot(runtime)
     : undefined;
-  const host = config.HOST ?? (isLocalMode(config) ? '127.0.0.1' : '0.0.0.0');
-  const server = await listen(createServer(runtime, { teams, slack }), config.PORT, host);
   const proactive = createProactive({ teams, slack });
-  const scheduler = await startScheduler(runtime, (target, reply) => proactive.post(target, reply));
+  scheduler = await startScheduler(runtime, async (target, reply) => {
+    const started = performance.now();
+    await proactive.post(target, reply);
+    metrics.stage('delivery', performance.now() - started);
+  });
+  const ops = opsRouter(runtime, {
+    metrics,
+    token: config.METRICS_TOKEN,
+    openWithoutToken: isLocalMode(config) && loopback,
+    draining: () => draining,
+  });
+  listener.mount(createServer(runtime, { teams, slack }, ops));
+  const forget = recordServer(config.TALLY_HOME ?? DEFAULT_HOME, address);
   log.info(
-    { schedules: (await scheduler.schedules()).length },
-    'scheduler started: digests and alerts run on their cron, once across replicas',
+    {
+      host,
+      port: listener.port,
+      catalog: runtime.catalog.name,
+      schedules: (await scheduler.schedules()).length,
+    },
+    `Tally listening on ${address}`,
   );
   if (slack) log.info('Slack: events, slash command and interactivity at /slack/events');
-  log.info(
-    { host, port: config.PORT, catalog: runtime.catalog.name },
-    `Tally listening on http://localhost:${config.PORT}`,
-  );
-  let playground: ReturnType<typeof startPlayground>;
+
+  let playground: ChildProcess | undefined;
+  let chat = '';
   if (isLocalMode(config)) {
     log.warn(
       'Teams: no MicrosoftAppId, so /api/messages accepts unauthenticated local traffic (Agents Playground, local tools only).',
     );
     if (config.TALLY_PLAYGROUND === '1') {
-      playground = startPlayground(config.PORT, log, config.TALLY_PLAYGROUND_PORT);
-      if (playground)
-        process.stderr.write(
-          `\n  Chat with Tally in the browser: http://localhost:${config.TALLY_PLAYGROUND_PORT}\n\n`,
-        );
+      const started = await startPlayground(address, log, config.TALLY_PLAYGROUND_PORT);
+      playground = started.child;
+      if (started.ok) chat = `  Chat with Tally in the browser: ${started.url}\n`;
+      else process.stderr.write(`tally: ${started.reason}\n`);
     }
   }
-  const stop = async () => {
-    log.info('shutting down');
+  process.stderr.write(
+    `\n  Tally is ready at ${address}\n${chat}  Ask from another terminal: npm run tally -- ask "revenue by region last quarter"\n\n`,
+  );
+
+  const stop = async (signal: string) => {
+    draining = true;
+    log.info({ signal }, 'shutting down: finishing answers in flight');
     playground?.kill();
-    server.close();
+    const limitMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
+    const deadline = Date.now() + limitMs;
+    const drained = await listener.drain(limitMs);
+    // Slack and slow Teams answers finish after their HTTP response: wait for those as well.
+    while (metrics.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (!drained || metrics.inFlight() > 0)
+      log.warn({ limitSeconds: config.SHUTDOWN_TIMEOUT_SECONDS }, 'answers still in flight at the limit');
     await scheduler
       .stop()
       .catch((error: Error) => log.error({ err: error.message }, 'scheduler stop failed'));
+    forget();
     await runtime.close();
+    log.info('stopped');
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** The loud warning: an unauthenticated bot that reads the warehouse, reachable from the network. */
+function warnExposed(host: string, log: Logger): void {
+  const text =
+    `HOST=${host} with no authentication (no MicrosoftAppId, no Slack signing secret): anyone who ` +
+    'can reach this machine can query your warehouse through Tally. Use HOST=127.0.0.1, or configure a door.';
+  log.warn(text);
+  process.stderr.write(`\n  !!! WARNING: ${text}\n\n`);
 }

