@@ -36,21 +36,5 @@ export function renderAnswer(answer: Answer, showSql: boolean): string {
   return lines.join('\n');
 }
 
-/** A progress line that redraws in a terminal and prints every 10% otherwise. */
-export function progressReporter(stream: NodeJS.WriteStream = process.stderr) {
-  let lastDecile = -1;
-  return ({ step, done, total }: { step: string; done: number; total: number }) => {
-    const pct = total > 0 ? Math.floor((100 * done) / total) : 100;
-    if (stream.isTTY) {
-      const width = 30;
-      const filled = Math.round((width * pct) / 100);
-      stream.write(
-        `\r  ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${String(pct).padStart(3)}%  ${step}   `,
-      );
-      if (pct >= 100 && step.startsWith('indexes')) stream.write('\n');
-    } else if (Math.floor(pct / 10) !== lastDecile) {
-      lastDecile = Math.floor(pct / 10);
-      stream.write(`  ${pct}% ${step}\n`);
-    }
-  };
-}
+/** The demo seeding's progress: a bar in a terminal, plain lines when piped or in CI. */
+export { seedProgress as progressReporter } from './seed-progress.ts';

@@ -23,6 +23,7 @@ export interface SeedOptions {
   scale: number;
   /** Last day with data. */
   end: IsoDate;
+  /** done reaches total once, when the warehouse is ready (indexes and statistics count as one more step). */
   onProgress?: (progress: { step: string; done: number; total: number }) => void;
 }
 
@@ -58,6 +59,7 @@ export async function seedDemo(client: pg.ClientBase, options: SeedOptions): Pro
     rows[table] = (rows[table] ?? 0) + data.length;
   };
 
+  const totalDays = Math.max(0, Math.round((Date.parse(end) - Date.parse(HISTORY_START)) / 86_400_000) + 1);
   await client.query('BEGIN');
   try {
     await client.query(`DROP SCHEMA IF EXISTS ${DEMO_SCHEMAS.join(', ')} CASCADE`);
@@ -104,7 +106,6 @@ export async function seedDemo(client: pg.ClientBase, options: SeedOptions): Pro
     let orderBatch: OrderRow[] = [];
     let glBatch: unknown[][] = [];
     let monthAmounts = new Map<number, number>();
-    const totalDays = Math.max(0, Math.round((Date.parse(end) - Date.parse(HISTORY_START)) / 86_400_000) + 1);
 
     for (let day = 0, date = HISTORY_START; date <= end; day++, date = addDays(date, 1)) {
       const orders = ordersOfDay(orderRng, date, scale, byRegion, products, () => ++orderId);
@@ -133,10 +134,10 @@ export async function seedDemo(client: pg.ClientBase, options: SeedOptions): Pro
         await insert('finance.gl_entries', glBatch);
         orderBatch = [];
         glBatch = [];
-        options.onProgress?.({ step: 'orders, ledger and invoices', done: day + 1, total: totalDays });
+        options.onProgress?.({ step: 'orders, ledger and invoices', done: day + 1, total: totalDays + 1 });
       }
     }
-    options.onProgress?.({ step: 'indexes and statistics', done: totalDays, total: totalDays });
+    options.onProgress?.({ step: 'indexes and statistics', done: totalDays, total: totalDays + 1 });
     await client.query(DEMO_INDEXES);
     const info = JSON.stringify({
       generator: 'tally demo',
@@ -153,6 +154,7 @@ export async function seedDemo(client: pg.ClientBase, options: SeedOptions): Pro
     throw error;
   }
   await client.query('ANALYZE');
+  options.onProgress?.({ step: 'ready', done: totalDays + 1, total: totalDays + 1 });
   return { rows, from: HISTORY_START, to: end, seconds: (Date.now() - started) / 1000 };
 }
 
