@@ -13,10 +13,12 @@ import { build } from '../scripts/build.mjs';
 import { seedDemo } from '../warehouse/demo/seed.ts';
 import { ensureDatabase, startEmbedded } from '../warehouse/embedded.ts';
 import { freePort } from '../warehouse/free-port.ts';
+import { checkSharedData } from './shared-data.ts';
 
 export const TEST_SEED_END = '2026-06-14';
 
 export default async function setup(project: TestProject) {
+  checkSharedData();
   // Tests run the built CLI: build once here, so parallel test files never rebuild side by side.
   await build();
   const home = await mkdtemp(path.join(tmpdir(), 'tally-test-'));
