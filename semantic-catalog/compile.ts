@@ -66,7 +66,7 @@ export function compile(query: SemanticQuery, catalog: Catalog, today: IsoDate):
     if (!metric) throw new CompileError(`Unknown metric ${name}`);
     return metric;
   });
-  const groups = groupMetrics(requested, catalog);
+  const groups = requested.length > 0 ? groupMetrics(requested, catalog) : [listingGroup(query, catalog)];
   const periods: { key: 'cur' | 'prev'; range?: TimeRange }[] = [{ key: 'cur', range: query.time }];
   if (query.compare) periods.push({ key: 'prev', range: query.compare.range });
 
@@ -164,6 +164,14 @@ export function compile(query: SemanticQuery, catalog: Catalog, today: IsoDate):
   return { sql: `WITH ${ctes} SELECT ${selects.join(', ')} FROM ${from}${order}${limit}`, columns };
 }
 
+/** A list with no metric ("the names of the restaurants in LA"): its rows come from the first field's table. */
+function listingGroup(query: SemanticQuery, catalog: Catalog): Group {
+  const first = query.dimensions[0] ? dimensionByName(catalog, query.dimensions[0]) : undefined;
+  const table = first?.sources[0] ? tableByName(catalog, first.sources[0].table) : undefined;
+  if (!table) throw new CompileError('A list needs a field to list');
+  return { table, filters: [], metrics: [] };
+}
+
 /** Metrics computed together share a fact table and filters; a derived metric goes with its parts. */
 function groupMetrics(metrics: MetricDef[], catalog: Catalog): Group[] {
   const groups: Group[] = [];
@@ -214,7 +222,8 @@ function groupSelect(
 
   const selects: string[] = [];
   const groupBy: string[] = [];
-  const timeColumn = metricTimeColumn(catalog, group.metrics[0] as MetricDef);
+  const first = group.metrics[0];
+  const timeColumn = first ? metricTimeColumn(catalog, first) : undefined;
   const timeExpression = timeColumn ? `${fact.alias}.${timeColumn}` : undefined;
   if (query.grain) {
     if (!timeExpression) throw new CompileError(`Metric ${group.metrics[0]?.name} has no time column`);
@@ -320,5 +329,6 @@ function orderBy(query: SemanticQuery, columns: OutputColumn[]): string {
   const firstMetric = columns.find((c) => c.role === 'metric');
   if (query.dimensions.length > 0 && firstMetric)
     return ` ORDER BY ${quoteIdent(firstMetric.name)} DESC NULLS LAST`;
+  if (query.dimensions[0]) return ` ORDER BY ${quoteIdent(query.dimensions[0])}`;
   return '';
 }

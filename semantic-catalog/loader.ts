@@ -7,6 +7,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { loadPgParser } from '../warehouse/pg-parser.ts';
 import { crossCheck } from './cross-check.ts';
+import { withKeyDimensions } from './key-dimensions.ts';
 import { type Catalog, catalogSchema } from './schema.ts';
 
 export interface CatalogProblem {
@@ -83,7 +84,7 @@ export function parseCatalog(text: string, file = 'catalog.yaml'): Catalog {
     message: p.message,
   }));
   if (problems.length > 0) throw new CatalogError(problems);
-  return parsed.data;
+  return withKeyDimensions(parsed.data);
 }
 
 function formatPath(at: (string | number)[]): string {

@@ -8,12 +8,18 @@ import type { SemanticQuery } from '../query.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
 
 /** The query over calendar fields instead of a time column, or undefined when it can't be. */
-export function overCalendarFields(query: SemanticQuery, catalog: Catalog): SemanticQuery | undefined {
+export function overCalendarFields(
+  query: SemanticQuery,
+  catalog: Catalog,
+  listed?: string,
+): SemanticQuery | undefined {
   const facts = new Set(
-    query.metrics.map((n) => metricTable(catalog, metricByName(catalog, n) as MetricDef)?.name),
+    query.metrics.length > 0
+      ? query.metrics.map((n) => metricTable(catalog, metricByName(catalog, n) as MetricDef)?.name)
+      : [listed],
   );
-  if (facts.size !== 1) return undefined;
-  const fact = [...facts][0] as string;
+  const fact = [...facts][0];
+  if (facts.size !== 1 || !fact) return undefined;
   // The fact table's own field first, else the one field its rows lead to.
   const field = (word: RegExp) => {
     const named = catalog.dimensions.filter(

@@ -114,7 +114,9 @@ export function whichDimension(
 }
 
 function labelOf(catalog: Catalog, metrics: string[]): string {
-  return metrics.map((m) => metricByName(catalog, m)?.label ?? m).join(' and ');
+  return metrics
+    .map((m) => metricByName(catalog, m)?.label ?? dimensionByName(catalog, m)?.label ?? m)
+    .join(' and ');
 }
 
 function replaceWord(question: string, said: string, replacement: string): string {

@@ -27,11 +27,15 @@ export function planQuery(
     reading.metrics.length === 0 && ranking && catalog.default_metric
       ? [catalog.default_metric]
       : reading.metrics;
-  if (metrics.length === 0) return say.notUnderstood(catalog);
+  // "the names of the restaurants that serve Italian food": a list of the field, no metric.
+  const listing = metrics.length === 0 && reading.dimensions.length > 0 && !reading.grain;
+  if (metrics.length === 0 && !listing) return say.notUnderstood(catalog);
 
-  const factTables = metrics.map(
-    (name) => metricTable(catalog, metricByName(catalog, name) as MetricDef)?.name,
-  );
+  const factTables = listing
+    ? [dimensionByName(catalog, reading.dimensions[0] as string)?.sources[0]?.table]
+    : metrics.map((name) => metricTable(catalog, metricByName(catalog, name) as MetricDef)?.name);
+  // What a refusal names: the metrics, or the listed field.
+  const subjects = listing ? reading.dimensions.slice(0, 1) : metrics;
   const reachable = (dimension: string) => {
     const def = dimensionByName(catalog, dimension);
     return !!def && factTables.every((t) => t && reachableSource(catalog, def, t));
@@ -43,13 +47,13 @@ export function planQuery(
     const dimensions = [...new Set(usable.map((o) => o.dimension))];
     if (dimensions.length > 1) return say.whichDimension(question, said, dimensions, catalog);
     const chosen = usable[0];
-    if (!chosen) return say.unreachable(metrics, options[0]?.dimension ?? '', catalog);
+    if (!chosen) return say.unreachable(subjects, options[0]?.dimension ?? '', catalog);
     const filter = filters.find((f) => f.dimension === chosen.dimension);
     if (!filter) filters.push({ dimension: chosen.dimension, values: [chosen.value] });
     else if (!filter.values.includes(chosen.value)) filter.values.push(chosen.value);
   }
   for (const dimension of reading.dimensions)
-    if (!reachable(dimension)) return say.unreachable(metrics, dimension, catalog);
+    if (!reachable(dimension)) return say.unreachable(subjects, dimension, catalog);
 
   const query: SemanticQuery = { metrics, dimensions: reading.dimensions, filters };
   if (reading.time && reading.time.from > today) return say.futurePeriod(reading.time, today, catalog);
@@ -73,9 +77,9 @@ export function planQuery(
   if ((query.grain || query.time || query.compare) && snapshots.length > 0)
     return say.snapshotOverTime(snapshots, catalog);
   const timeless = metrics.filter((n) => !metricTimeColumn(catalog, metricByName(catalog, n) as MetricDef));
-  if ((query.grain || query.time) && timeless.length > 0) {
-    const calendar = query.compare ? undefined : overCalendarFields(query, catalog);
-    if (!calendar) return say.noTimeColumn(timeless, catalog);
+  if ((query.grain || query.time) && (timeless.length > 0 || listing)) {
+    const calendar = query.compare ? undefined : overCalendarFields(query, catalog, factTables[0]);
+    if (!calendar) return say.noTimeColumn(listing ? subjects : timeless, catalog);
     Object.assign(query, calendar);
     delete query.grain;
     delete query.time;

@@ -10,6 +10,7 @@ import { metricByName } from '../catalog.ts';
 import type { IsoDate } from '../dates.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
 import type { Catalog, Grain } from '../schema.ts';
+import { type FieldMatch, readNamedFields } from './fields.ts';
 import { FUNCTION_WORDS } from './function-words.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import * as say from './messages.ts';
@@ -49,12 +50,7 @@ export interface Reading {
   parts: { said: string; became: string }[];
 }
 
-interface Match {
-  start: number;
-  end: number;
-  text: string;
-  entries: LexiconEntry[];
-}
+type Match = FieldMatch;
 
 const DESTRUCTIVE =
   /\b(delete|drop table|drop schema|drop database|truncate|insert|update|alter|grant|revoke|create table|wipe|erase|remove all|destroy|overwrite)\b/;
@@ -156,6 +152,7 @@ export function readQuestion(
 
   const tokens = rest.split(' ').filter(Boolean);
   const matches = matchPhrases(tokens, lexicon);
+  readNamedFields(tokens, matches, lexicon, catalog);
 
   const personal = matches.find((m) => m.entries.some((e) => e.kind === 'personal'));
   if (personal) return say.personalData(personal.text, catalog);
@@ -511,12 +508,16 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
       reading.conditions.some((c) => c.level === 'group');
     if (
       dimension?.kind === 'dimension' &&
-      (grouping || ranking || picked) &&
+      (grouping || ranking || picked || match.listed) &&
       !reading.dimensions.includes(dimension.name)
     ) {
       reading.dimensions.push(dimension.name);
       // "which customer", "best performing region": one is asked for; "top products": a short list.
       if (ranking && stem(match.text) === match.text) reading.singularRanking = true;
+      // "the name of the restaurant with the highest rating": one is asked for.
+      const thing = match.text.split(' ').pop() as string;
+      if (match.listed && reading.direction && stem(thing) === thing && !/^names?|titles?$/.test(thing))
+        reading.singularRanking = true;
       else if (ranking && /^(top|bottom|best|worst)$/.test(previous)) reading.limit ??= DEFAULT_TOP;
     }
     grouping = grouping && !!dimension;

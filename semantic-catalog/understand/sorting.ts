@@ -55,6 +55,8 @@ export function readSorting(text: string): Sorting {
       (_whole, between: unknown) => ` ${typeof between === 'string' ? between : ''} `,
     );
   }
+  // "the top 3 businesses in terms of review count": what the ranking is by.
+  rest = rest.replace(/\b(?:in terms of|based on|according to)\b/g, 'by');
   rest = rest.replace(SORT_VERB, (whole) => {
     const naming = /\b(by|on|according to|based on)$/.test(whole);
     keyed ||= naming;

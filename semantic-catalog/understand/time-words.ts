@@ -84,7 +84,11 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const toNumber = (word: string) => (/^\d+$/.test(word) ? Number(word) : (NUMBER_WORDS[word] ?? Number.NaN));
 
 const GRAIN_WORDS: [RegExp, Grain][] = [
-  [/\b(daily|per day|by day|each day|a day|day by day|by date|per date|day over day)\b/, 'day'],
+  // "each day of the week" names a field (the weekday), not daily buckets.
+  [
+    /\b(daily|per day|by day|each day|a day|day by day|by date|per date|day over day)\b(?! of (?:the )?week)/,
+    'day',
+  ],
   [/\b(weekly|per week|by week|each week|a week|week over week|wow)\b/, 'week'],
   [
     /\b(monthly|per month|by month|each month|a month|month over month|mom|over the months|month by month)\b/,

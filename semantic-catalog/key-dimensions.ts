@@ -1,0 +1,49 @@
+/**
+ * "per course id", "for each business id": a table's own identifier is a field people name,
+ * though admins rightly hide it from suggestions. Each table whose key column can be told from
+ * its name (`course_id` or `courseid` on `course`, else `id`) answers to "<table> id" and to its
+ * synonyms' "<synonym> id", unless the catalog already defines such a field or the key is personal.
+ */
+import type { Catalog, DimensionDef, TableDef } from './schema.ts';
+
+export function withKeyDimensions(catalog: Catalog): Catalog {
+  const taken = new Set(
+    catalog.dimensions.flatMap((d) => [
+      d.name,
+      d.label.toLowerCase(),
+      ...d.synonyms.map((s) => s.toLowerCase()),
+    ]),
+  );
+  const added: DimensionDef[] = [];
+  for (const table of catalog.tables) {
+    const key = keyColumn(table);
+    if (!key) continue;
+    const bare = table.name.split('.').pop() as string;
+    const name = `${bare}_id`;
+    const label = `${bare.replaceAll('_', ' ')} id`;
+    if (
+      taken.has(name) ||
+      taken.has(label) ||
+      catalog.dimensions.some((d) => d.sources.some((s) => s.table === table.name && s.column === key))
+    )
+      continue;
+    added.push({
+      name,
+      label: label.replace(/^./, (c) => c.toUpperCase()),
+      description: `The identifier of each ${bare.replaceAll('_', ' ')} (${key}).`,
+      synonyms: [...table.synonyms.map((s) => `${s} id`), `${bare.replaceAll('_', ' ')} ids`],
+      sources: [{ table: table.name, column: key }],
+      values: 'none',
+      sample_values: [],
+      value_synonyms: {},
+    });
+  }
+  return added.length > 0 ? { ...catalog, dimensions: [...catalog.dimensions, ...added] } : catalog;
+}
+
+function keyColumn(table: TableDef): string | undefined {
+  const bare = (table.name.split('.').pop() as string).toLowerCase();
+  const columns = table.columns.filter((c) => !c.personal);
+  const named = (candidate: string) => columns.find((c) => c.name.toLowerCase() === candidate)?.name;
+  return named(`${bare}_id`) ?? named(`${bare}id`) ?? named('id');
+}

@@ -1,0 +1,80 @@
+/**
+ * A thing's label named outright: "the names of the restaurants", "business names", "the title
+ * of the paper", "the region name". Read as that thing's name field, which the question lists.
+ * The field is the catalog's "<thing> name" phrase, or else the one field of the thing's table
+ * whose column is called name or title.
+ */
+
+import type { Catalog } from '../schema.ts';
+import type { Lexicon, LexiconEntry } from './lexicon.ts';
+import { stem } from './words.ts';
+
+export interface FieldMatch {
+  start: number;
+  end: number;
+  text: string;
+  entries: LexiconEntry[];
+  /** Named as a label to list ("names of …"), so it is a group-by. */
+  listed?: boolean;
+}
+
+const LABEL = /^(name|names|title|titles)$/;
+const BETWEEN = /^(of|the|all|each|every|its|their)$/;
+
+/** Rewrites `matches` in place: "names of the X" and "X names" become X's name field. */
+export function readNamedFields(
+  tokens: string[],
+  matches: FieldMatch[],
+  lexicon: Lexicon,
+  catalog: Catalog,
+): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as string;
+    // A bare "name" may be some field or a personal column elsewhere; "the name of the business" is
+    // the business's.
+    const own = matches.find((m) => m.start <= i && i < m.end);
+    if (!LABEL.test(token) || (own && (own.start !== i || own.end !== i + 1))) continue;
+    const label = stem(token);
+    // "names of the restaurants": skip naming words to the thing.
+    let j = i + 1;
+    while (j < tokens.length && BETWEEN.test(tokens[j] as string)) j++;
+    const after = j > i + 1 ? matches.find((m) => m.start === j) : undefined;
+    const before = matches.find((m) => m.end === i);
+    for (const [thing, start, end] of [
+      [after, i, after?.end],
+      [before, before?.start, i + 1],
+    ] as const) {
+      if (!thing || start === undefined || end === undefined) continue;
+      const field = nameField(thing, label, lexicon, catalog);
+      if (!field) continue;
+      const merged: FieldMatch = {
+        start,
+        end,
+        text: tokens.slice(start, end).join(' '),
+        entries: [field],
+        listed: thing === after || thing.entries.some((e) => e.kind === 'entity'),
+      };
+      if (own) matches.splice(matches.indexOf(own), 1);
+      matches.splice(matches.indexOf(thing), 1, merged);
+      break;
+    }
+  }
+}
+
+function nameField(
+  thing: FieldMatch,
+  label: string,
+  lexicon: Lexicon,
+  catalog: Catalog,
+): LexiconEntry | undefined {
+  if (thing.entries.some((e) => e.kind === 'dimension') && !thing.entries.some((e) => e.kind === 'entity'))
+    return thing.entries.find((e) => e.kind === 'dimension'); // "the region name": the field itself
+  const phrase = [...thing.text.split(' ').map(stem), label].join(' ');
+  const named = lexicon.phrases.get(phrase)?.find((e) => e.kind === 'dimension');
+  if (named) return named;
+  const tables = thing.entries.flatMap((e) => (e.kind === 'entity' ? [e.table] : []));
+  const fields = catalog.dimensions.filter((d) =>
+    d.sources.some((s) => tables.includes(s.table) && s.column !== undefined && stem(s.column) === label),
+  );
+  return fields.length === 1 ? { kind: 'dimension', name: (fields[0] as { name: string }).name } : undefined;
+}
