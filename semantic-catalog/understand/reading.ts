@@ -514,11 +514,11 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
       reading.dimensions.push(dimension.name);
       // "which customer", "best performing region": one is asked for; "top products": a short list.
       if (ranking && stem(match.text) === match.text) reading.singularRanking = true;
+      else if (ranking && /^(top|bottom|best|worst)$/.test(previous)) reading.limit ??= DEFAULT_TOP;
       // "the name of the restaurant with the highest rating": one is asked for.
       const thing = match.text.split(' ').pop() as string;
       if (match.listed && reading.direction && stem(thing) === thing && !/^names?|titles?$/.test(thing))
         reading.singularRanking = true;
-      else if (ranking && /^(top|bottom|best|worst)$/.test(previous)) reading.limit ??= DEFAULT_TOP;
     }
     grouping = grouping && !!dimension;
     i = match.end - 1;
