@@ -1,9 +1,9 @@
 /**
  * What every chart shares (schema, title, look, inline data) and the two sizes it is drawn at:
  *   full → the image behind the link (and `tally ask --chart`): a 640 px plot.
- *   card → what a Teams card shows: 540 px wide in all, drawn at 2× (1,080 px), so the card shows
- *          it at its own size and no text is smaller than 12 px. Shrinking the full image into the
- *          card made its 12 px labels 8 px.
+ *   card → what a Teams card shows: 540 px wide in all, drawn at 2× (1,080 px), with 16 px text:
+ *          the Agents Playground shows card images 414 px wide, where that text is still 12 px.
+ *          Shrinking the full image into the card made its 12 px labels 8 px.
  */
 export const CHART_FONT = 'DejaVu Sans';
 
@@ -36,10 +36,10 @@ export const CARD_SIZE: ChartSize = {
   name: 'card',
   width: CARD_WIDTH,
   fit: true,
-  height: 260,
-  font: 13,
-  titleFont: 16,
-  labelLimit: 180,
+  height: 300,
+  font: 16,
+  titleFont: 20,
+  labelLimit: 200,
 };
 
 export const PALETTE = [

@@ -9,7 +9,7 @@ import type { OutputColumn } from '../semantic-catalog/compile.ts';
 import type { IsoDate, Period } from '../semantic-catalog/dates.ts';
 import { type ChartSize, frame, PALETTE } from './frame.ts';
 import { isGrain, isPartialBucket, isPartialComparedBucket, spanName } from './periods.ts';
-import { bucketLabel, dateTicks, thinLabels } from './time-axis.ts';
+import { bucketLabel, dateTicks, maxDateTicks, thinLabels } from './time-axis.ts';
 import type { ChartChoice, ChartInput } from './types.ts';
 import { unitLabelExpr } from './units.ts';
 
@@ -73,7 +73,7 @@ export function lineChart(input: ChartInput, size: ChartSize, fields: LineFields
     ...frame(size, titleOf(input), values),
     mark: { type: 'line', point: input.rows.length <= 40, strokeWidth: 2.5 },
     encoding: {
-      x: xEncoding(grain, dates, time.label),
+      x: xEncoding(grain, dates, time.label, size),
       y: {
         field: 'v',
         type: 'quantitative',
@@ -94,6 +94,8 @@ export function lineChart(input: ChartInput, size: ChartSize, fields: LineFields
             scale: { domain: [COMPLETE, dashName], range: [SOLID, DASHED] },
             legend: {
               values: [dashName],
+              // Above the plot: beside the series legend at the bottom it ran off a card.
+              orient: 'top',
               symbolType: 'stroke',
               symbolSize: 400,
               // vega-lite hides a line legend's symbol stroke when colour has its own legend.
@@ -136,9 +138,11 @@ function titleOf(input: ChartInput) {
 }
 
 /** Days and weeks on a time scale with chosen ticks; months and longer as one label per bucket. */
-function xEncoding(grain: Period, dates: IsoDate[], title: string) {
+function xEncoding(grain: Period, dates: IsoDate[], title: string, size: ChartSize) {
   if (grain === 'day' || grain === 'week') {
-    const ticks = dateTicks(dates, grain);
+    // A card's plot is its width less the y axis and padding; the full image's plot is its width.
+    const plot = size.fit ? size.width - 100 : size.width;
+    const ticks = dateTicks(dates, grain, maxDateTicks(plot, size.font));
     const ms = ticks.dates.map((d) => Date.parse(d));
     return {
       field: 'x',
@@ -148,22 +152,24 @@ function xEncoding(grain: Period, dates: IsoDate[], title: string) {
       axis: {
         values: ms,
         labelAngle: 0,
-        // The ticks are already spaced for their labels; vega's overlap estimate hid every other one.
+        // The ticks are already spaced for their labels; vega's overlap check hid every other one.
         labelOverlap: false,
-        labelFlush: true,
         // A temporal axis hands labelExpr a Date: time() makes it the number the ticks are.
         labelExpr: `${JSON.stringify(ticks.labels)}[indexof(${JSON.stringify(ms)}, time(datum.value))]`,
       },
     };
   }
   const labels = dates.map((d) => bucketLabel(d, grain));
+  // Upright while the labels fit side by side (about 0.6 em a character, plus a gap); slanted beyond.
+  const longest = Math.max(...labels.map((l) => l.length));
+  const fits = labels.length * (0.6 * size.font * longest + 10) <= size.width - 90;
   return {
     field: 'label',
     type: 'ordinal' as const,
     title,
     sort: labels,
     axis: {
-      labelAngle: labels.length > 8 ? -40 : 0,
+      labelAngle: fits ? 0 : -40,
       ...(labels.length > 24 ? { values: thinLabels(labels, 12) } : {}),
     },
   };

@@ -16,8 +16,10 @@ import {
   weekday,
 } from '../semantic-catalog/dates.ts';
 
-/** Room for "28 Dec" at 12–13 px across a 540 px card, with space between. */
-export const MAX_DATE_TICKS = 6;
+/** As many "28 Dec" labels as fit across the plot (about 0.6 em a character), with a gap between; 3 to 8. */
+export function maxDateTicks(plotWidth: number, fontSize: number): number {
+  return Math.max(3, Math.min(8, Math.floor(plotWidth / (0.6 * fontSize * 6 + 24))));
+}
 
 const parts = (date: IsoDate) => date.split('-').map(Number) as [number, number, number];
 const short = (month: number) => monthName(month).slice(0, 3);
@@ -44,18 +46,18 @@ export interface DateTicks {
 }
 
 /** Ticks for a day or week axis: few enough to read, each on a day a person would pick. */
-export function dateTicks(dates: IsoDate[], grain: 'day' | 'week'): DateTicks {
+export function dateTicks(dates: IsoDate[], grain: 'day' | 'week', max: number): DateTicks {
   const sorted = [...new Set(dates)].sort();
   const first = sorted[0];
   const last = sorted.at(-1);
   if (!first || !last) return { dates: [], labels: [] };
   const days = daysBetween(first, last) + 1;
   let ticks: IsoDate[];
-  if (grain === 'week') ticks = everyNth(sorted, [1, 2, 4, 8, 13, 26, 52]);
-  else if (days <= MAX_DATE_TICKS) ticks = sorted;
-  else if (days <= 2 * MAX_DATE_TICKS) ticks = everyNth(sorted, [2]);
-  else if (days <= 14 * MAX_DATE_TICKS) ticks = mondays(sorted, days <= 7 * MAX_DATE_TICKS ? 1 : 2);
-  else ticks = monthStarts(first, last);
+  if (grain === 'week') ticks = everyNth(sorted, [1, 2, 4, 8, 13, 26, 52], max);
+  else if (days <= max) ticks = sorted;
+  else if (days <= 2 * max) ticks = everyNth(sorted, [2], max);
+  else if (days <= 14 * max) ticks = mondays(sorted, days <= 7 * max ? 1 : 2);
+  else ticks = monthStarts(first, last, max);
   const multiYear = parts(first)[0] !== parts(last)[0];
   const labels = ticks.map((date, i) => {
     const label = bucketLabel(date, 'day');
@@ -65,8 +67,8 @@ export function dateTicks(dates: IsoDate[], grain: 'day' | 'week'): DateTicks {
   return { dates: ticks, labels };
 }
 
-function everyNth(sorted: IsoDate[], steps: number[]): IsoDate[] {
-  const step = steps.find((n) => Math.ceil(sorted.length / n) <= MAX_DATE_TICKS) ?? steps.at(-1) ?? 1;
+function everyNth(sorted: IsoDate[], steps: number[], max: number): IsoDate[] {
+  const step = steps.find((n) => Math.ceil(sorted.length / n) <= max) ?? steps.at(-1) ?? 1;
   return sorted.filter((_, i) => i % step === 0);
 }
 
@@ -75,7 +77,7 @@ function mondays(sorted: IsoDate[], every: number): IsoDate[] {
   return sorted.filter((d) => weekday(d) === 0).filter((_, i) => i % every === 0);
 }
 
-function monthStarts(first: IsoDate, last: IsoDate): IsoDate[] {
+function monthStarts(first: IsoDate, last: IsoDate, max: number): IsoDate[] {
   for (const step of [1, 2, 3, 6, 12, 24, 60]) {
     const ticks: IsoDate[] = [];
     const [y, m] = parts(first);
@@ -84,7 +86,7 @@ function monthStarts(first: IsoDate, last: IsoDate): IsoDate[] {
     // Align to calendar quarters and years, so ticks read Jan, Apr, Jul, Oct rather than Feb, May…
     while ((parts(date)[1] - 1) % Math.min(step, 12) !== 0) date = addMonths(date, 1);
     for (; date <= last; date = addMonths(date, step)) ticks.push(date);
-    if (ticks.length <= MAX_DATE_TICKS) return ticks;
+    if (ticks.length <= max) return ticks;
   }
   return [first];
 }
