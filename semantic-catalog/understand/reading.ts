@@ -6,7 +6,7 @@
  *
  * A reading may be partial ("only EMEA"): a follow-up merges it into the previous query.
  */
-import { metricByName } from '../catalog.ts';
+import { dimensionByName, metricByName } from '../catalog.ts';
 import type { IsoDate } from '../dates.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
 import type { Catalog, Grain } from '../schema.ts';
@@ -80,7 +80,7 @@ const MULTIPLIER: Record<string, number> = {
   billion: 1e9,
 };
 const CONDITION =
-  /\b(over|above|more than|greater than|exceeding|at least|under|below|less than|at most|>=|<=|>|<) \$? ?(\d[\d,]*(?:\.\d+)?) ?(k|thousand|m|mn|mm|million|b|bn|billion)?\b/g;
+  /\b(over|above|more than|greater than|higher than|larger than|bigger than|exceeding|at least|no less than|under|below|less than|fewer than|lower than|smaller than|at most|no more than) \$? ?(\d[\d,]*(?:\.\d+)?) ?(k|thousand|m|mn|mm|million|b|bn|billion)?\b/g;
 
 export function readQuestion(
   question: string,
@@ -125,12 +125,12 @@ export function readQuestion(
   const found: { op: Condition['op']; value: number; said: string }[] = [];
   rest = rest.replace(CONDITION, (whole: string, word: string, number: string, scale: string | undefined) => {
     const value = Number(number.replaceAll(',', '')) * (scale ? (MULTIPLIER[scale] ?? 1) : 1);
-    const op: Condition['op'] = /over|above|more|greater|exceeding|^>$/.test(word)
-      ? '>'
-      : /at least|>=/.test(word)
-        ? '>='
-        : /at most|<=/.test(word)
-          ? '<='
+    const op: Condition['op'] = /at least|no less/.test(word)
+      ? '>='
+      : /at most|no more/.test(word)
+        ? '<='
+        : /over|above|more|greater|higher|larger|bigger|exceeding/.test(word)
+          ? '>'
           : '<';
     found.push({ op, value, said: whole.trim() });
     return ` §${found.length - 1} `;
@@ -227,7 +227,9 @@ export function readQuestion(
       .filter((m) => beside(m, match, tokens))
       .flatMap((m) => m.entries.flatMap((e) => (e.kind === 'dimension' ? [e.name] : [])));
     const named = values.filter((v) => neighbours.includes(v.dimension));
-    const options = (named.length > 0 ? named : values).map((v) => ({
+    const directed = values.filter((v) => direction(tokens, match.start, v.dimension, catalog));
+    const chosen = named.length > 0 ? named : directed.length > 0 ? directed : values;
+    const options = chosen.map((v) => ({
       dimension: v.dimension,
       value: v.value,
     }));
@@ -405,6 +407,22 @@ function linksTerms(index: number, tokens: string[], placed: Set<number>): boole
   let after = index + 1;
   while (after < tokens.length && !placed.has(after) && isGrammarWord(tokens[after] as string)) after++;
   return after >= tokens.length || placed.has(after) || LINKING_VERBS.has(stem(tokens[after] as string));
+}
+
+const FROM_FIELD = /\b(from|origin|departure|departing|source|sender|start|starting)\b/;
+const TO_FIELD = /\b(to|destination|arrival|arriving|target|receiver|recipient|end|ending)\b/;
+
+/** "from LAX to ORD": a value after "from" is the field named for where things start, "to" where they end. */
+function direction(tokens: string[], start: number, dimension: string, catalog: Catalog): boolean {
+  // "from Los Angeles (LAX)": the nearest from/to a few words back.
+  const before = tokens
+    .slice(Math.max(0, start - 4), start)
+    .reverse()
+    .find((t) => t === 'from' || t === 'to');
+  if (!before) return false;
+  const def = dimensionByName(catalog, dimension);
+  const said = `${dimension.replaceAll('_', ' ')} ${def?.label.toLowerCase() ?? ''}`;
+  return (before === 'from' ? FROM_FIELD : TO_FIELD).test(said);
 }
 
 /** Naming words between a field and its value: "the state of California", "the journal named Nature". */
