@@ -79,6 +79,8 @@ function config(size: ChartSize) {
       orient: 'bottom',
       labelLimit: size.labelLimit + 140,
       symbolStrokeWidth: 2.5,
+      // In a row, a fourth region ran off the card; in a grid every entry stays in the image.
+      columns: size.fit ? 2 : 4,
     },
     view: { stroke: null },
   } as const;
