@@ -5,6 +5,7 @@
  * chat SDKs or the chart renderer (the build turns each `import()` into its own chunk).
  */
 import { Command, Option } from 'commander';
+import { registerCatalogAdminCommands } from '../catalog-admin/cli.ts';
 import { registerOutboundCommands } from './cli-outbound.ts';
 import { dateOption, fail, numberOption } from './cli-support.ts';
 
@@ -84,6 +85,7 @@ catalog
   .action(async (path: string | undefined, options) =>
     (await import('./cli-catalog.ts')).grantsCommand(path, options),
   );
+registerCatalogAdminCommands(catalog);
 
 program.hook('preAction', () => {
   process.on('unhandledRejection', fail);

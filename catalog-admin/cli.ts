@@ -1,0 +1,24 @@
+/**
+ * `tally catalog init`, registered on the `catalog` command. Only commander is
+ * imported here: each action loads its code when it runs, so `tally --help` pays nothing.
+ */
+import type { Command } from 'commander';
+
+const commands = () => import('./commands.ts');
+const collect = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value.split(',').filter(Boolean),
+];
+
+export function registerCatalogAdminCommands(catalog: Command): void {
+  catalog
+    .command('init')
+    .description('Draft a catalog from a live PostgreSQL: tables, joins, metrics, personal data.')
+    .option('--url <url>', 'warehouse connection URL (default: ANALYTICS_DB_URL or the embedded warehouse)')
+    .option('--schema <name>', 'schema to include (repeat or comma-separate; default: all)', collect)
+    .option('--table <name>', 'table to include, as table or schema.table (repeatable)', collect)
+    .option('--name <name>', 'catalog name (default: the database name)')
+    .option('--out <file>', 'write the YAML here (default: standard output)')
+    .option('--force', 'overwrite --out if it exists')
+    .action(async (options) => (await commands()).initCommand(options));
+}

@@ -1,0 +1,282 @@
+/**
+ * A first catalog from a live schema, pure over plain data:
+ *   tables + samples → columns (personal, hidden, sample values) → aliases → joins (foreign keys,
+ *   then `*_id` name matches as guesses) → metrics (a count per table; sums and averages of
+ *   numeric measures as drafts) → dimensions (text, boolean and calendar-number columns).
+ * What the admin must check is said in `comments`, keyed by the entry's place in the catalog.
+ */
+import type { z } from 'zod';
+import type { catalogSchema } from '../semantic-catalog/schema.ts';
+import { draftAliases } from './aliases.ts';
+import type { LiveSchema, LiveTable } from './introspect.ts';
+import { typeFamily } from './introspect.ts';
+import { isKeyColumn, personalFinding } from './personal.ts';
+import type { Samples } from './samples.ts';
+import { capitalised, IDENTIFIER, otherNumber, plural, singular, spaced } from './words.ts';
+
+type CatalogInput = z.input<typeof catalogSchema>;
+type TableInput = CatalogInput['tables'][number];
+type ColumnInput = TableInput['columns'][number];
+type JoinInput = NonNullable<CatalogInput['joins']>[number];
+type MetricInput = CatalogInput['metrics'][number];
+type DimensionInput = NonNullable<CatalogInput['dimensions']>[number];
+
+export interface Draft {
+  catalog: CatalogInput;
+  /** YAML comments, keyed by path: `joins.2`, `metrics.5`, `tables.1.columns.3`. */
+  comments: Map<string, string>;
+  /** Tables and columns left out, with why. */
+  skipped: string[];
+  counts: { personal: number; guessedJoins: number; draftMetrics: number };
+}
+
+/** Numbers that are labels, positions or calendar parts, not amounts to add up. */
+const NOT_A_MEASURE =
+  /(^|_)(year|yr|month|quarter|week|day|hour|minute|lat|latitude|lon|lng|longitude|zip|code|number|num|no|rank|order|seq|sequence|version|phone|is|has)(_|$)/;
+const CALENDAR_NUMBER = /(^|_)(year|yr|month|quarter|week|day)$/;
+const FREE_TEXT_BYTES = 60;
+/** Words the question reader takes as grammar, aggregates or time grains before any field. */
+const READER_WORDS =
+  /^(how|what|when|where|who|which|why|by|per|in|on|of|for|at|to|from|with|count|number|total|average|sum|top|name|day|days|week|month|quarter|year|date|time)$/;
+const LATER_DATES = /(end|updated|modified|deleted|expir|due|until|closed|paid|finish)/;
+
+export function draftCatalog(name: string, schema: LiveSchema, samples: Samples): Draft {
+  const comments = new Map<string, string>();
+  const skipped: string[] = [];
+  const counts = { personal: 0, guessedJoins: 0, draftMetrics: 0 };
+  const live = schema.tables.filter((t) => {
+    const ok = IDENTIFIER.test(t.schema) && IDENTIFIER.test(t.name);
+    if (!ok) skipped.push(`${t.qualified}: its name is not lower_snake_case`);
+    return ok && t.columns.some((c) => IDENTIFIER.test(c.name));
+  });
+  const tableWords = new Set(live.flatMap((t) => [t.name, singular(t.name)]));
+  const aliases = draftAliases(live.map((t) => t.name));
+
+  const tables: TableInput[] = live.map((t, ti) => {
+    const keys = keyColumnsOf(t, schema);
+    const columns: ColumnInput[] = [];
+    for (const c of t.columns) {
+      if (!IDENTIFIER.test(c.name)) {
+        skipped.push(`${t.qualified}.${c.name}: its name is not lower_snake_case`);
+        continue;
+      }
+      const sample = samples.get(`${t.qualified}.${c.name}`);
+      const column: ColumnInput = { name: c.name, type: c.type };
+      if (c.comment) column.description = c.comment;
+      const finding = personalFinding(t.name, c.name, sample?.values);
+      if (finding) {
+        column.personal = true;
+        counts.personal += 1;
+        comments.set(
+          `tables.${ti}.columns.${columns.length}`,
+          `personal: ${finding.kind} (by ${finding.by})`,
+        );
+      } else if (isKeyColumn(c.name, keys, tableWords)) column.hidden = true;
+      else if (sample?.lowCardinality && sample.averageLength <= FREE_TEXT_BYTES)
+        column.sample_values = sample.values;
+      columns.push(column);
+    }
+    return {
+      name: t.qualified,
+      alias: aliases[ti] as string,
+      ...(t.comment ? { description: t.comment } : {}),
+      synonyms: [otherNumber(spaced(t.name))],
+      columns,
+    };
+  });
+
+  const joins = draftJoins(tables, schema, comments, counts);
+  const metrics = draftMetrics(tables, joins, comments, counts);
+  const dimensions = draftDimensions(tables, samples, metrics);
+  const fact = [...tables]
+    .map((t, i) => ({ t, outgoing: joins.filter((j) => j.from === t.name).length, rows: live[i]?.rows ?? 0 }))
+    .sort((a, b) => b.outgoing - a.outgoing || b.rows - a.rows)[0]?.t;
+  const catalog: CatalogInput = {
+    name,
+    description: `Drafted by tally catalog init from ${name}.`,
+    tables,
+    joins,
+    metrics,
+    dimensions,
+  };
+  const defaultMetric = metrics.find((m) => m.table === fact?.name && m.expression === 'COUNT(*)')?.name;
+  if (defaultMetric) catalog.default_metric = defaultMetric;
+  return { catalog, comments, skipped, counts };
+}
+
+function keyColumnsOf(table: LiveTable, schema: LiveSchema): Set<string> {
+  const keys = new Set(table.keys.filter((k) => k.primary).flatMap((k) => k.columns));
+  for (const fk of schema.foreignKeys) {
+    if (fk.from === table.qualified) for (const [c] of fk.on) keys.add(c);
+    if (fk.to === table.qualified) for (const [, c] of fk.on) keys.add(c);
+  }
+  return keys;
+}
+
+const hasColumn = (t: TableInput, name: string) => t.columns.some((c) => c.name === name);
+
+function draftJoins(
+  tables: TableInput[],
+  schema: LiveSchema,
+  comments: Map<string, string>,
+  counts: Draft['counts'],
+): JoinInput[] {
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const joins: JoinInput[] = [];
+  const joined = new Set<string>();
+  for (const fk of schema.foreignKeys) {
+    const from = byName.get(fk.from);
+    const to = byName.get(fk.to);
+    if (!from || !to || !fk.on.every(([a, b]) => hasColumn(from, a) && hasColumn(to, b))) continue;
+    joins.push({ from: fk.from, to: fk.to, on: fk.on });
+    for (const [a] of fk.on) joined.add(`${fk.from}.${a}`);
+  }
+  for (const from of tables) {
+    for (const column of from.columns) {
+      const stem = /^(.+?)_?id$/.exec(column.name)?.[1];
+      if (!stem || joined.has(`${from.name}.${column.name}`)) continue;
+      const schemaName = from.name.split('.')[0];
+      const candidates = tables.filter((t) => {
+        const bare = t.name.split('.')[1] as string;
+        return t !== from && [stem, plural(stem), `${stem}s`].includes(bare) && !bare.endsWith('_id');
+      });
+      const to = candidates.find((t) => t.name.startsWith(`${schemaName}.`)) ?? candidates[0];
+      const target =
+        to && (hasColumn(to, column.name) ? column.name : hasColumn(to, 'id') ? 'id' : undefined);
+      if (!to || !target || joins.some((j) => j.from === from.name && j.to === to.name)) continue;
+      comments.set(
+        `joins.${joins.length}`,
+        `guess: no foreign key; ${from.name}.${column.name} looks like ${to.name}.${target}. Check it is unique there.`,
+      );
+      counts.guessedJoins += 1;
+      joins.push({ from: from.name, to: to.name, on: [[column.name, target]] });
+    }
+  }
+  return joins;
+}
+
+function timeColumnOf(table: TableInput): string | undefined {
+  const dates = table.columns.filter(
+    (c) => !c.personal && ['date', 'timestamp'].includes(typeFamily(c.type)),
+  );
+  return (dates.find((c) => !LATER_DATES.test(c.name)) ?? dates[0])?.name;
+}
+
+function draftMetrics(
+  tables: TableInput[],
+  joins: JoinInput[],
+  comments: Map<string, string>,
+  counts: Draft['counts'],
+): MetricInput[] {
+  const metrics: MetricInput[] = [];
+  const taken = new Set<string>();
+  const unique = (name: string, table: TableInput) => {
+    const bare = table.name.split('.')[1] as string;
+    const chosen = numbered(taken.has(name) || !IDENTIFIER.test(name) ? `${bare}_${name}` : name, taken);
+    taken.add(chosen);
+    return chosen;
+  };
+  for (const table of tables) {
+    const bare = table.name.split('.')[1] as string;
+    const many = plural(spaced(bare));
+    const time = timeColumnOf(table);
+    const timed = time ? { time_column: time } : {};
+    metrics.push({
+      name: unique(plural(bare), table),
+      label: capitalised(many),
+      description: `Number of ${many}${time ? `, by ${spaced(time)}` : ''}.`,
+      synonyms: [`number of ${many}`, `count of ${many}`, `${singular(many)} count`],
+      table: table.name,
+      expression: 'COUNT(*)',
+      ...timed,
+      format: 'integer',
+    });
+    const fact = joins.some((j) => j.from === table.name);
+    for (const column of table.columns) {
+      const family = typeFamily(column.type);
+      if (column.personal || column.hidden || NOT_A_MEASURE.test(column.name)) continue;
+      if (family !== 'integer' && family !== 'decimal') continue;
+      const words = spaced(column.name);
+      for (const [aggregate, word] of [
+        ['SUM', 'total'],
+        ['AVG', 'average'],
+      ] as const) {
+        comments.set(
+          `metrics.${metrics.length}`,
+          `draft: ${word} of ${table.name}.${column.name}${fact ? '' : ' (a lookup table)'} — keep it if it means something, else delete it`,
+        );
+        counts.draftMetrics += 1;
+        metrics.push({
+          name: unique(`${word}_${column.name}`, table),
+          label: capitalised(`${word} ${words}`),
+          description: `Draft: ${word} of ${words} over ${many}.`,
+          synonyms: [`${word} ${words} of ${many}`],
+          table: table.name,
+          expression: `${aggregate}(${table.alias}.${column.name})`,
+          ...timed,
+          row_value: `${table.alias}.${column.name}`,
+          format: aggregate === 'SUM' && family === 'integer' ? 'integer' : 'number',
+        });
+      }
+    }
+  }
+  return metrics;
+}
+
+function draftDimensions(tables: TableInput[], samples: Samples, metrics: MetricInput[]): DimensionInput[] {
+  const candidates = tables.flatMap((table) =>
+    table.columns
+      .filter((c) => {
+        if (c.personal || c.hidden) return false;
+        const family = typeFamily(c.type);
+        const sample = samples.get(`${table.name}.${c.name}`);
+        if (family === 'text') return !sample || sample.averageLength <= FREE_TEXT_BYTES;
+        return family === 'boolean' || (family === 'integer' && CALENDAR_NUMBER.test(c.name));
+      })
+      .map((column) => ({ table, column })),
+  );
+  const seen = new Map<string, number>();
+  for (const { column } of candidates) seen.set(column.name, (seen.get(column.name) ?? 0) + 1);
+  const otherMeanings = new Set([
+    ...metrics.map((m) => m.name),
+    ...tables.flatMap((t) => t.columns.filter((c) => c.personal).map((c) => c.name)),
+  ]);
+  const values = new Set(
+    tables.flatMap((t) =>
+      t.columns.flatMap((c) => (c.sample_values ?? []).map((v) => String(v).toLowerCase())),
+    ),
+  );
+  const taken = new Set<string>();
+  const labels = new Set<string>();
+  return candidates.map(({ table, column }) => {
+    const bare = table.name.split('.')[1] as string;
+    const own = `${spaced(singular(bare))} `;
+    const words = spaced(column.name);
+    // A bare "name", "how", "day" or "economy" would be read as another table's field, grammar, a
+    // time grain or a value.
+    const ambiguous =
+      (seen.get(column.name) ?? 0) > 1 ||
+      otherMeanings.has(column.name) ||
+      values.has(words) ||
+      READER_WORDS.test(words.split(' ')[0] as string) ||
+      labels.has(words);
+    const label = ambiguous && !words.startsWith(own) ? `${own}${words}` : words;
+    labels.add(label);
+    const dimension: DimensionInput = {
+      name: numbered(label === words ? column.name : `${bare}_${column.name}`, taken),
+      label: capitalised(label),
+      synonyms: [],
+      sources: [{ table: table.name, column: column.name }],
+    };
+    if (column.sample_values?.length) dimension.values = 'learn';
+    taken.add(dimension.name);
+    return dimension;
+  });
+}
+
+/** `name`, or `name_2`, `name_3`… when taken (the same table name in two schemas). */
+function numbered(name: string, taken: Set<string>): string {
+  let chosen = name;
+  for (let n = 2; taken.has(chosen); n++) chosen = `${name}_${n}`;
+  return chosen;
+}
