@@ -98,8 +98,10 @@ export function lineChart(input: ChartInput, size: ChartSize, fields: LineFields
               orient: 'top',
               symbolType: 'stroke',
               symbolSize: 400,
-              // vega-lite hides a line legend's symbol stroke when colour has its own legend.
-              encoding: { symbols: { stroke: { value: '#4b5563' }, strokeWidth: { value: 2.5 } } },
+              // A fill colour keeps vega-lite from painting this line symbol's stroke transparent.
+              symbolFillColor: 'transparent',
+              symbolStrokeColor: '#4b5563',
+              symbolStrokeWidth: 2.5,
             },
           }
         : { value: SOLID },

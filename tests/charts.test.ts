@@ -14,6 +14,7 @@ import { renderPng, renderSvg } from '../charts/render.ts';
 import type { OutputColumn } from '../semantic-catalog/compile.ts';
 import { addDays, type IsoDate } from '../semantic-catalog/dates.ts';
 import { axisLabels, fontSizes, legendLabels, pngSize, valueLabels } from './chart-svg.ts';
+import { vegaLiteValidator } from './schemas.ts';
 
 const DAY_MONTH = /^([1-9]|[12]\d|3[01]) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)( \d{4})?$/;
 const revenue: OutputColumn = {
@@ -31,9 +32,12 @@ function days(from: IsoDate, to: IsoDate): IsoDate[] {
   return out;
 }
 
+/** Every spec drawn here is also checked against vega-lite's own JSON schema. */
 async function draw(input: ChartInput, size = CARD_SIZE) {
   const choice = chooseChart(input, size);
   if (!choice) throw new Error('no chart chosen');
+  const validate = vegaLiteValidator();
+  expect(validate(choice.spec), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
   return { choice, svg: await renderSvg(choice.spec) };
 }
 
