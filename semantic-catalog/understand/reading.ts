@@ -16,7 +16,7 @@ import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import * as say from './messages.ts';
 import type { Understanding } from './parse.ts';
 import { readSorting, SORT_MARKER } from './sorting.ts';
-import { readSubjects } from './subjects.ts';
+import { readOwnedMetrics, readSubjects } from './subjects.ts';
 import { readTimeWords, TIME_WORDS } from './time-words.ts';
 import { normalizeText, similarWord, stem, words } from './words.ts';
 
@@ -157,6 +157,7 @@ export function readQuestion(
   const personal = matches.find((m) => m.entries.some((e) => e.kind === 'personal'));
   if (personal) return say.personalData(personal.text, catalog);
 
+  readOwnedMetrics(matches, lexicon, catalog);
   // A phrase that names a metric and also a value ("sales": revenue, or the Sales department)
   // is the metric unless another phrase already names one.
   const metricPhrases = matches.filter((m) => m.entries.some((e) => e.kind === 'metric'));
@@ -489,6 +490,11 @@ const RANKING_VOCABULARY =
     ' ',
   );
 
+/** "the cities in the US and their population": things named first, then what each of them has. */
+function owning(tokens: string[], match: Match): boolean {
+  return tokens.slice(match.end).some((t) => t === 'their' || t === 'its');
+}
+
 /** The metric or dimension phrase right after "ordered by" (grammar words between are skipped). */
 function sortKey(tokens: string[], matches: Match[]): Reading['sortKey'] {
   const at = tokens.indexOf(SORT_MARKER);
@@ -526,7 +532,7 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
       reading.conditions.some((c) => c.level === 'group');
     if (
       dimension?.kind === 'dimension' &&
-      (grouping || ranking || picked || match.listed) &&
+      (grouping || ranking || picked || match.listed || owning(tokens, match)) &&
       !reading.dimensions.includes(dimension.name)
     ) {
       reading.dimensions.push(dimension.name);

@@ -4,18 +4,59 @@
  * the metrics asked (their fact table, or a table each fact row belongs to), or, after "how many"
  * with no other metric, that table's one plain count. Anything else stays unplaced.
  */
-import { joinPath, metricByName, metricTable } from '../catalog.ts';
+import { dimensionByName, joinPath, metricByName, metricTable } from '../catalog.ts';
 import { isAdditive } from '../compile.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
-import type { LexiconEntry } from './lexicon.ts';
+import type { Lexicon, LexiconEntry } from './lexicon.ts';
+import { stem } from './words.ts';
 
 interface Match {
   start: number;
   end: number;
+  text: string;
   entries: LexiconEntry[];
 }
 
 type Entity = Extract<LexiconEntry, { kind: 'entity' }>;
+
+/**
+ * "the population of the cities", "top 5 cities with the highest population": a metric named with
+ * a thing its facts can't reach is that thing's own metric when the catalog has one by that name
+ * ("city population"). Only where the plain reading would be refused as unconnected.
+ */
+export function readOwnedMetrics(matches: Match[], lexicon: Lexicon, catalog: Catalog): void {
+  const tableOf = (e: LexiconEntry) =>
+    e.kind === 'entity'
+      ? [e.table]
+      : e.kind === 'dimension'
+        ? (dimensionByName(catalog, e.name)?.sources.map((s) => s.table) ?? [])
+        : [];
+  for (const match of matches) {
+    const metric = match.entries.find((e) => e.kind === 'metric');
+    if (metric?.kind !== 'metric' || match.entries.length > 1) continue;
+    const fact = metricTable(catalog, metricByName(catalog, metric.name) as MetricDef)?.name;
+    if (!fact) continue;
+    for (const thing of matches) {
+      const tables = thing.entries.flatMap(tableOf);
+      if (thing === match || tables.length === 0 || tables.some((t) => joinPath(catalog, fact, t))) continue;
+      const phrase = [...thing.text.split(' '), ...match.text.split(' ').filter((w) => !ADJECTIVES.test(w))]
+        .map(stem)
+        .join(' ');
+      const owned = lexicon.phrases.get(phrase)?.find((e) => e.kind === 'metric');
+      const ownedFact =
+        owned?.kind === 'metric'
+          ? metricTable(catalog, metricByName(catalog, owned.name) as MetricDef)?.name
+          : undefined;
+      if (owned && ownedFact && tables.some((t) => joinPath(catalog, ownedFact, t))) {
+        match.entries = [owned];
+        break;
+      }
+    }
+  }
+}
+
+/** Ranking words inside a metric phrase ("highest population") that the owned name leaves out. */
+const ADJECTIVES = /^(highest|lowest|largest|smallest|biggest|most|least|greatest|total|average|avg)$/;
 
 const COUNTING = /^(many|number|count|counts)$/;
 const GRAMMAR_BETWEEN = /^(of|the|distinct|unique|different|total|all)$/;
