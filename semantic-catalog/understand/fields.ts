@@ -58,7 +58,40 @@ export function readNamedFields(
       matches.splice(matches.indexOf(thing), 1, merged);
       break;
     }
+    if (own && matches.includes(own)) nameOfTheOneThing(own, matches, label, lexicon, catalog);
   }
+}
+
+/**
+ * "Return the name and average rating for each business": a bare label, with one thing named in
+ * the question, is that thing's. Never when the thing is the table a personal "name" belongs to.
+ */
+function nameOfTheOneThing(
+  own: FieldMatch,
+  matches: FieldMatch[],
+  label: string,
+  lexicon: Lexicon,
+  catalog: Catalog,
+): void {
+  const personalTables = own.entries.flatMap((e) => (e.kind === 'personal' ? [e.table] : []));
+  if (own.entries.some((e) => e.kind !== 'personal' && e.kind !== 'dimension')) return;
+  const things = matches.filter((m) => m !== own && m.entries.some((e) => e.kind === 'entity'));
+  if (things.some((m) => m.entries.some((e) => e.kind === 'entity' && personalTables.includes(e.table))))
+    return;
+  const fields = new Set(
+    things.flatMap((thing) => {
+      const field = nameField(
+        { ...thing, entries: thing.entries.filter((e) => e.kind === 'entity') },
+        label,
+        lexicon,
+        catalog,
+      );
+      return field?.kind === 'dimension' ? [field.name] : [];
+    }),
+  );
+  if (fields.size !== 1) return;
+  own.entries = [{ kind: 'dimension', name: [...fields][0] as string }];
+  own.listed = true;
 }
 
 function nameField(
