@@ -5,7 +5,7 @@
  * chat SDKs or the chart renderer (the build turns each `import()` into its own chunk).
  */
 import { Command, Option } from 'commander';
-import { registerCatalogAdminCommands } from '../catalog-admin/cli.ts';
+import { lintWarehouse, registerCatalogAdminCommands } from '../catalog-admin/cli.ts';
 import { registerOutboundCommands } from './cli-outbound.ts';
 import { dateOption, fail, numberOption } from './cli-support.ts';
 
@@ -68,7 +68,17 @@ const catalog = program.command('catalog').description('The semantic catalog.');
 catalog
   .command('lint')
   .argument('[path]', 'catalog file or folder (default: TALLY_CATALOG or the demo catalog)')
-  .action(async (path?: string) => (await import('./cli-catalog.ts')).lintCommand(path));
+  .option(
+    '--warehouse',
+    'also check every table, column, type, join key and sample value against the database',
+  )
+  .option(
+    '--url <url>',
+    'with --warehouse: the database (default: ANALYTICS_DB_URL or the embedded warehouse)',
+  )
+  .action(async (path: string | undefined, options) =>
+    options.warehouse ? lintWarehouse(path, options) : (await import('./cli-catalog.ts')).lintCommand(path),
+  );
 catalog
   .command('show')
   .argument('[path]', 'catalog file or folder')

@@ -34,6 +34,7 @@ export async function start(): Promise<void> {
     log,
     progressReporter(),
   );
+  await (await import('../catalog-admin/drift.ts')).logDrift(runtime);
   let draining = false;
   let scheduler: Awaited<ReturnType<typeof startScheduler>> | undefined;
   const metrics = createMetrics({ queueDepths: async () => (await scheduler?.queueDepths()) ?? {} });

@@ -1,5 +1,5 @@
 /**
- * `tally catalog init`, registered on the `catalog` command. Only commander is
+ * `tally catalog init | drift` (and `lint --warehouse`), registered on the `catalog` command. Only commander is
  * imported here: each action loads its code when it runs, so `tally --help` pays nothing.
  */
 import type { Command } from 'commander';
@@ -21,4 +21,16 @@ export function registerCatalogAdminCommands(catalog: Command): void {
     .option('--out <file>', 'write the YAML here (default: standard output)')
     .option('--force', 'overwrite --out if it exists')
     .action(async (options) => (await commands()).initCommand(options));
+  catalog
+    .command('drift')
+    .description('What changed in the warehouse since the catalog was written (gone, retyped, new).')
+    .argument('[path]', 'catalog file or folder (default: TALLY_CATALOG or the demo catalog)')
+    .option('--url <url>', 'warehouse connection URL (default: ANALYTICS_DB_URL or the embedded warehouse)')
+    .option('--json', 'as JSON')
+    .action(async (path: string | undefined, options) => (await commands()).driftCommand(path, options));
+}
+
+/** `catalog lint --warehouse`: the same catalog checked against the live database. */
+export async function lintWarehouse(path: string | undefined, options: { url?: string }): Promise<void> {
+  await (await commands()).lintWarehouseCommand(path, options);
 }

@@ -56,4 +56,56 @@ export async function initCommand(options: {
   );
 }
 
-export { catalogPath, withWarehouseUrl };
+export async function lintWarehouseCommand(
+  path: string | undefined,
+  options: { url?: string },
+): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
+  const { CatalogError, loadCatalog, resolveCatalogFile } = await import('../semantic-catalog/loader.ts');
+  const { clientRunner } = await import('./introspect.ts');
+  const { lintAgainstWarehouse } = await import('./lint-warehouse.ts');
+  const { withClient } = await import('../bot/runtime.ts');
+  const file = await resolveCatalogFile(catalogPath(path));
+  const catalog = await loadCatalog(file);
+  const text = await readFile(file, 'utf8');
+  const problems = await withWarehouseUrl(options.url, (url) =>
+    withClient(url, async (client) => {
+      await client.query('BEGIN READ ONLY');
+      try {
+        return await lintAgainstWarehouse(catalog, text, file, clientRunner(client), {
+          values: true,
+          newTables: false,
+        });
+      } finally {
+        await client.query('ROLLBACK');
+      }
+    }),
+  );
+  if (problems.length > 0) throw new CatalogError(problems);
+  process.stdout.write(
+    `${file}: OK against the warehouse — ${catalog.tables.length} tables, every column, type, join key and sample value found\n`,
+  );
+}
+
+export async function driftCommand(
+  path: string | undefined,
+  options: { url?: string; json?: boolean },
+): Promise<void> {
+  const { loadCatalog } = await import('../semantic-catalog/loader.ts');
+  const { clientRunner } = await import('./introspect.ts');
+  const { findDrift } = await import('./drift.ts');
+  const { withClient } = await import('../bot/runtime.ts');
+  const { formatProblem } = await import('../semantic-catalog/loader.ts');
+  const catalog = await loadCatalog(catalogPath(path));
+  const problems = await withWarehouseUrl(options.url, (url) =>
+    withClient(url, (client) => findDrift(catalog, catalogPath(path), clientRunner(client))),
+  );
+  if (options.json) process.stdout.write(`${JSON.stringify(problems, null, 2)}\n`);
+  else if (problems.length === 0)
+    process.stdout.write(`${catalogPath(path)}: no drift — the warehouse matches the catalog\n`);
+  else
+    process.stdout.write(
+      `${problems.length} change(s) in the warehouse since the catalog was written:\n${problems.map((p) => `${formatProblem(p)}  [${p.kind}]`).join('\n')}\n`,
+    );
+  if (problems.length > 0) process.exitCode = 1;
+}
