@@ -145,6 +145,12 @@ export function readQuestion(
     reading.direction = ASC_WORDS.test(ranked[1] as string) ? 'asc' : 'desc';
     rest = rest.replace(ranked[0], ranked[1] as string);
   }
+  // "the 3 cities with the highest population": a count of things ranked elsewhere in the question.
+  const counted = /\b(the|which|what) (\d{1,3})\b(?! (?:percent|%|days?|weeks?|months?|years?))/.exec(rest);
+  if (!ranked && counted && (DESC_WORDS.test(rest) || ASC_WORDS.test(rest) || sorting.direction)) {
+    reading.limit = Number(counted[2]);
+    rest = rest.replace(counted[0], counted[1] as string);
+  }
   if (sorting.alphabetical || /\bby name\b/.test(rest)) reading.alphabetical = true;
   if (sorting.direction) reading.direction ??= sorting.direction;
   else if (ASC_WORDS.test(rest)) reading.direction = 'asc';

@@ -1,0 +1,138 @@
+/**
+ * Broader reading, generically: sorting words, what a metric is measured over, linking verbs,
+ * year fields, table ids, lists of names, from/to fields and a thing's own metric — each checked
+ * on catalogs written for public warehouses, with questions written for this test (not the
+ * evaluation's), and each with the reading it must NOT give.
+ */
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalog } from '../semantic-catalog/loader.ts';
+import type { SemanticQuery } from '../semantic-catalog/query.ts';
+import type { Catalog } from '../semantic-catalog/schema.ts';
+import { buildLexicon, type Lexicon } from '../semantic-catalog/understand/lexicon.ts';
+import { understand } from '../semantic-catalog/understand/parse.ts';
+
+const TODAY = '2026-06-15';
+const loaded = new Map<string, { catalog: Catalog; lexicon: Lexicon }>();
+beforeAll(async () => {
+  for (const name of ['restaurants', 'scholar', 'yelp', 'geography', 'atis', 'advising']) {
+    const catalog = await loadCatalog(path.join(import.meta.dirname, 'fixtures', name));
+    loaded.set(name, { catalog, lexicon: buildLexicon(catalog) });
+  }
+});
+
+function read(db: string, question: string) {
+  const { catalog, lexicon } = loaded.get(db) as { catalog: Catalog; lexicon: Lexicon };
+  return understand(question, catalog, lexicon, TODAY);
+}
+function query(db: string, question: string): SemanticQuery {
+  const result = read(db, question);
+  if (result.kind !== 'query') throw new Error(`${question}: ${result.kind}: ${result.message}`);
+  return result.query;
+}
+
+describe('sorting words', () => {
+  it('reads "ordered by <metric> in descending order" as the sort, not a group-by', () => {
+    expect(
+      query(
+        'restaurants',
+        'number of restaurants per city ordered by the number of restaurants in descending order',
+      ),
+    ).toMatchObject({
+      metrics: ['restaurant_count'],
+      dimensions: ['city'],
+      order: { by: 'metric', metric: 'restaurant_count', direction: 'desc' },
+    });
+  });
+  it('sorts by a grouped field, and asks when the sort field is not in the answer', () => {
+    expect(
+      query('restaurants', 'average rating per region, order the results by the region name'),
+    ).toMatchObject({
+      dimensions: ['region'],
+      order: { by: 'dimension', dimension: 'region', direction: 'asc' },
+    });
+    expect(read('restaurants', 'average rating per city sorted by region').kind).toBe('clarify');
+  });
+  it('keeps "orders by region" a group-by where "order" is a noun', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const result = understand('orders by region last month', demo, buildLexicon(demo), TODAY);
+    expect(result.kind === 'query' && result.query.dimensions).toEqual(['region']);
+  });
+});
+
+describe('what a metric is measured over', () => {
+  it('places the metric’s own table ("average rating of restaurants per city")', () => {
+    expect(query('restaurants', 'average rating of restaurants per city')).toMatchObject({
+      metrics: ['rating'],
+      dimensions: ['city'],
+    });
+  });
+  it('counts a table after "how many" through its one COUNT(*)', () => {
+    expect(query('geography', 'how many lakes per state').metrics).toHaveLength(1);
+  });
+  it('never reads an average "of" another table as the same average', () => {
+    // The average rating of businesses may mean the average of each business's average.
+    expect(read('yelp', 'average rating of businesses in the state of NV').kind).not.toBe('query');
+  });
+});
+
+describe('linking verbs', () => {
+  it('places a verb that links two named things', () => {
+    expect(query('restaurants', 'how many restaurants serving each type of food').dimensions).toHaveLength(1);
+  });
+  it('never places a verb that qualifies what is counted', () => {
+    const result = read('restaurants', 'how many restaurants closed in each city');
+    expect(result.kind).not.toBe('query');
+    if (result.kind !== 'query') expect(result.message).toMatch(/“closed”/);
+  });
+});
+
+describe('year fields and table ids', () => {
+  it('answers "per year" and "in 2019" through a year number when the facts have no date', () => {
+    const perYear = query('scholar', 'papers written per year');
+    expect(perYear.dimensions).toContain('publication_year');
+    expect(perYear.grain).toBeUndefined();
+    const inYear = query('scholar', 'number of papers in the year 2019');
+    expect(inYear.filters).toContainEqual({ dimension: 'publication_year', values: ['2019'] });
+    expect(inYear.time).toBeUndefined();
+  });
+  it('refuses what a year number cannot say', () => {
+    expect(read('scholar', 'papers last month').kind).toBe('refuse');
+  });
+  it('groups by a table’s key column when its id is asked for', () => {
+    expect(query('advising', 'number of students per student id').dimensions).toEqual(['student_id']);
+  });
+});
+
+describe('lists of names', () => {
+  it('lists a field when no metric is asked', () => {
+    expect(query('restaurants', 'what are the names of the restaurants in SF?')).toMatchObject({
+      metrics: [],
+      dimensions: ['restaurant'],
+      filters: [{ dimension: 'city', values: ['San Francisco'] }],
+    });
+  });
+  it('reads a bare "name" as the one thing named, but never as a personal name', () => {
+    expect(query('yelp', 'the name and average rating for each business in NV').dimensions).toHaveLength(1);
+    expect(read('yelp', 'reviews by users with the name Alex').kind).toBe('refuse');
+  });
+});
+
+describe('fields told apart by the words around a value', () => {
+  it('reads "from X to Y" as the start and end fields', () => {
+    const filters = query('atis', 'number of flights from JFK to ORD').filters;
+    expect(filters.map((f) => f.dimension).sort()).toEqual(
+      filters
+        .map((f) => f.dimension)
+        .sort()
+        .filter((d) => /from|origin|depart/.test(d) || /to|dest|arriv/.test(d)),
+    );
+    expect(new Set(filters.map((f) => f.dimension)).size).toBe(2);
+  });
+  it('reads a metric named with a thing it can’t reach as that thing’s own metric', () => {
+    expect(query('geography', 'the 3 cities with the highest population')).toMatchObject({
+      metrics: ['city_population'],
+      limit: 3,
+    });
+  });
+});
