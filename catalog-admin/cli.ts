@@ -1,5 +1,5 @@
 /**
- * `tally catalog init | drift` (and `lint --warehouse`), registered on the `catalog` command. Only commander is
+ * `tally catalog init | drift | gaps` (and `lint --warehouse`), registered on the `catalog` command. Only commander is
  * imported here: each action loads its code when it runs, so `tally --help` pays nothing.
  */
 import type { Command } from 'commander';
@@ -28,6 +28,12 @@ export function registerCatalogAdminCommands(catalog: Command): void {
     .option('--url <url>', 'warehouse connection URL (default: ANALYTICS_DB_URL or the embedded warehouse)')
     .option('--json', 'as JSON')
     .action(async (path: string | undefined, options) => (await commands()).driftCommand(path, options));
+  catalog
+    .command('gaps')
+    .description('What people could not get answered: refusals, clarifications, answers marked Not helpful.')
+    .option('--since <period>', 'how far back: 7d, 24h, 2w or a date YYYY-MM-DD', '7d')
+    .option('--json', 'as JSON')
+    .action(async (options) => (await commands()).gapsCommand(options));
 }
 
 /** `catalog lint --warehouse`: the same catalog checked against the live database. */

@@ -109,3 +109,25 @@ export async function driftCommand(
     );
   if (problems.length > 0) process.exitCode = 1;
 }
+
+export async function gapsCommand(options: { since: string; json?: boolean }): Promise<void> {
+  const { formatGaps, groupGaps, loadGapRows, sinceExpression } = await import('./gaps.ts');
+  const since = sinceExpression(options.since);
+  if (!since) throw new CommandError(`--since ${options.since}: write it 7d, 24h, 2w or YYYY-MM-DD`);
+  const config = configFor();
+  const { openWarehouse } = await import('../bot/runtime.ts');
+  const { createLogger } = await import('../bot/logger.ts');
+  const { AppDb } = await import('../app-db/app-db.ts');
+  const warehouse = await openWarehouse(config, createLogger(config));
+  const appDb = new AppDb(warehouse.appUrl);
+  try {
+    await appDb.migrate();
+    const gaps = groupGaps(await loadGapRows(appDb.pool, since));
+    process.stdout.write(
+      options.json ? `${JSON.stringify(gaps, null, 2)}\n` : formatGaps(gaps, options.since),
+    );
+  } finally {
+    await appDb.close();
+    await warehouse.embedded?.stop();
+  }
+}
