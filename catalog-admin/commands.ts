@@ -1,6 +1,7 @@
 /** The actions of `tally catalog init | lint --warehouse | drift | gaps`: options in, text out. */
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { configFor } from '../bot/cli-support.ts';
 import { DEFAULT_CATALOG } from '../bot/paths.ts';
 
@@ -45,8 +46,10 @@ export async function initCommand(options: {
       onProgress: progressReporter(),
     }),
   );
-  if (options.out) await writeFile(options.out, result.yaml);
-  else process.stdout.write(result.yaml);
+  if (options.out) {
+    await mkdir(dirname(options.out), { recursive: true });
+    await writeFile(options.out, result.yaml);
+  } else process.stdout.write(result.yaml);
   const { catalog, counts } = result.draft;
   process.stderr.write(
     `Drafted ${catalog.tables.length} tables, ${catalog.joins?.length ?? 0} joins (${counts.guessedJoins} guessed), ` +

@@ -136,7 +136,8 @@ export async function loadGapRows(pool: pg.Pool, since: { sql: string; param: st
 }
 
 export function formatGaps(gaps: Gap[], since: string): string {
-  if (gaps.length === 0) return `Nothing went unanswered since ${since}.\n`;
+  const when = /^\d{4}-/.test(since) ? `since ${since}` : `in the last ${since}`;
+  if (gaps.length === 0) return `Nothing went unanswered ${when}.\n`;
   const title: Record<GapKind, (key: string) => string> = {
     unknown_word: (k) => `unknown word “${k}”`,
     misspelling: (k) => `unknown word “${k}” (a near miss)`,
@@ -145,7 +146,7 @@ export function formatGaps(gaps: Gap[], since: string): string {
     not_helpful: () => 'marked Not helpful',
     other: (k) => `other ${k}`,
   };
-  const lines = [`What people couldn't get answered since ${since}:`];
+  const lines = [`What people couldn't get answered ${when}:`];
   for (const gap of gaps) {
     lines.push(`  ${gap.count}× ${title[gap.kind](gap.key)} — e.g. “${gap.example}”`);
     if (gap.fix) lines.push(`      fix: ${gap.fix}`);
