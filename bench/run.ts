@@ -19,6 +19,7 @@ import { scoreEvents } from '../alerts/scoring.ts';
 import { loadConfig } from '../bot/config.ts';
 import { createLogger } from '../bot/logger.ts';
 import { askDeps, createRuntime, DEFAULT_CATALOG, presentDeps } from '../bot/runtime.ts';
+import { benchCatalogInit } from '../catalog-admin/bench.ts';
 import { chooseChart } from '../charts/choose.ts';
 import { renderPng } from '../charts/render.ts';
 import { evaluateText2Sql, reportTable } from '../eval/text2sql/evaluate.ts';
@@ -66,6 +67,7 @@ const cluster = await startEmbedded({ home, port, throwaway: true });
 try {
   await ensureDatabase(cluster.superuserUrl('postgres'), 'warehouse');
   await ensureDatabase(cluster.superuserUrl('postgres'), 'tally');
+  await benchCatalogInit(cluster.superuserUrl('postgres'));
   for (const [index, scale] of scales.entries()) {
     const golden = await loadGoldenFile(goldenFiles[0] as string);
     const client = new pg.Client({ connectionString: cluster.superuserUrl('warehouse') });
