@@ -170,7 +170,15 @@ export function readQuestion(
   for (const match of matches) {
     // "average rating of reviews": a metric's name after "of" another metric is that metric's subject.
     if (match.entries.some((e) => e.kind === 'entity') && match.entries.some((e) => e.kind === 'metric')) {
-      const subject = tokens[match.start - 1] === 'of' && metricPhrases.some((m) => m.end < match.start);
+      // "… of reviews", "citations received by publications": only grammar and linking verbs between.
+      let back = match.start - 1;
+      const between = (at: number) => {
+        const t = tokens[at] as string;
+        if (t === 'by') return LINKING_VERBS.has(stem(tokens[at - 1] ?? ''));
+        return /^(of|for|the|a|an|all)$/.test(t) || (LINKING_VERBS.has(stem(t)) && tokens[at + 1] === 'by');
+      };
+      while (back >= 0 && between(back)) back--;
+      const subject = back < match.start - 1 && metricPhrases.some((m) => m !== match && m.end === back + 1);
       match.entries = match.entries.filter((e) => (subject ? e.kind === 'entity' : e.kind !== 'entity'));
     }
     const kinds = new Set(match.entries.map((e) => e.kind));
@@ -524,7 +532,9 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
     const token = tokens[i] as string;
     const match = matches.find((m) => m.start === i);
     if (!match) {
-      if (GROUP_WORDS.has(token)) grouping = true;
+      // "citations received by publications": after a linking verb, "by" names who did it.
+      if (GROUP_WORDS.has(token))
+        grouping = !(token === 'by' && LINKING_VERBS.has(stem(tokens[i - 1] ?? '')));
       else if (!LIST_WORDS.has(token) && !FILLER.has(token)) grouping = false;
       continue;
     }
@@ -568,8 +578,7 @@ export function matchPhrases(tokens: string[], lexicon: Lexicon): Match[] {
   best[n] = { cost: 0 };
   for (let i = n - 1; i >= 0; i--) {
     const token = tokens[i] as string;
-    // A grammar word costs a little, so a phrase that includes it ("how many mountains") wins.
-    let choice = { cost: (best[i + 1] as { cost: number }).cost + (isGrammarWord(token) ? 0.005 : 1) };
+    let choice = { cost: (best[i + 1] as { cost: number }).cost + skipCost(token) };
     let chosen: Match | undefined;
     for (let length = Math.min(lexicon.longest, n - i); length >= 1; length--) {
       const phrase = stems.slice(i, i + length);
@@ -593,6 +602,18 @@ export function matchPhrases(tokens: string[], lexicon: Lexicon): Match[] {
     } else i++;
   }
   return matches;
+}
+
+/**
+ * What leaving a word outside every phrase costs. Grammar costs a little, so a phrase that
+ * includes it ("how many mountains") wins; an aggregate word more, since it is placed only beside
+ * a metric aggregated its way ("average number of citations" over "number of" + "citations
+ * received"); a linking verb less than a content word, since it may link two named things.
+ */
+function skipCost(token: string): number {
+  if (AGGREGATE_WORDS.some(([word]) => word.test(token))) return 0.3;
+  if (isGrammarWord(token)) return 0.005;
+  return LINKING_VERBS.has(stem(token)) ? 0.2 : 1;
 }
 
 /** Words that are never left over on their own: grammar, grouping, ranking and aggregate words. */
