@@ -80,6 +80,9 @@ describe('linking verbs', () => {
   it('places a verb that links two named things', () => {
     expect(query('restaurants', 'how many restaurants serving each type of food').dimensions).toHaveLength(1);
   });
+  it('keeps "by" a group-by after a table named like a verb ("course offerings by textbook")', () => {
+    expect(query('advising', 'course offerings by textbook').dimensions).toEqual(['textbook']);
+  });
   it('never places a verb that qualifies what is counted', () => {
     const result = read('restaurants', 'how many restaurants closed in each city');
     expect(result.kind).not.toBe('query');

@@ -174,8 +174,10 @@ export function readQuestion(
       let back = match.start - 1;
       const between = (at: number) => {
         const t = tokens[at] as string;
-        if (t === 'by') return LINKING_VERBS.has(stem(tokens[at - 1] ?? ''));
-        return /^(of|for|the|a|an|all)$/.test(t) || (LINKING_VERBS.has(stem(t)) && tokens[at + 1] === 'by');
+        if (t === 'by') return passiveVerb(tokens, at - 1, matches);
+        return (
+          /^(of|for|the|a|an|all)$/.test(t) || (tokens[at + 1] === 'by' && passiveVerb(tokens, at, matches))
+        );
       };
       while (back >= 0 && between(back)) back--;
       const subject = back < match.start - 1 && metricPhrases.some((m) => m !== match && m.end === back + 1);
@@ -413,6 +415,11 @@ const LINKING_VERBS = new Set(
     .map(stem),
 );
 
+/** "received" in "citations received by …": a linking verb that is not part of a catalog phrase ("course offerings"). */
+function passiveVerb(tokens: string[], at: number, matches: Match[]): boolean {
+  return LINKING_VERBS.has(stem(tokens[at] ?? '')) && !matches.some((m) => m.start <= at && at < m.end);
+}
+
 /** A linking verb after a named thing and before another one (or the end): "restaurants serve Italian food". */
 function linksTerms(index: number, tokens: string[], placed: Set<number>): boolean {
   if (!LINKING_VERBS.has(stem(tokens[index] as string))) return false;
@@ -533,8 +540,7 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
     const match = matches.find((m) => m.start === i);
     if (!match) {
       // "citations received by publications": after a linking verb, "by" names who did it.
-      if (GROUP_WORDS.has(token))
-        grouping = !(token === 'by' && LINKING_VERBS.has(stem(tokens[i - 1] ?? '')));
+      if (GROUP_WORDS.has(token)) grouping = !(token === 'by' && passiveVerb(tokens, i - 1, matches));
       else if (!LIST_WORDS.has(token) && !FILLER.has(token)) grouping = false;
       continue;
     }
