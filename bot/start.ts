@@ -51,6 +51,10 @@ export async function start(): Promise<void> {
     await proactive.post(target, reply);
     metrics.stage('delivery', performance.now() - started);
   });
+  log.info(
+    { schedules: (await scheduler.schedules()).length },
+    'scheduler started: digests and alerts run on their cron, once across replicas',
+  );
   const ops = opsRouter(runtime, {
     metrics,
     token: config.METRICS_TOKEN,
