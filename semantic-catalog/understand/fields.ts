@@ -28,6 +28,13 @@ export function readNamedFields(
   lexicon: Lexicon,
   catalog: Catalog,
 ): void {
+  // A catalog phrase that is itself "names of the businesses" lists that field.
+  for (const match of matches)
+    if (
+      /^(name|names|title|titles) of /.test(match.text) &&
+      match.entries.some((e) => e.kind === 'dimension')
+    )
+      match.listed = true;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string;
     // A bare "name" may be some field or a personal column elsewhere; "the name of the business" is
@@ -102,9 +109,14 @@ function nameField(
 ): LexiconEntry | undefined {
   if (thing.entries.some((e) => e.kind === 'dimension') && !thing.entries.some((e) => e.kind === 'entity'))
     return thing.entries.find((e) => e.kind === 'dimension'); // "the region name": the field itself
-  const phrase = [...thing.text.split(' ').map(stem), label].join(' ');
-  const named = lexicon.phrases.get(phrase)?.find((e) => e.kind === 'dimension');
-  if (named) return named;
+  // "the titles of the papers published": the longest start of the thing's words that names a field.
+  const said = thing.text.split(' ').map(stem);
+  for (let k = said.length; k >= 1; k--) {
+    const named = lexicon.phrases
+      .get([...said.slice(0, k), label].join(' '))
+      ?.find((e) => e.kind === 'dimension');
+    if (named) return named;
+  }
   const tables = thing.entries.flatMap((e) => (e.kind === 'entity' ? [e.table] : []));
   const fields = catalog.dimensions.filter((d) =>
     d.sources.some((s) => tables.includes(s.table) && s.column !== undefined && stem(s.column) === label),

@@ -6,7 +6,7 @@
  *
  * A reading may be partial ("only EMEA"): a follow-up merges it into the previous query.
  */
-import { dimensionByName, metricByName } from '../catalog.ts';
+import { dimensionByName, expressionColumns, metricByName, metricTable } from '../catalog.ts';
 import type { IsoDate } from '../dates.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
 import type { Catalog, Grain } from '../schema.ts';
@@ -54,15 +54,20 @@ type Match = FieldMatch;
 
 const DESTRUCTIVE =
   /\b(delete|drop table|drop schema|drop database|truncate|insert|update|alter|grant|revoke|create table|wipe|erase|remove all|destroy|overwrite)\b/;
+const WHOLE_DATA =
+  /\b(?:in|from|of|across) (?:the|this|our|your) (?:database|db|system|warehouse|records)\b/g;
 const GROUP_WORDS = new Set(['by', 'per', 'each', 'across', 'every']);
 const LIST_WORDS = new Set(['and', 'or', 'then', 'also']);
 const FILLER = new Set(['the', 'a', 'an', 'our', 'product', 'of', 'all', 'its', 'their']);
-const RANKING_WORDS = /^(top|best|highest|largest|biggest|bottom|worst|lowest|smallest|which|what|first)$/;
+const RANKING_WORDS =
+  /^(top|best|highest|largest|biggest|bottom|worst|lowest|smallest|longest|shortest|tallest|oldest|newest|cheapest|busiest|which|what|first)$/;
 /** How many rows "top products" shows when the question names no number. */
 const DEFAULT_TOP = 10;
 const DESCRIBING = /^(performing|selling|earning|growing|spending|paying|buying|ordering|rated)$/;
-const DESC_WORDS = /\b(top|best|highest|most|largest|biggest|greatest|leading|maximum|max|descending|desc)\b/;
-const ASC_WORDS = /\b(bottom|worst|lowest|least|fewest|smallest|minimum|min|ascending|asc)\b/;
+const DESC_WORDS =
+  /\b(top|best|highest|most|largest|biggest|greatest|leading|maximum|max|descending|desc|longest|tallest|newest|busiest)\b/;
+const ASC_WORDS =
+  /\b(bottom|worst|lowest|least|fewest|smallest|minimum|min|ascending|asc|shortest|oldest|cheapest)\b/;
 const UNITS: [RegExp, Unit][] = [
   [/\bin (?:\$ ?)?(?:thousands|k)\b/, 'thousand'],
   [/\bin (?:\$ ?)?(?:millions|mn|mm|m)\b/, 'million'],
@@ -93,7 +98,8 @@ export function readQuestion(
   if (DESTRUCTIVE.test(typed)) return say.destructive(catalog);
   const { text, corrections } = correctSpelling(typed, lexicon);
 
-  const time = readTimeWords(text, today);
+  // "the journals in the database": the whole of the data, which every question is about anyway.
+  const time = readTimeWords(text.replace(WHOLE_DATA, ' '), today);
   const sorting = readSorting(time.rest);
   let rest = ` ${sorting.rest} `;
   const reading: Reading = {
@@ -279,6 +285,7 @@ export function readQuestion(
     compared,
     alphabetical: reading.alphabetical,
     catalog,
+    metrics: reading.metrics,
   }).map((word) => ({ word, candidates: nearestReadings(word, lexicon, vocabulary) }));
   // A field named but neither grouped by, ranked, nor qualified by a value ("the cities in X",
   // "average rating of businesses"): answering without it would answer another question.
@@ -328,7 +335,7 @@ function leftoverWords(
   matches: Match[],
   attached: Set<number>,
   conditions: { said: string }[],
-  effects: { compared: boolean; alphabetical: boolean; catalog: Catalog },
+  effects: { compared: boolean; alphabetical: boolean; catalog: Catalog; metrics: string[] },
 ): string[] {
   const placed = new Set<number>();
   for (const match of matches) for (let i = match.start; i < match.end; i++) placed.add(i);
@@ -383,6 +390,8 @@ function leftoverWords(
     }
     if (isFunctionWord(token)) continue;
     if (conditionUnit(i)) continue;
+    if (UNIT_WORDS.test(token) && effects.metrics.some((m) => measuredIn(m, token, effects.catalog)))
+      continue;
     if (GROUP_WORDS.has(token) || LIST_WORDS.has(token) || FILLER.has(token)) continue;
     if (
       RANKING_WORDS.test(token) ||
@@ -445,6 +454,22 @@ function direction(tokens: string[], start: number, dimension: string, catalog: 
   const def = dimensionByName(catalog, dimension);
   const said = `${dimension.replaceAll('_', ' ')} ${def?.label.toLowerCase() ?? ''}`;
   return (before === 'from' ? FROM_FIELD : TO_FIELD).test(said);
+}
+
+/** Units a figure may be asked "in": placed only when the metric is measured in that unit. */
+const UNIT_WORDS =
+  /^(meters?|metres?|kilometers?|kilometres?|km|km2|miles?|feet|foot|square|sq|kg|kilograms?|grams?|g|lbs?|pounds?|cm|centimeters?|mm|minutes?|mins?|hours?|hrs?|seconds?|secs?|days?|mph|kmh|dollars?|usd|eur|euros?|percent|percentage)$/;
+
+/** Whether the metric's own words or its columns' descriptions name the unit ("in meters"). */
+function measuredIn(name: string, unit: string, catalog: Catalog): boolean {
+  const metric = metricByName(catalog, name);
+  if (!metric) return false;
+  const columns = expressionColumns(`${metric.expression}`).flatMap(({ alias, column }) => {
+    const table = catalog.tables.find((t) => t.alias === alias) ?? metricTable(catalog, metric);
+    return table?.columns.find((c) => c.name === column)?.description ?? [];
+  });
+  const said = words([metric.label, metric.description, metric.row_value ?? '', ...columns].join(' '));
+  return said.includes(stem(unit));
 }
 
 /** Naming words between a field and its value: "the state of California", "the journal named Nature". */
