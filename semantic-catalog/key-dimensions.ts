@@ -41,7 +41,7 @@ export function withKeyDimensions(catalog: Catalog): Catalog {
   return added.length > 0 ? { ...catalog, dimensions: [...catalog.dimensions, ...added] } : catalog;
 }
 
-function keyColumn(table: TableDef): string | undefined {
+export function keyColumn(table: TableDef): string | undefined {
   const bare = (table.name.split('.').pop() as string).toLowerCase();
   const columns = table.columns.filter((c) => !c.personal);
   const named = (candidate: string) => columns.find((c) => c.name.toLowerCase() === candidate)?.name;

@@ -139,3 +139,33 @@ describe('fields told apart by the words around a value', () => {
     });
   });
 });
+
+describe('more of what people type', () => {
+  it('ranks the things a superlative names ("the 3 longest rivers")', () => {
+    expect(query('geography', 'the 3 longest rivers')).toMatchObject({ dimensions: ['river'], limit: 3 });
+  });
+  it('places a unit the metric is measured in, and asks about one it is not', () => {
+    expect(read('geography', 'the 3 longest rivers in meters').kind).toBe('query');
+    const miles = read('geography', 'the 3 longest rivers in miles');
+    expect(miles.kind).not.toBe('query');
+    if (miles.kind !== 'query') expect(miles.message).toMatch(/“miles”/);
+  });
+  it('reads an id given outright as a filter on that table’s id', () => {
+    expect(query('yelp', 'reviews for the business with id b42').filters).toEqual([
+      { dimension: 'business_id', values: ['b42'] },
+    ]);
+  });
+  it('reads "the categories of businesses" as whose field it is', () => {
+    expect(query('yelp', 'top 2 categories of businesses by number of reviews')).toMatchObject({
+      dimensions: ['category'],
+      limit: 2,
+    });
+  });
+  it('sorts "by the month" through the month field when the facts have no date', () => {
+    expect(query('yelp', 'reviews in each month of 2021, ordered by the month').order).toEqual({
+      by: 'dimension',
+      dimension: 'month',
+      direction: 'asc',
+    });
+  });
+});

@@ -5,6 +5,7 @@
  * whose column is called name or title.
  */
 
+import { keyColumn } from '../key-dimensions.ts';
 import type { Catalog } from '../schema.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import { stem } from './words.ts';
@@ -122,4 +123,61 @@ function nameField(
     d.sources.some((s) => tables.includes(s.table) && s.column !== undefined && stem(s.column) === label),
   );
   return fields.length === 1 ? { kind: 'dimension', name: (fields[0] as { name: string }).name } : undefined;
+}
+
+const LITERAL = /^(?=.*\d)[a-z0-9][a-z0-9_-]*$/;
+
+/**
+ * "the business with ID abc123", "paper id 2": an identifier given outright is a filter on that
+ * table's id field (see key-dimensions.ts), whatever the value; ids are never learned as values.
+ */
+export function readIdValues(tokens: string[], matches: FieldMatch[], catalog: Catalog): void {
+  for (let i = 0; i < tokens.length - 1; i++) {
+    const literal = tokens[i + 1] as string;
+    if (!LITERAL.test(literal) || matches.some((m) => m.start <= i + 1 && i + 1 < m.end)) continue;
+    const keyMatch = matches.find(
+      (m) => m.end === i + 1 && m.entries.some((e) => e.kind === 'dimension' && isKey(e.name, catalog)),
+    );
+    let start = keyMatch?.start;
+    let dimension = keyMatch?.entries.find((e) => e.kind === 'dimension')?.name;
+    if (!keyMatch && tokens[i] === 'id') {
+      // "the business with (the) id …": the thing named just before.
+      let back = i - 1;
+      while (back >= 0 && /^(with|the|having|whose|of|an|a)$/.test(tokens[back] as string)) back--;
+      const thing = matches.find((m) => m.end === back + 1);
+      const table = thing?.entries.find((e) => e.kind === 'entity');
+      if (thing && table?.kind === 'entity') {
+        start = thing.start;
+        dimension = catalog.dimensions.find(
+          (d) => isKey(d.name, catalog) && d.sources[0]?.table === table.table,
+        )?.name;
+      }
+    }
+    if (start === undefined || !dimension) continue;
+    const end = i + 2;
+    for (let m = matches.length - 1; m >= 0; m--) {
+      const match = matches[m] as FieldMatch;
+      if (match.start >= start && match.end <= end) matches.splice(m, 1);
+    }
+    const merged = {
+      start,
+      end,
+      text: tokens.slice(start, end).join(' '),
+      entries: [{ kind: 'value' as const, dimension, value: literal }],
+    };
+    matches.splice(
+      matches.findIndex((m) => m.start > start) === -1
+        ? matches.length
+        : matches.findIndex((m) => m.start > start),
+      0,
+      merged,
+    );
+  }
+}
+
+/** A field over exactly one table's own key column (`course_id` on course, or `id`). */
+function isKey(name: string, catalog: Catalog): boolean {
+  const sources = catalog.dimensions.find((d) => d.name === name)?.sources ?? [];
+  const table = catalog.tables.find((t) => t.name === sources[0]?.table);
+  return sources.length === 1 && !!table && sources[0]?.column === keyColumn(table);
 }

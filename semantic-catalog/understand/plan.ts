@@ -96,7 +96,14 @@ export function planQuery(
   }
   if (reading.unit) query.unit = reading.unit;
 
-  const key = reading.sortKey;
+  // "ordered by the month" without a date: by the calendar field that stands in for it.
+  const calendarField = query.dimensions.find((d) => !reading.dimensions.includes(d));
+  const key =
+    reading.sortKey?.kind === 'time'
+      ? calendarField
+        ? { kind: 'dimension' as const, name: calendarField }
+        : undefined
+      : reading.sortKey;
   if (key?.kind === 'dimension' && !query.dimensions.includes(key.name))
     return say.unplacedWords(
       question,

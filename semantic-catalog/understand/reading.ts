@@ -10,7 +10,7 @@ import { dimensionByName, expressionColumns, metricByName, metricTable } from '.
 import type { IsoDate } from '../dates.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
 import type { Catalog, Grain } from '../schema.ts';
-import { type FieldMatch, readNamedFields } from './fields.ts';
+import { type FieldMatch, readIdValues, readNamedFields } from './fields.ts';
 import { FUNCTION_WORDS } from './function-words.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import * as say from './messages.ts';
@@ -36,7 +36,7 @@ export interface Reading {
   singularRanking: boolean;
   alphabetical: boolean;
   /** "ordered by X": the metric or dimension named as the sort key. */
-  sortKey?: { kind: 'metric' | 'dimension'; name: string };
+  sortKey?: { kind: 'metric' | 'dimension' | 'time'; name: string };
   conditions: Condition[];
   unit?: Unit;
   /** Dimensions the question lifts the filter of ("all regions"). */
@@ -165,6 +165,7 @@ export function readQuestion(
   const tokens = rest.split(' ').filter(Boolean);
   const matches = matchPhrases(tokens, lexicon);
   readNamedFields(tokens, matches, lexicon, catalog);
+  readIdValues(tokens, matches, catalog);
 
   const personal = matches.find((m) => m.entries.some((e) => e.kind === 'personal'));
   if (personal) return say.personalData(personal.text, catalog);
@@ -229,6 +230,7 @@ export function readQuestion(
   readGroupBys(tokens, matches, reading);
   reading.metrics = readSubjects(tokens, matches, reading.metrics, reading.dimensions, catalog);
   if (sorting.keyed) reading.sortKey = sortKey(tokens, matches);
+  if (sorting.byTime) reading.sortKey = { kind: 'time', name: '' };
 
   // A condition on groups needs groups; without them it picks rows ("tickets with first response
   // over 200 minutes"), and the metric that only names the rows is not itself asked for

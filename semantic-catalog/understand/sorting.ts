@@ -13,6 +13,8 @@ export interface Sorting {
   alphabetical: boolean;
   /** The question names what to sort by ("ordered by X"): the phrase after the marker. */
   keyed: boolean;
+  /** "ordered by the month": by time. */
+  byTime: boolean;
 }
 
 // "order"/"sort" are nouns too ("orders by region"): the present tense counts only when it
@@ -62,5 +64,14 @@ export function readSorting(text: string): Sorting {
     keyed ||= naming;
     return naming ? ` ${SORT_MARKER} ` : ' ';
   });
-  return { rest: rest.replace(/\s+/g, ' '), direction, alphabetical, keyed };
+  // "ordered by the month": in time order, the way periods are already listed.
+  const TIME_KEY = new RegExp(
+    `${SORT_MARKER}\\s+(?:the\\s+)?(?:day|week|month|quarter|year|date|time|period)s?\\b`,
+  );
+  const byTime = TIME_KEY.test(rest);
+  if (byTime) {
+    rest = rest.replace(TIME_KEY, ' ');
+    keyed = false;
+  }
+  return { rest: rest.replace(/\s+/g, ' '), direction, alphabetical, keyed, byTime };
 }

@@ -94,6 +94,11 @@ export function readSubjects(
       match.entries = [subject];
       continue;
     }
+    const owner = ownerOfField(tokens, matches, match, entities, catalog);
+    if (owner) {
+      match.entries = [owner];
+      continue;
+    }
     const count =
       asked.length === 0 && counted(tokens, match.start) ? plainCount(catalog, entities) : undefined;
     if (count) {
@@ -118,6 +123,30 @@ function measuredOver(catalog: Catalog, metric: MetricDef, table: string, qualif
   if (!fact) return false;
   if (fact === table) return true;
   return qualified && isAdditive(metric) && !!joinPath(catalog, fact, table);
+}
+
+/**
+ * "the categories of businesses", "the neighbourhoods of restaurants": the thing a field named just
+ * before belongs to, when the two tables are joined. It says whose field it is, nothing more.
+ */
+function ownerOfField(
+  tokens: string[],
+  matches: Match[],
+  match: Match,
+  entities: Entity[],
+  catalog: Catalog,
+): Entity | undefined {
+  let at = match.start - 1;
+  if (tokens[at] === 'the') at--;
+  if (tokens[at] !== 'of') return undefined;
+  const field = matches.find((m) => m.end === at)?.entries.find((e) => e.kind === 'dimension');
+  const tables =
+    field?.kind === 'dimension'
+      ? (dimensionByName(catalog, field.name)?.sources.map((s) => s.table) ?? [])
+      : [];
+  return entities.find((e) =>
+    tables.some((t) => t === e.table || joinPath(catalog, t, e.table) || joinPath(catalog, e.table, t)),
+  );
 }
 
 /** "how many lakes", "the number of distinct papers": a counting word just before the entity. */
