@@ -168,4 +168,23 @@ describe('more of what people type', () => {
       direction: 'asc',
     });
   });
+  it('reads rolling windows with what they include', () => {
+    expect(
+      query('advising', 'students admitted in the last 6 months, not including the current month').time,
+    ).toMatchObject({
+      from: '2025-12-01',
+      to: '2026-06-01',
+    });
+    expect(query('advising', 'students admitted in each of the last 3 months').grain).toBe('month');
+  });
+  it('counts "distinct" things only where the count is of distinct things', async () => {
+    const derm = await loadCatalog(path.join(import.meta.dirname, 'fixtures', 'derm_treatment'));
+    const lexicon = buildLexicon(derm);
+    const distinct = understand('how many distinct patients', derm, lexicon, TODAY);
+    expect(distinct.kind === 'query' && distinct.query.metrics).toEqual(['patient_count']);
+    // Patients who had treatments are not all patients plus all treatments.
+    expect(understand('how many distinct patients had treatments', derm, lexicon, TODAY).kind).not.toBe(
+      'query',
+    );
+  });
 });

@@ -282,6 +282,7 @@ export function readQuestion(
   const compared =
     reading.compare !== undefined ||
     (/\b(vs|versus|compared|against)\b/.test(rest) && reading.dimensions.length > 0);
+  dropPossessedMetrics(tokens, matches, reading);
   const vocabulary = wordIndex(lexicon).catalogWords;
   reading.leftovers = leftoverWords(tokens, matches, attached, found, {
     compared,
@@ -325,6 +326,7 @@ const AGGREGATE_WORDS: [RegExp, RegExp][] = [
   [/^(average|avg|mean)$/, /^\s*avg\s*\(/i],
   [/^(count|number)$/, /^\s*count\s*\(/i],
   [/^(sum|total)$/, /^\s*(sum|count)\s*\(/i],
+  [/^(distinct|unique|different)$/, /^\s*count\s*\(\s*distinct\b/i],
 ];
 const ALPHABETICAL_WORDS = /^(alphabetical|alphabetically|a|to|z|a-z|name)$/;
 
@@ -380,6 +382,16 @@ function leftoverWords(
       // they describe is aggregated that way; "total fare" of an average is another question.
       const described = nextMetric(i);
       if (described && aggregate[1].test(described.expression)) continue;
+      // "distinct patients" counted by COUNT(*) over the patients table: its rows are distinct already.
+      const thing = stem(tokens[i + 1] ?? '');
+      const ownTable = described && metricTable(effects.catalog, described);
+      if (
+        /^(distinct|unique|different)$/.test(token) &&
+        /^\s*count\s*\(\s*\*\s*\)\s*$/i.test(described?.expression ?? '') &&
+        ownTable &&
+        [ownTable.name.split('.').pop() ?? '', ...ownTable.synonyms].some((w) => words(w).join(' ') === thing)
+      )
+        continue;
       // "the total number of citations" (a sum of counts), "the average number of references".
       const counting = /^(number|count)$/.test(token) && described?.format === 'integer';
       if (
@@ -541,6 +553,26 @@ const RANKING_VOCABULARY =
 /** "the cities in the US and their population": things named first, then what each of them has. */
 function owning(tokens: string[], match: Match): boolean {
   return tokens.slice(match.end).some((t) => t === 'their' || t === 'its');
+}
+
+/**
+ * "patients who had treatments": a metric named after a verb of having, with no "and" before it,
+ * qualifies what is counted (patients with treatments) rather than asking for a second number. The
+ * reading can't express that, so it stays unplaced, unless a condition is attached to it.
+ */
+function dropPossessedMetrics(tokens: string[], matches: Match[], reading: Reading): void {
+  const asked = matches.filter((m) =>
+    m.entries.some((e) => e.kind === 'metric' && reading.metrics.includes(e.name)),
+  );
+  for (const match of asked.slice(1)) {
+    const name = (match.entries.find((e) => e.kind === 'metric') as { name: string }).name;
+    let at = match.start - 1;
+    while (at >= 0 && /^(a|an|the|any|some|at|least|one|more)$/.test(tokens[at] as string)) at--;
+    if (!/^(had|have|has|having|got|get|gets|received|receive|receives)$/.test(tokens[at] ?? '')) continue;
+    if (reading.conditions.some((c) => c.metric === name)) continue;
+    reading.metrics = reading.metrics.filter((m) => m !== name);
+    matches.splice(matches.indexOf(match), 1);
+  }
 }
 
 /** The metric or dimension phrase right after "ordered by" (grammar words between are skipped). */

@@ -217,6 +217,28 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
         return d && d.end === addDays(d.date, 1) ? range(d.date, d.end, formatDay(d.date)) : undefined;
       },
     ],
+    [
+      // "the last 6 months": the six whole months before this one; "including the current month"
+      // (or "including today") adds the period so far. "each of …" asks for one row per period.
+      new RegExp(
+        `\\b(?:in |over |for |during )?(each of )?(?:the )?(?:last|past|previous|prior|trailing) ${NUM_RE} (?:calendar |full |complete |whole )?${UNIT_RE}(?: \\(?(not including|excluding|except|including) (?:the )?(?:current|this|today'?s?) ?(?:day|week|month|quarter|year)?\\)?| (including|excluding) today)?\\b`,
+      ),
+      (m) => {
+        const n = toNumber(m[2] as string);
+        const unit = m[3] as Period;
+        if (m[1]) eachOf = unit;
+        const including = (m[4] ?? m[5]) === 'including';
+        const said = `the last ${n} ${unit}s`;
+        if (unit === 'day')
+          return including
+            ? range(addDays(today, 1 - n), endOfToday, `${said} including today`)
+            : range(addDays(today, -n), today, said);
+        const current = startOf(unit, today);
+        return including
+          ? range(addPeriods(unit, current, 1 - n), endOfToday, `${said} including this ${unit}`)
+          : range(addPeriods(unit, current, -n), current, said);
+      },
+    ],
     [/\btoday\b/, () => range(today, endOfToday, 'today')],
     [/\byesterday\b/, () => range(addDays(today, -1), today, 'yesterday')],
     [
@@ -228,18 +250,6 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
           m[4] ??
           { w: 'week', m: 'month', q: 'quarter', y: 'year' }[letter as 'w']) as Period;
         return range(startOf(unit, today), endOfToday, letter ? `${letter.toUpperCase()}TD` : `this ${unit}`);
-      },
-    ],
-    [
-      new RegExp(
-        `\\b(?:in |over |for |during )?(?:the )?(?:last|past|previous|prior|trailing) ${NUM_RE} ${UNIT_RE}\\b`,
-      ),
-      (m) => {
-        const n = toNumber(m[1] as string);
-        const unit = m[2] as Period;
-        if (unit === 'day') return range(addDays(today, -n), today, `the last ${n} days`);
-        const current = startOf(unit, today);
-        return range(addPeriods(unit, current, -n), current, `the last ${n} ${unit}s`);
       },
     ],
     [
@@ -311,6 +321,7 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
     }
     return undefined;
   };
+  let eachOf: Period | undefined;
   reading.time = readRange();
   // Two explicit periods set against each other ("Q1 vs Q2", "compare March and April 2025"):
   // the later one is answered, the earlier one is what it is compared with.
@@ -327,6 +338,7 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
   }
   if (!reading.time) delete reading.time;
 
+  if (eachOf && eachOf !== 'day') reading.grain = eachOf;
   for (const [re, grain] of GRAIN_WORDS) {
     if (!reading.grain && take(re)) {
       reading.grain = grain;
