@@ -60,7 +60,17 @@ export const quoteLiteral = (value: string) => `'${value.replaceAll("'", "''")}'
 const dateLiteral = (date: IsoDate) => `DATE ${quoteLiteral(date)}`;
 const UNIT_DIVISOR = { thousand: '1000.0', million: '1000000.0', billion: '1000000000.0' } as const;
 
-export function compile(query: SemanticQuery, catalog: Catalog, today: IsoDate): CompiledQuery {
+/** Extra conditions on a fact table's rows, from outside the question (the asker's access rules). */
+export interface CompileOptions {
+  rowFilters?: (factTable: string) => string[];
+}
+
+export function compile(
+  query: SemanticQuery,
+  catalog: Catalog,
+  today: IsoDate,
+  options: CompileOptions = {},
+): CompiledQuery {
   const requested = query.metrics.map((name) => {
     const metric = metricByName(catalog, name);
     if (!metric) throw new CompileError(`Unknown metric ${name}`);
@@ -120,7 +130,7 @@ export function compile(query: SemanticQuery, catalog: Catalog, today: IsoDate):
           : undefined;
       parts.push({
         name: `${period.key}_${gi + 1}`,
-        sql: groupSelect(group, query, catalog, today, period.range, shift),
+        sql: groupSelect(group, query, catalog, today, period.range, shift, options.rowFilters),
         metrics: group.metrics,
         period: period.key,
       });
@@ -164,10 +174,11 @@ export function compile(query: SemanticQuery, catalog: Catalog, today: IsoDate):
   return { sql: `WITH ${ctes} SELECT ${selects.join(', ')} FROM ${from}${order}${limit}`, columns };
 }
 
-/** A list with no metric ("the names of the restaurants in LA"): its rows come from the first field's table. */
+/** A list with no metric ("the names of the restaurants in LA"): its rows come from the table planning chose. */
 function listingGroup(query: SemanticQuery, catalog: Catalog): Group {
   const first = query.dimensions[0] ? dimensionByName(catalog, query.dimensions[0]) : undefined;
-  const table = first?.sources[0] ? tableByName(catalog, first.sources[0].table) : undefined;
+  const name = query.listFrom ?? first?.sources[0]?.table;
+  const table = name ? tableByName(catalog, name) : undefined;
   if (!table) throw new CompileError('A list needs a field to list');
   return { table, filters: [], metrics: [] };
 }
@@ -204,6 +215,7 @@ function groupSelect(
   today: IsoDate,
   range: TimeRange | undefined,
   shift: string | undefined,
+  rowFilters?: CompileOptions['rowFilters'],
 ): string {
   const fact = group.table;
   const joins: JoinDef[] = [];
@@ -255,6 +267,10 @@ function groupSelect(
 
   const where = group.filters.map(withToday);
   where.forEach(usesTables);
+  for (const filter of rowFilters?.(fact.name) ?? []) {
+    usesTables(filter);
+    where.push(filter);
+  }
   for (const filter of query.filters) {
     const dimension = dimensionByName(catalog, filter.dimension);
     const reach = dimension && reachableSource(catalog, dimension, fact.name);

@@ -187,4 +187,14 @@ describe('more of what people type', () => {
       'query',
     );
   });
+  it('reads a metric named with a field its facts can’t reach as that field’s own metric', () => {
+    expect(query('scholar', 'number of papers associated with each dataset').metrics).toEqual([
+      'dataset_papers',
+    ]);
+  });
+  it('lists "which papers" from the table that links them to what the question names', () => {
+    const list = query('scholar', 'which papers are associated with each keyphrase');
+    expect(list.metrics).toEqual([]);
+    expect(list.listFrom).toBe('public.paperkeyphrase');
+  });
 });

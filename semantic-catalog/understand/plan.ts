@@ -32,7 +32,7 @@ export function planQuery(
   if (metrics.length === 0 && !listing) return say.notUnderstood(catalog);
 
   const factTables = listing
-    ? [dimensionByName(catalog, reading.dimensions[0] as string)?.sources[0]?.table]
+    ? [listingTable(reading, catalog)]
     : metrics.map((name) => metricTable(catalog, metricByName(catalog, name) as MetricDef)?.name);
   // What a refusal names: the metrics, or the listed field.
   const subjects = listing ? reading.dimensions.slice(0, 1) : metrics;
@@ -56,6 +56,7 @@ export function planQuery(
     if (!reachable(dimension)) return say.unreachable(subjects, dimension, catalog);
 
   const query: SemanticQuery = { metrics, dimensions: reading.dimensions, filters };
+  if (listing && factTables[0]) query.listFrom = factTables[0];
   if (reading.time && reading.time.from > today) return say.futurePeriod(reading.time, today, catalog);
   if (reading.time) query.time = reading.time;
   if (reading.grain) query.grain = reading.grain;
@@ -128,4 +129,20 @@ export function planQuery(
     if (reading.limit !== undefined || one) query.limit = reading.limit ?? 1;
   }
   return { kind: 'query', query, said: { parts: reading.parts, corrections: reading.corrections } };
+}
+
+/**
+ * Where a list's rows come from: the listed field's own table when every field and value named
+ * can be reached from it, else a table that reaches them all ("papers with the keyphrase X" are
+ * listed from the table linking papers to keyphrases).
+ */
+function listingTable(reading: Reading, catalog: Catalog): string | undefined {
+  const named = [
+    ...reading.dimensions,
+    ...reading.values.flatMap((v) => (v.options.length === 1 ? [v.options[0]?.dimension as string] : [])),
+  ].map((name) => dimensionByName(catalog, name));
+  const own = named[0]?.sources[0]?.table;
+  const reachesAll = (table: string) => named.every((d) => !!d && !!reachableSource(catalog, d, table));
+  if (!own || reachesAll(own)) return own;
+  return catalog.tables.map((t) => t.name).find(reachesAll) ?? own;
 }

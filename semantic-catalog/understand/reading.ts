@@ -192,7 +192,9 @@ export function readQuestion(
     }
     const kinds = new Set(match.entries.map((e) => e.kind));
     if (kinds.has('metric') && kinds.size > 1) {
-      const otherMetric = metricPhrases.some((m) => m !== match);
+      // "which papers …": the things themselves are asked for, not how many there are.
+      const which = /^(which|what)$/.test(tokens[match.start - 1] ?? '') && kinds.has('dimension');
+      const otherMetric = which || metricPhrases.some((m) => m !== match);
       match.entries = match.entries.filter((e) => (otherMetric ? e.kind !== 'metric' : e.kind === 'metric'));
     }
   }

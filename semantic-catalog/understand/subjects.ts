@@ -28,8 +28,9 @@ export function readOwnedMetrics(matches: Match[], lexicon: Lexicon, catalog: Ca
   const tableOf = (e: LexiconEntry) =>
     e.kind === 'entity'
       ? [e.table]
-      : e.kind === 'dimension'
-        ? (dimensionByName(catalog, e.name)?.sources.map((s) => s.table) ?? [])
+      : e.kind === 'dimension' || e.kind === 'value'
+        ? (dimensionByName(catalog, e.kind === 'value' ? e.dimension : e.name)?.sources.map((s) => s.table) ??
+          [])
         : [];
   for (const match of matches) {
     const metric = match.entries.find((e) => e.kind === 'metric');
@@ -39,9 +40,20 @@ export function readOwnedMetrics(matches: Match[], lexicon: Lexicon, catalog: Ca
     for (const thing of matches) {
       const tables = thing.entries.flatMap(tableOf);
       if (thing === match || tables.length === 0 || tables.some((t) => joinPath(catalog, fact, t))) continue;
-      const phrase = [...thing.text.split(' '), ...match.text.split(' ').filter((w) => !ADJECTIVES.test(w))]
-        .map(stem)
-        .join(' ');
+      // "the number of papers" with "each dataset" → "dataset papers": the metric's content words.
+      const core = match.text
+        .split(' ')
+        .filter((w) => !ADJECTIVES.test(w) && !/^(number|count|of|the|a|an)$/.test(w));
+      // A value stands for its field: "papers on 'Machine Learning'" → "keyphrase papers".
+      const thingWords = thing.entries.some((e) => e.kind === 'value')
+        ? (dimensionByName(
+            catalog,
+            (thing.entries.find((e) => e.kind === 'value') as { dimension: string }).dimension,
+          )
+            ?.label.toLowerCase()
+            .split(' ') ?? [])
+        : thing.text.split(' ');
+      const phrase = [...thingWords, ...core].map(stem).join(' ');
       const owned = lexicon.phrases.get(phrase)?.find((e) => e.kind === 'metric');
       const ownedFact =
         owned?.kind === 'metric'
@@ -56,7 +68,8 @@ export function readOwnedMetrics(matches: Match[], lexicon: Lexicon, catalog: Ca
 }
 
 /** Ranking words inside a metric phrase ("highest population") that the owned name leaves out. */
-const ADJECTIVES = /^(highest|lowest|largest|smallest|biggest|most|least|greatest|total|average|avg)$/;
+const ADJECTIVES =
+  /^(highest|lowest|largest|smallest|biggest|most|least|greatest|total|average|avg|how|many)$/;
 
 const COUNTING = /^(many|number|count|counts)$/;
 const GRAMMAR_BETWEEN = /^(of|the|distinct|unique|different|total|all)$/;
