@@ -647,10 +647,10 @@ export function matchPhrases(tokens: string[], lexicon: Lexicon): Match[] {
     const token = tokens[i] as string;
     let choice = { cost: (best[i + 1] as { cost: number }).cost + skipCost(token) };
     let chosen: Match | undefined;
+    const fuzzy = fuzzyAt(stems, i, lexicon);
     for (let length = Math.min(lexicon.longest, n - i); length >= 1; length--) {
-      const phrase = stems.slice(i, i + length);
-      const exact = lexicon.phrases.get(phrase.join(' '));
-      const entries = exact ? [...exact] : fuzzyLookup(phrase, lexicon);
+      const exact = lexicon.phrases.get(stems.slice(i, i + length).join(' '));
+      const entries = exact ? [...exact] : (fuzzy.get(length) ?? []);
       if (entries.length === 0) continue;
       const cost = (best[i + length] as { cost: number }).cost + (exact ? 0.002 : 0.004);
       if (cost < choice.cost - 1e-9) {
@@ -698,14 +698,16 @@ function isGrammarWord(token: string): boolean {
   );
 }
 
-function fuzzyLookup(phrase: string[], lexicon: Lexicon): LexiconEntry[] {
-  if (phrase.every((w) => w.length < 4)) return [];
+/** Catalog phrases starting at `start` that the typed words may be small misspellings of, by length. */
+function fuzzyAt(stems: string[], start: number, lexicon: Lexicon): Map<number, LexiconEntry[]> {
+  const found = new Map<number, LexiconEntry[]>();
   const { byFirstWord, similar } = wordIndex(lexicon);
-  const found: LexiconEntry[] = [];
-  for (const first of similar(phrase[0] as string)) {
+  for (const first of similar(stems[start] as string)) {
     for (const { words: known, entries } of byFirstWord.get(first) ?? []) {
-      if (known.length !== phrase.length) continue;
-      if (known.every((w, i) => similar(phrase[i] as string).has(w))) found.push(...entries);
+      const typed = stems.slice(start, start + known.length);
+      if (typed.length !== known.length || typed.every((w) => w.length < 4)) continue;
+      if (known.every((w, i) => similar(typed[i] as string).has(w)))
+        found.set(known.length, [...(found.get(known.length) ?? []), ...entries]);
     }
   }
   return found;
