@@ -3,6 +3,7 @@
  * Nothing else in the code reads process.env.
  */
 import { z } from 'zod';
+import { modelSettings, modelSettingsProblems } from '../model-reader/settings.ts';
 
 const optionalText = z
   .string()
@@ -66,6 +67,7 @@ export const configSchema = z.object({
   TALLY_PLAYGROUND_PORT: z.coerce.number().int().min(1024).max(65535).default(56150),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  ...modelSettings,
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -77,8 +79,10 @@ export class ConfigError extends Error {
 /** Parses the environment; every problem is listed at once, each with the variable's name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  const problems = parsed.success ? modelSettingsProblems(parsed.data) : [];
+  if (parsed.success && problems.length === 0) return parsed.data;
+  const issues = parsed.success ? problems : parsed.error.issues;
+  const lines = issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }
 

@@ -21,6 +21,8 @@ export interface Metrics {
   question(turn: Turn): (answer?: Answer) => void;
   stage(stage: Stage, ms: number): void;
   delivery(kind: string, outcome: string): void;
+  /** One call to the optional language model: how it ended and how long it took. */
+  modelCall(outcome: 'ok' | 'error', ms: number): void;
 }
 
 export function createMetrics(
@@ -58,6 +60,13 @@ export function createMetrics(
     name: 'tally_deliveries_total',
     help: 'Scheduled posts (alert, digest, subscription runs) by kind and outcome.',
     labelNames: ['kind', 'outcome'],
+    registers,
+  });
+  const modelCalls = new Histogram({
+    name: 'tally_model_call_seconds',
+    help: 'Calls to the optional language model by outcome (ok, error), and how long each took.',
+    labelNames: ['outcome'],
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
     registers,
   });
   let working = 0;
@@ -101,5 +110,6 @@ export function createMetrics(
     },
     stage,
     delivery: (kind, outcome) => deliveries.inc({ kind, outcome }),
+    modelCall: (outcome, ms) => modelCalls.observe({ outcome }, ms / 1000),
   };
 }

@@ -14,6 +14,7 @@ import { AppDb, type Subscription } from '../app-db/app-db.ts';
 import type { RenderedChart } from '../charts/render.ts';
 import { type AssetStore, DiskAssetStore, S3AssetStore } from '../charts/store.ts';
 import { type DigestDefinition, loadDigests } from '../digests/definitions.ts';
+import { type ModelSetup, modelSetup, secondReader } from '../model-reader/setup.ts';
 import {
   dimensionByName,
   reachableSource,
@@ -59,6 +60,8 @@ export interface Runtime {
   scheduler?: SubscriptionScheduler;
   /** Set by `tally start`: what /metrics reports. */
   metrics?: Metrics;
+  /** The optional language model (issue 13): none unless configured and allowed by the catalog. */
+  model?: ModelSetup;
   /** The clock's today (TALLY_NOW or the real date). */
   today(): IsoDate;
   close(): Promise<void>;
@@ -172,6 +175,7 @@ export async function createRuntime(
     executor,
     appDb,
     definitions,
+    model: await modelSetup(config, catalogPath),
     today,
     close: async () => {
       await executor.close();
@@ -322,5 +326,13 @@ export function askDeps(runtime: Runtime): AskDeps {
     maxRows: runtime.config.MAX_QUERY_ROWS,
     log: runtime.log,
     observe: runtime.metrics?.question,
+    secondReader: secondReader(runtime.model, {
+      catalog: runtime.catalog,
+      lexicon: runtime.lexicon,
+      executor: runtime.executor,
+      maxRows: runtime.config.MAX_QUERY_ROWS,
+      log: runtime.log,
+      onCall: (outcome, ms) => runtime.metrics?.modelCall(outcome, ms),
+    }),
   };
 }

@@ -8,6 +8,7 @@
  */
 import { format as formatSql } from 'sql-formatter';
 import type { AppDb, AuditEntry } from '../app-db/app-db.ts';
+import type { SecondReader } from '../model-reader/second-reader.ts';
 import type { PostTarget } from '../scheduler/deliver.ts';
 import { CompileError, compile } from '../semantic-catalog/compile.ts';
 import type { IsoDate } from '../semantic-catalog/dates.ts';
@@ -33,6 +34,8 @@ export interface AskDeps {
   log: { warn: (obj: object, msg?: string) => void; error: (obj: object, msg?: string) => void };
   /** Metrics: called as a turn starts; what it returns is called with the answer, or nothing on a crash. */
   observe?: (turn: Turn) => (answer?: Answer) => void;
+  /** The optional language model (issue 13), asked only about words the offline reading can't place. */
+  secondReader?: SecondReader;
 }
 
 export interface Turn {
@@ -133,6 +136,10 @@ async function answerTurn(
   if (!choice && state.lastQuery)
     understanding = understandFollowUp(question, state.lastQuery, deps.catalog, deps.lexicon, today);
   understanding ??= understand(question, deps.catalog, deps.lexicon, today);
+  if (understanding.kind !== 'query' && deps.secondReader) {
+    const read = await deps.secondReader(question, understanding, { today, user });
+    if (read) return read;
+  }
   if (understanding.kind === 'refuse') {
     const answer = emptyAnswer(question, 'refuse', understanding.message);
     return { answer: { ...answer, suggestions: understanding.suggestions, rule: understanding.code } };
