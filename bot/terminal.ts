@@ -1,20 +1,28 @@
 /** Terminal rendering of answers and progress for the CLI. */
 import Table from 'cli-table3';
 import type { Answer } from '../skills/answer.ts';
-import { formatValue } from '../skills/format.ts';
+import { columnLabel, formatCell, formatValue } from '../skills/format.ts';
 
 export function renderAnswer(answer: Answer, showSql: boolean): string {
   const lines: string[] = [];
   if (answer.status === 'answer') {
     lines.push(answer.summary);
     if (answer.rows.length > 1 || answer.columns.length > 1) {
-      const table = new Table({ head: answer.columns.map((c) => c.name), style: { head: [], border: [] } });
+      // Named as the cards name them ("Revenue 2025", "Jan 2025"); other numbers stay plain.
+      const fields = answer.fields?.length === answer.columns.length ? answer.fields : undefined;
+      const head = answer.columns.map((c, i) => {
+        const field = fields?.[i];
+        return field && fields ? columnLabel(field, fields, answer.period) : c.name;
+      });
+      const table = new Table({ head, style: { head: [], border: [] } });
       for (const row of answer.rows.slice(0, 50)) {
         table.push(
-          row.map((v) =>
-            typeof v === 'number'
-              ? formatValue(v, Number.isInteger(v) ? 'integer' : 'number')
-              : String(v ?? '—'),
+          row.map((v, i) =>
+            fields?.[i]?.role === 'time'
+              ? formatCell(v, fields[i])
+              : typeof v === 'number'
+                ? formatValue(v, Number.isInteger(v) ? 'integer' : 'number')
+                : String(v ?? '—'),
           ),
         );
       }

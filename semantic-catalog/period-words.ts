@@ -74,14 +74,36 @@ export function periodName(span: DateSpan): string {
     : datesWords(span);
 }
 
+/**
+ * A column or legend name for the range: the calendar period it starts ("2026" for this year so far,
+ * "Jan 2025", "Q1 2025"), else its dates. Two ranges set side by side are named apart by their dates.
+ */
+export function columnPeriodName(span: DateSpan, other?: DateSpan): string {
+  const name = (s: DateSpan) => {
+    const period = calendarPeriod(s);
+    return period && period.grain !== 'day' && period.grain !== 'week'
+      ? bucketName(s.from, period.grain, 'table')
+      : datesWords(s);
+  };
+  return other && name(other) === name(span) ? datesWords(span) : name(span);
+}
+
 /** Whether the data ends inside the range: its last days have nothing yet (today, this month so far). */
-export function endsBeforeData(span: DateSpan, extent: DataExtent | undefined): extent is DataExtent {
+export function endsBeforeData(span: DateSpan, extent: DataExtent | undefined): boolean {
   return !!extent && extent.last >= span.from && extent.last < addDays(span.to, -1);
 }
 
 /** Whether the range holds no day of the data at all (before the data starts, or after it ends). */
-export function outsideData(span: DateSpan, extent: DataExtent | undefined): extent is DataExtent {
+export function outsideData(span: DateSpan, extent: DataExtent | undefined): boolean {
   return !!extent && (span.to <= extent.first || span.from > extent.last);
+}
+
+/** What the data holds of a range, when not all of it: "data through 27 Nov 2026", "data from 1 Jan 2024". */
+export function dataNote(span: DateSpan, extent: DataExtent | undefined): string {
+  if (!extent || outsideData(span, extent)) return '';
+  const from = extent.first > span.from ? `from ${formatDay(extent.first)}` : '';
+  const through = endsBeforeData(span, extent) ? `through ${formatDay(extent.last)}` : '';
+  return from || through ? `data ${[from, through].filter(Boolean).join(' ')}` : '';
 }
 
 /**
@@ -90,13 +112,16 @@ export function outsideData(span: DateSpan, extent: DataExtent | undefined): ext
  * `name` says a whole month, quarter or year by its name instead of its dates.
  */
 export function rangeWords(span: DateSpan, extent?: DataExtent, name = false): string {
-  const starts = !!extent && extent.first > span.from && !outsideData(span, extent);
-  const from = starts ? `, data from ${formatDay(extent.first)}` : '';
+  const note = dataNote(span, extent);
+  let days = name ? periodName(span) : datesWords(span);
   if (endsBeforeData(span, extent)) {
     const period = calendarPeriod(span);
-    const start = period ? bucketName(span.from, period.grain) : formatDay(span.from);
-    const through = starts ? ` through ${formatDay(extent.last)}` : `, data through ${formatDay(extent.last)}`;
-    return `${start} to date${from}${through}`;
+    days = `${period ? bucketName(span.from, period.grain) : formatDay(span.from)} to date`;
   }
-  return `${name ? periodName(span) : datesWords(span)}${from}`;
+  return note ? `${days}, ${note}` : days;
+}
+
+/** All of the data's days: "1 Jan 2024 – 27 Nov 2026". */
+export function dataWords(extent: DataExtent): string {
+  return datesWords({ from: extent.first, to: addDays(extent.last, 1) });
 }

@@ -5,7 +5,7 @@
  * became which part and which misspellings were read as which word.
  */
 import { dimensionByName, metricByName } from './catalog.ts';
-import { addDays, formatDay } from './dates.ts';
+import { type DataExtent, dataWords, rangeWords } from './period-words.ts';
 import type { SemanticQuery, TimeRange } from './query.ts';
 import type { Catalog } from './schema.ts';
 
@@ -26,6 +26,7 @@ export function restate(
   query: SemanticQuery,
   catalog: Catalog,
   said: Said = { parts: [], corrections: [] },
+  extent?: DataExtent,
 ): Interpretation {
   const metricLabel = (name: string | undefined) => metricByName(catalog, name ?? '')?.label ?? name ?? '';
   const dimensionLabel = (name: string) => (dimensionByName(catalog, name)?.label ?? name).toLowerCase();
@@ -35,7 +36,9 @@ export function restate(
   const breakdown = [...(query.grain ? [query.grain] : []), ...query.dimensions.map(dimensionLabel)];
   if (breakdown.length > 0) head += ` by ${breakdown.join(' and ')}`;
   pieces.push(head);
-  pieces.push(query.time ? spanWords(query.time) : 'all dates');
+  pieces.push(
+    query.time ? spanWords(query.time, extent) : `all dates${extent ? ` (${dataWords(extent)})` : ''}`,
+  );
   for (const filter of query.filters) {
     pieces.push(`${dimensionLabel(filter.dimension)} is ${filter.values.join(' or ')}`);
   }
@@ -74,10 +77,12 @@ export function restate(
   return { text, parts: said.parts, corrections: said.corrections };
 }
 
-/** "last quarter (1 Jan – 31 Mar 2026)": the phrase as read, and its explicit dates. */
-export function spanWords(time: TimeRange): string {
-  const last = addDays(time.to, -1);
-  const span = time.from === last ? formatDay(time.from) : `${formatDay(time.from)} – ${formatDay(last)}`;
+/**
+ * "last week (9–15 Nov 2026)": the phrase as read, and its explicit dates; with the data's extent,
+ * where the data stops inside it ("this year (2026 to date, data through 27 Nov 2026)").
+ */
+export function spanWords(time: TimeRange, extent?: DataExtent): string {
+  const span = rangeWords(time, extent);
   const label = time.label.replace(/\s*\([^)]*\)$/, '');
   return label === span ? span : `${label} (${span})`;
 }

@@ -21,6 +21,7 @@ import { type Understanding, understand } from '../semantic-catalog/understand/p
 import { type Executor, ExecutorError } from '../warehouse/executor.ts';
 import { checkSql } from '../warehouse/gate.ts';
 import { type Answer, emptyAnswer } from './answer.ts';
+import { dataExtent } from './data-extent.ts';
 import { defineTerms, explain, isDefinitionQuestion, isShowSql } from './explain.ts';
 import { summarize } from './summary.ts';
 
@@ -217,6 +218,7 @@ async function queryAnswer(
   const interpretation = restate(query, deps.catalog, said);
   try {
     const result = await deps.executor.run(verdict.sql, { user });
+    const extent = await dataExtent(deps, query);
     return {
       question,
       status: 'answer',
@@ -224,8 +226,8 @@ async function queryAnswer(
       columns: result.columns,
       rows: result.rows,
       fields: compiled.columns,
-      summary: summarize(query, compiled.columns, result.rows),
-      interpretation,
+      summary: summarize(query, compiled.columns, result.rows, extent),
+      interpretation: restate(query, deps.catalog, said, extent),
       explanation,
       period: { range: query.time, compared: query.compare?.range, today },
       truncated: result.truncated,

@@ -1,6 +1,15 @@
-/** Numbers as people read them: by the catalog's format, compact above ten thousand. */
+/** Numbers and periods as people read them: by the catalog's format, compact above ten thousand. */
+import type { OutputColumn } from '../semantic-catalog/compile.ts';
+import { isIsoDate } from '../semantic-catalog/dates.ts';
+import { bucketName, columnPeriodName, type DateSpan, isPeriod } from '../semantic-catalog/period-words.ts';
 import type { Unit } from '../semantic-catalog/query.ts';
 import type { MetricFormat } from '../semantic-catalog/schema.ts';
+
+/** The range an answer covers and the one it is compared with. */
+export interface ComparedPeriods {
+  range?: DateSpan;
+  compared?: DateSpan;
+}
 
 const UNIT_SIZE: Record<Unit, number> = { thousand: 1e3, million: 1e6, billion: 1e9 };
 
@@ -37,4 +46,28 @@ export function formatChange(pct: unknown): string {
   if (typeof pct !== 'number' || !Number.isFinite(pct)) return '';
   if (Math.abs(pct) < 0.05) return 'flat';
   return `${pct > 0 ? 'up' : 'down'} ${Math.abs(pct).toFixed(1)}%`;
+}
+
+/** A table cell: a time bucket by its name ("Jan 2025", "Q1 2025", "week of 9 Nov 2026"), a number by its format. */
+export function formatCell(value: unknown, field: OutputColumn): string {
+  if (field.role === 'time' && isPeriod(field.name) && typeof value === 'string' && isIsoDate(value))
+    return bucketName(value, field.name, 'table');
+  return formatValue(value, field.format);
+}
+
+/**
+ * A column's header. A value and the one it is compared with are each named by their period
+ * ("Revenue 2026", "Revenue 2025"), never "(previous)"; the compiler's labels stay period-free, as
+ * the sentence uses them.
+ */
+export function columnLabel(field: OutputColumn, fields: OutputColumn[], period?: ComparedPeriods): string {
+  const range = period?.range;
+  const compared = period?.compared;
+  if (!range || !compared || !field.metric) return field.label;
+  const metric = fields.find((f) => f.role === 'metric' && f.metric === field.metric);
+  if (field.role === 'previous')
+    return `${metric?.label ?? field.label} ${columnPeriodName(compared, range)}`;
+  const hasPrevious = fields.some((f) => f.role === 'previous' && f.metric === field.metric);
+  if (field.role === 'metric' && hasPrevious) return `${field.label} ${columnPeriodName(range, compared)}`;
+  return field.label;
 }

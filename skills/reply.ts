@@ -3,8 +3,9 @@
  * their change, a chart image, the top rows, the SQL, and the actions a person can take next.
  */
 import type { OutputColumn } from '../semantic-catalog/compile.ts';
+import { columnPeriodName } from '../semantic-catalog/period-words.ts';
 import type { Answer } from './answer.ts';
-import { formatChange, formatValue } from './format.ts';
+import { type ComparedPeriods, columnLabel, formatCell, formatChange, formatValue } from './format.ts';
 
 export interface Kpi {
   label: string;
@@ -91,17 +92,17 @@ export function buildReply(
     );
   const keys = fields.filter((f) => f.role === 'time' || f.role === 'dimension');
   if (keys.length === 0 && answer.rows.length === 1)
-    reply.kpis = kpisOf(fields, answer.rows[0] as unknown[], goodWhenHigher);
+    reply.kpis = kpisOf(fields, answer.rows[0] as unknown[], goodWhenHigher, answer.period);
   if (assets.chart) reply.chart = assets.chart;
   const notice = unavailableNotice(assets.unavailable ?? []);
   if (notice) reply.summary = `${reply.summary}\n\n${notice}`;
   if (answer.rows.length > 0 && (keys.length > 0 || answer.rows.length > 1)) {
     const shown = fields.filter((f) => f.role !== 'scaled');
     reply.table = {
-      columns: shown.map((f) => f.label),
+      columns: shown.map((f) => columnLabel(f, fields, answer.period)),
       rows: answer.rows
         .slice(0, MAX_TABLE_ROWS)
-        .map((row) => shown.map((f) => formatValue(row[fields.indexOf(f)], f.format))),
+        .map((row) => shown.map((f) => formatCell(row[fields.indexOf(f)], f))),
       totalRows: answer.rows.length,
     };
   }
@@ -120,7 +121,12 @@ export function buildReply(
   return reply;
 }
 
-function kpisOf(fields: OutputColumn[], row: unknown[], goodWhenHigher: (metric: string) => boolean): Kpi[] {
+function kpisOf(
+  fields: OutputColumn[],
+  row: unknown[],
+  goodWhenHigher: (metric: string) => boolean,
+  period?: ComparedPeriods,
+): Kpi[] {
   return fields.flatMap((field, i) => {
     if (field.role !== 'metric') return [];
     const kpi: Kpi = { label: field.label, value: formatValue(row[i], field.format) };
@@ -129,7 +135,10 @@ function kpisOf(fields: OutputColumn[], row: unknown[], goodWhenHigher: (metric:
     if (changeIndex >= 0 && typeof change === 'number' && Number.isFinite(change)) {
       const previousIndex = fields.findIndex((f) => f.role === 'previous' && f.metric === field.metric);
       kpi.direction = Math.abs(change) < 0.05 ? 'flat' : change > 0 ? 'up' : 'down';
-      kpi.delta = `${formatChange(change)} (was ${formatValue(row[previousIndex], field.format)})`;
+      const when = period?.compared && columnPeriodName(period.compared, period.range);
+      // Digests cut the delta at " (was": the period goes inside it.
+      const over = when ? ` ${/^\d{1,2}\D/.test(when) ? 'over' : 'in'} ${when}` : '';
+      kpi.delta = `${formatChange(change)} (was ${formatValue(row[previousIndex], field.format)}${over})`;
       kpi.good =
         kpi.direction === 'flat'
           ? undefined
@@ -150,14 +159,20 @@ function followUps(fields: OutputColumn[], rows: unknown[][]): string[] {
   return suggestions.slice(0, 3);
 }
 
-/** The rows as CSV (RFC 4180), with the column names first. */
+/**
+ * The rows as CSV (RFC 4180), headed as the table is ("Month", "Revenue 2025"); the cells stay as
+ * the JSON has them (ISO dates, plain numbers), so a spreadsheet sorts and sums them.
+ */
 export function toCsv(answer: Answer): string {
+  const fields = answer.fields?.length === answer.columns.length ? answer.fields : undefined;
   const cell = (value: unknown) => {
     const text = value === null || value === undefined ? '' : String(value);
     return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   return [
-    answer.columns.map((c) => cell(c.name)).join(','),
+    answer.columns
+      .map((c, i) => cell(fields ? columnLabel(fields[i] as OutputColumn, fields, answer.period) : c.name))
+      .join(','),
     ...answer.rows.map((row) => row.map(cell).join(',')),
   ].join('\r\n');
 }

@@ -1,15 +1,43 @@
 /** The one-sentence summary of an answer: what was measured, over which time, and what stands out. */
 import type { OutputColumn } from '../semantic-catalog/compile.ts';
-import { formatDay } from '../semantic-catalog/dates.ts';
-import type { SemanticQuery } from '../semantic-catalog/query.ts';
+import { addDays, addPeriods, formatDay } from '../semantic-catalog/dates.ts';
+import {
+  bucketName,
+  type DataExtent,
+  dataNote,
+  dataWords,
+  isPeriod,
+  outsideData,
+  rangeWords,
+} from '../semantic-catalog/period-words.ts';
+import type { SemanticQuery, TimeRange } from '../semantic-catalog/query.ts';
 import { formatChange, formatValue } from './format.ts';
 
-export function timeWords(query: SemanticQuery): string {
-  if (!query.time) return 'across all the data';
-  const { from, to, label } = query.time;
-  const last = new Date(Date.parse(to) - 86_400_000).toISOString().slice(0, 10);
-  const span = from === last ? formatDay(from) : `${formatDay(from)} – ${formatDay(last)}`;
-  return /\d{4}/.test(label) ? label : `${label} (${span})`;
+/**
+ * "last month (October 2026)", "last week (9–15 Nov 2026)", "Q1 2025",
+ * "this year (2026 to date, data through 27 Nov 2026)": the phrase as read and what it covered.
+ */
+export function periodWords(time: TimeRange, extent?: DataExtent): string {
+  const label = time.label.replace(/\s*\([^)]*\)$/, '');
+  // A phrase with its own year ("Q1 2025", "since 1 Mar 2026") already says its days.
+  if (/\d{4}/.test(label)) {
+    const note = dataNote(time, extent);
+    return note ? `${label} (${note})` : label;
+  }
+  const covered = rangeWords(time, extent, true);
+  return label === covered ? label : `${label} (${covered})`;
+}
+
+export function timeWords(query: SemanticQuery, extent?: DataExtent): string {
+  if (query.time) return periodWords(query.time, extent);
+  return `across all the data${extent ? ` (${dataWords(extent)})` : ''}`;
+}
+
+/** The preposition a named period takes in a sentence: "in 2025", "on 9 Nov 2026", "last week". */
+function during(when: string): string {
+  if (/^\d{1,2} [A-Z][a-z]{2} \d{4}/.test(when)) return `on ${when}`;
+  if (/^(\d{4}|Q[1-4] |[A-Z][a-z]+ \d{4}|the |week of )/.test(when)) return `in ${when}`;
+  return when;
 }
 
 function filterWords(query: SemanticQuery): string {
@@ -17,15 +45,36 @@ function filterWords(query: SemanticQuery): string {
   return ` for ${query.filters.map((f) => f.values.join(' or ')).join(', ')}`;
 }
 
-export function summarize(query: SemanticQuery, columns: OutputColumn[], rows: unknown[][]): string {
+/** A key as a person says it: a time bucket by its name ("January 2025"), "to date" while its data is still coming. */
+function keyWords(column: OutputColumn, value: unknown, extent: DataExtent | undefined): string {
+  if (column.role !== 'time' || !isPeriod(column.name) || typeof value !== 'string') return String(value);
+  const name = bucketName(value, column.name);
+  const unfinished =
+    column.name !== 'day' &&
+    extent &&
+    value <= extent.last &&
+    addPeriods(column.name, value, 1) > addDays(extent.last, 1);
+  return unfinished ? `${name} to date` : name;
+}
+
+export function summarize(
+  query: SemanticQuery,
+  columns: OutputColumn[],
+  rows: unknown[][],
+  extent?: DataExtent,
+): string {
   const metricIndex = columns.findIndex((c) => c.role === 'metric');
   const metric = columns[metricIndex];
   if (!metric) return 'Done.';
-  const when = timeWords(query);
+  const when = during(timeWords(query, extent));
   const subject = `${metric.label}${filterWords(query)}`;
-  if (rows.length === 0) return `There is no data for ${subject.toLowerCase()} ${when}.`;
+  if (query.time && extent && outsideData(query.time, extent))
+    return `There is no data for ${subject.toLowerCase()} ${when}: the data runs from ${formatDay(extent.first)} to ${formatDay(extent.last)}.`;
   const keys = columns.filter((c) => c.role === 'time' || c.role === 'dimension');
+  const blank = rows.length === 0 || (keys.length === 0 && (rows[0]?.[metricIndex] ?? null) === null);
+  if (blank) return `There is no data for ${subject.toLowerCase()} ${when}.`;
   const fmt = (value: unknown) => formatValue(value, metric.format, query.unit);
+  const compared = query.compare && periodWords(query.compare.range);
 
   if (keys.length === 0) {
     const row = rows[0] as unknown[];
@@ -34,16 +83,16 @@ export function summarize(query: SemanticQuery, columns: OutputColumn[], rows: u
       .filter(({ c }, i) => c.role === 'metric' && i !== metricIndex)
       .map(({ c, v }) => `${c.label.toLowerCase()} ${formatValue(v, c.format)}`);
     let sentence = `${subject} ${when} was ${fmt(row[metricIndex])}`;
-    if (query.compare) {
+    if (compared) {
       const previous = row[columns.findIndex((c) => c.role === 'previous' && c.metric === metric.metric)];
       const change = row[columns.findIndex((c) => c.role === 'change' && c.metric === metric.metric)];
-      sentence += `, ${formatChange(change) || 'no change'} from ${fmt(previous)} in ${query.compare.range.label}`;
+      sentence += `, ${formatChange(change) || 'no change'} from ${fmt(previous)} ${during(compared)}`;
     }
     return `${sentence}${others.length > 0 ? ` (${others.join(', ')})` : ''}.`;
   }
 
   const values = rows.map((r) => r[metricIndex]).filter((v): v is number => typeof v === 'number');
-  const label = (row: unknown[]) => keys.map((k) => String(row[columns.indexOf(k)])).join(' / ');
+  const label = (row: unknown[]) => keys.map((k) => keyWords(k, row[columns.indexOf(k)], extent)).join(' / ');
   if (query.grain && keys.length === 1) {
     const first = rows[0] as unknown[];
     const lastRow = rows[rows.length - 1] as unknown[];
@@ -73,8 +122,6 @@ export function summarize(query: SemanticQuery, columns: OutputColumn[], rows: u
   const lead = ascending ? 'lowest' : 'highest';
   const changeIndex = columns.findIndex((c) => c.role === 'change' && c.metric === metric.metric);
   const change =
-    changeIndex >= 0 && query.compare
-      ? ` (${formatChange(top[changeIndex]) || 'no change'} vs ${query.compare.range.label})`
-      : '';
+    changeIndex >= 0 && compared ? ` (${formatChange(top[changeIndex]) || 'no change'} vs ${compared})` : '';
   return `${subject} by ${byWhat} ${when}: ${label(top)} is ${lead} with ${fmt(top[metricIndex])}${change}${share} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'}).`;
 }

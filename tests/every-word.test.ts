@@ -52,7 +52,7 @@ describe('words the reading cannot place', () => {
     });
     const text = restate(result.query, catalog, result.said).text;
     expect(text).toContain('Revenue by region');
-    expect(text).toContain('1 Jan 2026 – 31 Mar 2026');
+    expect(text).toContain('last quarter (1 Jan – 31 Mar 2026)');
     expect(text).toContain('“quater” as “quarter”');
   });
 });
