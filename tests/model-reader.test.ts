@@ -13,8 +13,11 @@ import { ConfigError, loadConfig } from '../bot/config.ts';
 import { createMetrics } from '../bot/metrics.ts';
 import { askDeps, DEFAULT_CATALOG, type Runtime } from '../bot/runtime.ts';
 import { createChat } from '../model-reader/client.ts';
+import { TIME_PHRASES } from '../model-reader/prompt.ts';
 import { modelConnection } from '../model-reader/settings.ts';
 import { understand } from '../semantic-catalog/understand/parse.ts';
+import { readTimeWords } from '../semantic-catalog/understand/time-words.ts';
+import { normalizeText } from '../semantic-catalog/understand/words.ts';
 import { ask } from '../skills/ask.ts';
 import { testRuntime } from './helpers.ts';
 import { completion, reading, type StandIn, serverError, startStandIn } from './openai-stand-in.ts';
@@ -111,6 +114,26 @@ describe('configuration', () => {
       '/openai/deployments/tally-mini/chat/completions?api-version=2024-10-21',
     );
     expect(model.requests[0]?.headers['api-key']).toBe('azure-key');
+  });
+  it('gives up on a slow model after OPENAI_TIMEOUT_SECONDS instead of hanging', async () => {
+    const connection = modelConnection(
+      loadConfig({ OPENAI_BASE_URL: model.url, OPENAI_TIMEOUT_SECONDS: '0.3', OPENAI_MAX_RETRIES: '0' }),
+    );
+    model.script({ ...completion({ ok: true }), delayMs: 5000 });
+    const chat = createChat(connection as NonNullable<typeof connection>);
+    await expect(chat([{ role: 'user', content: 'hi' }], { name: 't', schema: {} })).rejects.toMatchObject({
+      code: 'model_unavailable',
+    });
+  });
+});
+
+describe('what the model is told about time', () => {
+  it('offers only time phrases our own reader turns into dates', () => {
+    for (const phrase of TIME_PHRASES) {
+      const read = readTimeWords(normalizeText(phrase), '2026-06-15');
+      expect(read.time ?? read.grain, phrase).toBeDefined();
+      expect(read.rest.trim(), phrase).toBe('');
+    }
   });
 });
 

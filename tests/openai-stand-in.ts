@@ -82,7 +82,8 @@ export async function startStandIn(): Promise<StandIn> {
         res.writeHead(step.status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(step.body));
       };
-      if (step.delayMs) setTimeout(send, step.delayMs);
+      // A reply the client gave up on must not keep the test process waiting.
+      if (step.delayMs) setTimeout(send, step.delayMs).unref();
       else send();
     });
   });
