@@ -326,13 +326,6 @@ export function askDeps(runtime: Runtime): AskDeps {
     maxRows: runtime.config.MAX_QUERY_ROWS,
     log: runtime.log,
     observe: runtime.metrics?.question,
-    secondReader: secondReader(runtime.model, {
-      catalog: runtime.catalog,
-      lexicon: runtime.lexicon,
-      executor: runtime.executor,
-      maxRows: runtime.config.MAX_QUERY_ROWS,
-      log: runtime.log,
-      onCall: (outcome, ms) => runtime.metrics?.modelCall(outcome, ms),
-    }),
+    secondReader: secondReader(runtime.model, (outcome, ms) => runtime.metrics?.modelCall(outcome, ms)),
   };
 }

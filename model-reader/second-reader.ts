@@ -11,12 +11,10 @@
  */
 import type { IsoDate } from '../semantic-catalog/dates.ts';
 import type { SemanticQuery } from '../semantic-catalog/query.ts';
-import type { Catalog } from '../semantic-catalog/schema.ts';
 import type { Lexicon } from '../semantic-catalog/understand/lexicon.ts';
 import type { Understanding } from '../semantic-catalog/understand/parse.ts';
 import { type Answer, emptyAnswer } from '../skills/answer.ts';
 import { answerQuery } from '../skills/ask.ts';
-import type { Executor } from '../warehouse/executor.ts';
 import { type ChatFn, type ChatMessage, ModelError } from './client.ts';
 import { mayAskModel } from './eligible.ts';
 import { groundReply } from './ground.ts';
@@ -30,11 +28,6 @@ import * as say from './wording.ts';
 export type ModelOutcome = 'answer' | 'declined' | 'invalid' | 'sql_refused' | 'unavailable';
 
 export interface SecondReaderDeps {
-  catalog: Catalog;
-  lexicon: Lexicon;
-  executor: Executor;
-  maxRows: number;
-  log: { warn: (obj: object, msg?: string) => void; error: (obj: object, msg?: string) => void };
   chat: ChatFn;
   /** The model's name as the reply shows it. */
   model: string;
@@ -43,14 +36,21 @@ export interface SecondReaderDeps {
   onCall?: (outcome: 'ok' | 'error', ms: number, tokens?: number) => void;
 }
 
+/**
+ * The turn's own dependencies, as the ask skill scoped them (a person's access, their executor):
+ * the model's reading runs with exactly what an offline reading of the same turn would.
+ */
+export type TurnDeps = Parameters<typeof answerQuery>[0] & { lexicon: Lexicon };
+
 export type SecondReader = (
   question: string,
   understanding: Understanding,
-  context: { today: IsoDate; user?: string },
+  turn: { today: IsoDate; user?: string; deps: TurnDeps },
 ) => Promise<{ answer: Answer; query?: SemanticQuery } | undefined>;
 
-export function createSecondReader(deps: SecondReaderDeps): SecondReader {
-  return async (question, understanding, { today, user }) => {
+export function createSecondReader(model: SecondReaderDeps): SecondReader {
+  return async (question, understanding, { today, user, deps: turnDeps }) => {
+    const deps = { ...turnDeps, ...model };
     if (!deps.policy.enabled) return undefined;
     if (!mayAskModel(question, understanding, deps.catalog, deps.lexicon, today)) return undefined;
     const sqlAllowed = deps.policy.sql;

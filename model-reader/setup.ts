@@ -31,7 +31,7 @@ export async function modelSetup(config: Config, catalogPath: string): Promise<M
 
 export function secondReader(
   setup: ModelSetup | undefined,
-  deps: Omit<SecondReaderDeps, 'chat' | 'model' | 'policy'>,
+  onCall?: SecondReaderDeps['onCall'],
 ): SecondReader | undefined {
-  return setup && createSecondReader({ ...deps, chat: setup.chat, model: setup.model, policy: setup.policy });
+  return setup && createSecondReader({ chat: setup.chat, model: setup.model, policy: setup.policy, onCall });
 }

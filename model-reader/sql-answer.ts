@@ -10,7 +10,7 @@ import { checkSql } from '../warehouse/gate.ts';
 import type { ChatMessage } from './client.ts';
 import { repairMessage } from './prompt.ts';
 import { type ModelReply, parseReply } from './reply.ts';
-import type { SecondReaderDeps } from './second-reader.ts';
+import type { SecondReaderDeps, TurnDeps } from './second-reader.ts';
 import * as say from './wording.ts';
 
 export const MAX_REPAIRS = 2;
@@ -27,7 +27,7 @@ interface Attempt {
 
 type Tried = { ok: true; answer: Answer } | { ok: false; reason: string; rule: string; final?: boolean };
 
-export async function answerWithSql(deps: SecondReaderDeps, attempt: Attempt): Promise<Answer> {
+export async function answerWithSql(deps: SecondReaderDeps & TurnDeps, attempt: Attempt): Promise<Answer> {
   const conversation = [...attempt.messages];
   let { content, reply } = attempt;
   let last: Extract<Tried, { ok: false }> = { ok: false, reason: 'no SQL', rule: 'model_sql' };
@@ -63,7 +63,11 @@ export async function answerWithSql(deps: SecondReaderDeps, attempt: Attempt): P
   }
 }
 
-async function trySql(deps: SecondReaderDeps, attempt: Attempt, reply: ModelReply): Promise<Tried> {
+async function trySql(
+  deps: SecondReaderDeps & TurnDeps,
+  attempt: Attempt,
+  reply: ModelReply,
+): Promise<Tried> {
   const sql = reply.sql?.query ?? '';
   const verdict = checkSql(sql, deps.catalog, { maxRows: deps.maxRows });
   if (!verdict.ok)

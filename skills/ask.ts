@@ -138,7 +138,7 @@ async function answerTurn(
     understanding = understandFollowUp(question, state.lastQuery, deps.catalog, deps.lexicon, today);
   understanding ??= understand(question, deps.catalog, deps.lexicon, today);
   if (understanding.kind !== 'query' && deps.secondReader) {
-    const read = await deps.secondReader(question, understanding, { today, user });
+    const read = await deps.secondReader(question, understanding, { today, user, deps });
     if (read) return read;
   }
   if (understanding.kind === 'refuse') {

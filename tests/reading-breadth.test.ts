@@ -197,4 +197,20 @@ describe('more of what people type', () => {
     expect(list.metrics).toEqual([]);
     expect(list.listFrom).toBe('public.paperkeyphrase');
   });
+  it('lists the fields a question asks to be shown', () => {
+    expect(query('geography', 'the names and areas of the lakes in Michigan')).toMatchObject({
+      metrics: ['lake_area'],
+      dimensions: ['lake'],
+    });
+    expect(query('restaurants', 'average rating in SF, return the restaurant name').dimensions).toEqual([
+      'restaurant',
+    ]);
+  });
+  it('reads hyphenated words as the words they join ("highest-rated")', () => {
+    // The best restaurant, with its city: one row.
+    expect(query('restaurants', 'which city has the highest-rated restaurant')).toMatchObject({
+      dimensions: ['city', 'restaurant'],
+      limit: 1,
+    });
+  });
 });

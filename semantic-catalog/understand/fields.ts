@@ -45,11 +45,15 @@ export function readNamedFields(
     const label = stem(token);
     // "names of the restaurants": skip naming words to the thing.
     let j = i + 1;
+    // "the names and areas of the lakes": the thing comes after the other fields listed.
+    const of = tokens.indexOf('of', i + 1);
+    const listedFirst = tokens[j] === 'and' && of > 0 && of - i <= 5;
+    if (listedFirst) j = of;
     while (j < tokens.length && BETWEEN.test(tokens[j] as string)) j++;
     const after = j > i + 1 ? matches.find((m) => m.start === j) : undefined;
     const before = matches.find((m) => m.end === i);
     for (const [thing, start, end] of [
-      [after, i, after?.end],
+      [after, i, listedFirst ? i + 1 : after?.end],
       [before, before?.start, i + 1],
     ] as const) {
       if (!thing || start === undefined || end === undefined) continue;
@@ -63,7 +67,9 @@ export function readNamedFields(
         listed: thing === after || thing.entries.some((e) => e.kind === 'entity'),
       };
       if (own) matches.splice(matches.indexOf(own), 1);
-      matches.splice(matches.indexOf(thing), 1, merged);
+      // With other fields between, the thing stays itself: only the label becomes its name field.
+      if (listedFirst && thing === after) insertInOrder(matches, merged);
+      else matches.splice(matches.indexOf(thing), 1, merged);
       break;
     }
     if (own && matches.includes(own)) nameOfTheOneThing(own, matches, label, lexicon, catalog);
@@ -159,19 +165,12 @@ export function readIdValues(tokens: string[], matches: FieldMatch[], catalog: C
       const match = matches[m] as FieldMatch;
       if (match.start >= start && match.end <= end) matches.splice(m, 1);
     }
-    const merged = {
+    insertInOrder(matches, {
       start,
       end,
       text: tokens.slice(start, end).join(' '),
-      entries: [{ kind: 'value' as const, dimension, value: literal }],
-    };
-    matches.splice(
-      matches.findIndex((m) => m.start > start) === -1
-        ? matches.length
-        : matches.findIndex((m) => m.start > start),
-      0,
-      merged,
-    );
+      entries: [{ kind: 'value', dimension, value: literal }],
+    });
   }
 }
 
@@ -180,4 +179,10 @@ function isKey(name: string, catalog: Catalog): boolean {
   const sources = catalog.dimensions.find((d) => d.name === name)?.sources ?? [];
   const table = catalog.tables.find((t) => t.name === sources[0]?.table);
   return sources.length === 1 && !!table && sources[0]?.column === keyColumn(table);
+}
+
+/** Matches stay in the order of the words they cover. */
+function insertInOrder(matches: FieldMatch[], match: FieldMatch): void {
+  const at = matches.findIndex((m) => m.start > match.start);
+  matches.splice(at === -1 ? matches.length : at, 0, match);
 }

@@ -419,6 +419,12 @@ function leftoverWords(
     if (effects.compared && COMPARISON_WORDS.test(token)) continue;
     if (effects.alphabetical && ALPHABETICAL_WORDS.test(token)) continue;
     if (linksTerms(i, tokens, placed)) continue;
+    // "the drug named Drugalin": naming words before a value.
+    if (
+      /^(named|called|titled)$/.test(token) &&
+      matches.some((m) => m.start === i + 1 && m.entries.some((e) => e.kind === 'value'))
+    )
+      continue;
     leftovers.push(token);
   }
   return leftovers;
@@ -552,6 +558,13 @@ const RANKING_VOCABULARY =
     ' ',
   );
 
+/** "return the drug name and …", "show both courses and scores": a field asked to be shown is listed. */
+function shown(tokens: string[], match: Match): boolean {
+  let at = match.start - 1;
+  while (at >= 0 && /^(the|both|me|us|all|each|every|their|its)$/.test(tokens[at] as string)) at--;
+  return /^(show|return|give|list|display|include|provide)$/.test(tokens[at] ?? '');
+}
+
 /** "the cities in the US and their population": things named first, then what each of them has. */
 function owning(tokens: string[], match: Match): boolean {
   return tokens.slice(match.end).some((t) => t === 'their' || t === 'its');
@@ -615,7 +628,7 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
       reading.conditions.some((c) => c.level === 'group');
     if (
       dimension?.kind === 'dimension' &&
-      (grouping || ranking || picked || match.listed || owning(tokens, match)) &&
+      (grouping || ranking || picked || match.listed || owning(tokens, match) || shown(tokens, match)) &&
       !reading.dimensions.includes(dimension.name)
     ) {
       reading.dimensions.push(dimension.name);

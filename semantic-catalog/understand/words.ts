@@ -1,21 +1,25 @@
 /** Text → comparable words: lower case, symbols spelled out, plural endings dropped. */
 
 export function normalizeText(text: string): string {
-  return ` ${text} `
-    .toLowerCase()
-    .replace(/(\d),(?=\d{3}\b)/g, '$1')
-    .replace(/[\u2018\u2019']/g, '')
-    .replace(/>=|=>|≥/g, ' at least ')
-    .replace(/<=|=<|≤/g, ' at most ')
-    .replace(/>/g, ' more than ')
-    .replace(/</g, ' less than ')
-    .replace(/%/g, ' percent ')
-    .replace(/&/g, ' and ')
-    .replace(/\$/g, ' $ ')
-    .replace(/[^a-z0-9$.\-/ ]+/g, ' ')
-    .replace(/(?<![0-9])[.](?![0-9])/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    ` ${text} `
+      .toLowerCase()
+      .replace(/(\d),(?=\d{3}\b)/g, '$1')
+      .replace(/[\u2018\u2019']/g, '')
+      .replace(/>=|=>|≥/g, ' at least ')
+      .replace(/<=|=<|≤/g, ' at most ')
+      .replace(/>/g, ' more than ')
+      .replace(/</g, ' less than ')
+      .replace(/%/g, ' percent ')
+      .replace(/&/g, ' and ')
+      .replace(/\$/g, ' $ ')
+      .replace(/[^a-z0-9$.\-/ ]+/g, ' ')
+      // "highest-rated", "round-trip": one word each way of writing it.
+      .replace(/(?<=[a-z])-(?=[a-z])/g, ' ')
+      .replace(/(?<![0-9])[.](?![0-9])/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 export function stem(word: string): string {
