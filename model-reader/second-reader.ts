@@ -102,7 +102,12 @@ export function createSecondReader(model: SecondReaderDeps): SecondReader {
         },
       };
     if (planned.kind === 'clarify')
-      return { answer: { ...emptyAnswer(question, 'clarify', planned.message), choices: planned.choices } };
+      return {
+        answer: {
+          ...emptyAnswer(question, 'clarify', say.modelReadingRefused(deps.model, planned.message)),
+          choices: planned.choices,
+        },
+      };
     const answer = await answerQuery(
       deps,
       question,

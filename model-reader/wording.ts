@@ -7,6 +7,7 @@ export const readWithModel = (model: string, restatement: string) =>
 export const modelReplyInvalid = (offline: string, reason: string) =>
   `${offline ? `${offline} ` : ''}A language model suggested a reading, but it didn’t pass Tally’s checks (${reason}), so nothing was run.`.trim();
 
+/** The model's reading planned into a refusal or a question back: it says whose reading it was. */
 export const modelReadingRefused = (model: string, message: string) => `Read with AI (${model}): ${message}`;
 
 export const sqlGaveUp = (model: string, tries: number, reason: string) =>
