@@ -194,7 +194,13 @@ export function readQuestion(
     if (kinds.has('metric') && kinds.size > 1) {
       // "which papers …": the things themselves are asked for, not how many there are.
       const which = /^(which|what)$/.test(tokens[match.start - 1] ?? '') && kinds.has('dimension');
-      const otherMetric = which || metricPhrases.some((m) => m !== match);
+      // Another metric, not the same one named twice ("the most courses … how many courses").
+      const mine = match.entries.flatMap((e) => (e.kind === 'metric' ? [e.name] : []));
+      const otherMetric =
+        which ||
+        metricPhrases.some(
+          (m) => m !== match && !m.entries.some((e) => e.kind === 'metric' && mine.includes(e.name)),
+        );
       match.entries = match.entries.filter((e) => (otherMetric ? e.kind !== 'metric' : e.kind === 'metric'));
     }
   }
@@ -554,7 +560,7 @@ export function spellingCandidates(word: string, known: Set<string>): string[] {
 
 /** Ranking, sorting and comparison words: never read as a misspelling of a catalog word. */
 const RANKING_VOCABULARY =
-  'top best highest largest biggest bottom worst lowest smallest most least fewest greatest leading maximum minimum ascending descending first alphabetical alphabetically versus compare compared comparing against'.split(
+  'top best highest largest biggest bottom worst lowest smallest most least fewest greatest leading maximum minimum ascending descending first alphabetical alphabetically versus compare compared comparing against more less than higher lower fewer greater longest shortest tallest oldest newest cheapest busiest order ordered sort sorted'.split(
     ' ',
   );
 

@@ -24,12 +24,14 @@ const SORT_VERB =
 const DIRECTIONS: [RegExp, 'asc' | 'desc'][] = [
   [/\b(?:in )?(?:descending|decreasing|reverse|desc) (?:order|alphabetical order)\b/g, 'desc'],
   [/\b(?:in )?(?:ascending|increasing|asc) order\b/g, 'asc'],
+  // "from highest to lowest", "starting from the best ratings to the lowest" (the words between
+  // still name the sort key).
   [
-    /\b(?:from )?(?:the )?(?:highest|largest|biggest|longest|most|best|greatest|maximum|newest|latest|tallest) to (?:the )?(?:lowest|smallest|shortest|least|fewest|worst|minimum|oldest|earliest)\b/g,
+    /\b(?:starting )?(?:from )?(?:the )?(?:highest|largest|biggest|longest|most|best|greatest|maximum|newest|latest|tallest)((?: \w+){0,2}) to (?:the )?(?:lowest|smallest|shortest|least|fewest|worst|minimum|oldest|earliest)\b/g,
     'desc',
   ],
   [
-    /\b(?:from )?(?:the )?(?:lowest|smallest|shortest|least|fewest|worst|minimum|oldest|earliest) to (?:the )?(?:highest|largest|biggest|longest|most|best|greatest|maximum|newest|latest|tallest)\b/g,
+    /\b(?:starting )?(?:from )?(?:the )?(?:lowest|smallest|shortest|least|fewest|worst|minimum|oldest|earliest)((?: \w+){0,2}) to (?:the )?(?:highest|largest|biggest|longest|most|best|greatest|maximum|newest|latest|tallest)\b/g,
     'asc',
   ],
   // "the highest average rating first": the words between still name the sort key.
