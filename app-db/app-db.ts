@@ -81,10 +81,15 @@ const MIGRATIONS: string[] = [
      action text NOT NULL CHECK (action IN ('acknowledge', 'snooze', 'dismiss')),
      user_id text,
      channel text)`,
+  // Who may see what (issue 15): the access a question ran with, and a channel's for its digests.
+  'ALTER TABLE audit_log ADD COLUMN access text',
+  'ALTER TABLE subscriptions ADD COLUMN access text[]',
 ];
 
 export interface AuditEntry {
   userId?: string;
+  /** With which access it ran: the person's groups (semantic-catalog/access.ts). */
+  access?: string;
   channel: string;
   conversationId?: string;
   question?: string;
@@ -116,6 +121,8 @@ export interface NewSubscription {
   schedule?: string;
   timezone?: string;
   createdBy?: string;
+  /** The access groups the channel's audience gets: digests to it run with these, never an admin's. */
+  access?: string[] | null;
 }
 
 export interface Subscription extends NewSubscription {
@@ -140,7 +147,7 @@ export function storable(text: string | undefined): string | undefined {
 }
 
 const SUBSCRIPTION_COLUMNS =
-  'id::text AS id, topic, kind, target, target_key AS "targetKey", schedule, timezone, created_by AS "createdBy"';
+  'id::text AS id, topic, kind, target, target_key AS "targetKey", schedule, timezone, created_by AS "createdBy", access';
 
 export class AppDb {
   readonly pool: pg.Pool;
@@ -178,8 +185,8 @@ export class AppDb {
 
   async audit(entry: AuditEntry): Promise<void> {
     await this.pool.query(
-      `INSERT INTO audit_log (user_id, channel, conversation_id, question, sql, status, rule, reason, row_count, duration_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      `INSERT INTO audit_log (user_id, channel, conversation_id, question, sql, status, rule, reason, row_count, duration_ms, access)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         storable(entry.userId) ?? null,
         storable(entry.channel),
@@ -191,6 +198,7 @@ export class AppDb {
         storable(entry.reason) ?? null,
         entry.rowCount ?? null,
         entry.durationMs === undefined ? null : Math.round(entry.durationMs),
+        storable(entry.access) ?? null,
       ],
     );
   }
@@ -278,10 +286,11 @@ export class AppDb {
   /** Adds a subscription, or updates the schedule of the same topic in the same place. */
   async subscribe(s: NewSubscription): Promise<Subscription> {
     const result = await this.pool.query(
-      `INSERT INTO subscriptions (topic, kind, target, target_key, schedule, timezone, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO subscriptions (topic, kind, target, target_key, schedule, timezone, created_by, access)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (topic, target_key) DO UPDATE
-         SET schedule = EXCLUDED.schedule, timezone = EXCLUDED.timezone, created_by = EXCLUDED.created_by
+         SET schedule = EXCLUDED.schedule, timezone = EXCLUDED.timezone, created_by = EXCLUDED.created_by,
+             access = EXCLUDED.access
        RETURNING ${SUBSCRIPTION_COLUMNS}`,
       [
         s.topic,
@@ -291,6 +300,7 @@ export class AppDb {
         s.schedule ?? null,
         s.timezone ?? null,
         s.createdBy ?? null,
+        s.access ?? null,
       ],
     );
     return result.rows[0] as Subscription;

@@ -7,8 +7,9 @@ import { runAlert } from '../alerts/run.ts';
 import type { Subscription } from '../app-db/app-db.ts';
 import type { DigestDefinition } from '../digests/definitions.ts';
 import { type DigestDeps, runDigest } from '../digests/digest.ts';
-import { type Post, type PostTarget, recipients } from '../scheduler/deliver.ts';
+import { type Post, type PostTarget, recipients, targetKey } from '../scheduler/deliver.ts';
 import { type JobData, type JobSpec, queueFor, Scheduler } from '../scheduler/scheduler.ts';
+import { resolveAccess, type UserAccess } from '../semantic-catalog/access.ts';
 import { ask } from '../skills/ask.ts';
 import { createProactive } from './proactive.ts';
 import { askDeps, type Definitions, presentDeps, type Runtime, renderChart } from './runtime.ts';
@@ -17,18 +18,49 @@ import { askDeps, type Definitions, presentDeps, type Runtime, renderChart } fro
 export function warehouseAccess(runtime: Runtime) {
   return {
     catalog: runtime.catalog,
-    executor: runtime.executor,
+    // An alert goes to a channel: it reads what someone in no group may see, never more.
+    executor: runtime.executor.withAccess(resolveAccess(runtime.catalog, {})),
     maxRows: Math.max(runtime.config.MAX_QUERY_ROWS, 100_000),
   };
 }
 
-export function digestDeps(runtime: Runtime): DigestDeps {
-  const deps = askDeps(runtime);
+/** A digest computed with one audience's access; without one, the catalog's default for someone in no group. */
+export function digestDeps(runtime: Runtime, access?: UserAccess): DigestDeps {
+  const deps = { ...askDeps(runtime), access: access ?? resolveAccess(runtime.catalog, {}) };
   return {
     query: deps,
     present: presentDeps(runtime),
-    ask: (question) => ask(deps, { text: question, channel: 'digest' }),
+    ask: (question) => ask(deps, { text: question, channel: 'digest', access: deps.access }),
   };
+}
+
+/** The access a subscription gives its channel (the subscriber's groups when subscribing). */
+export function subscriptionAccess(runtime: Runtime, subscription?: Subscription): UserAccess {
+  return subscription?.access
+    ? { groups: subscription.access, user: {} }
+    : resolveAccess(runtime.catalog, {});
+}
+
+/** A digest's recipients grouped by the access each place's subscription gives it. */
+export async function digestAudiences(
+  runtime: Runtime,
+  digest: DigestDefinition,
+  options: { withDigestSubscriptions: boolean },
+): Promise<{ access: UserAccess; targets: PostTarget[] }[]> {
+  const targets = await digestTargets(runtime, digest, options);
+  const subscriptions = await runtime.appDb.subscriptions({
+    topics: [digest.name, ...(digest.audience ? [digest.audience.target] : [])],
+  });
+  const byAccess = new Map<string, { access: UserAccess; targets: PostTarget[] }>();
+  for (const target of targets) {
+    const subscription = subscriptions.find((s) => s.targetKey === targetKey(target) && s.access);
+    const access = subscriptionAccess(runtime, subscription);
+    const key = access.groups.join(',');
+    const audience = byAccess.get(key) ?? { access, targets: [] };
+    audience.targets.push(target);
+    byAccess.set(key, audience);
+  }
+  return [...byAccess.values()];
 }
 
 export function alertDeps(runtime: Runtime, post?: Post) {
@@ -161,14 +193,23 @@ export async function runJob(
 ): Promise<{ status: string; posted?: number; period?: string }> {
   const { definitions } = runtime;
   const today = runtime.today();
-  const digestRun = async (digest: DigestDefinition, targets: PostTarget[]) => {
-    const run = await runDigest(
-      { ...digestDeps(runtime), appDb: runtime.appDb, post },
-      digest,
-      today,
-      targets,
-    );
-    return { status: 'ran', posted: run.delivery?.posted.length ?? 0, period: run.period.key };
+  const digestRun = async (
+    digest: DigestDefinition,
+    audiences: { access: UserAccess; targets: PostTarget[] }[],
+  ) => {
+    let posted = 0;
+    let period = '';
+    for (const { access, targets } of audiences) {
+      const run = await runDigest(
+        { ...digestDeps(runtime, access), appDb: runtime.appDb, post },
+        digest,
+        today,
+        targets,
+      );
+      posted += run.delivery?.posted.length ?? 0;
+      period = run.period.key;
+    }
+    return { status: 'ran', posted, period };
   };
   if (data.kind === 'alert') {
     const alert = definitions.alerts.find((a) => a.name === data.name);
@@ -179,11 +220,13 @@ export async function runJob(
   if (data.kind === 'digest') {
     const digest = definitions.digests.find((d) => d.name === data.name);
     if (!digest?.audience) return { status: 'unknown-digest' };
-    const targets = await digestTargets(runtime, digest, { withDigestSubscriptions: false });
-    return targets.length === 0 ? { status: 'no-recipients' } : digestRun(digest, targets);
+    const audiences = await digestAudiences(runtime, digest, { withDigestSubscriptions: false });
+    return audiences.length === 0 ? { status: 'no-recipients' } : digestRun(digest, audiences);
   }
   const subscription = await runtime.appDb.subscription(data.id);
   const digest = subscription && definitions.digests.find((d) => d.name === subscription.topic);
   if (!subscription || !digest) return { status: 'unsubscribed' };
-  return digestRun(digest, [subscription.target]);
+  return digestRun(digest, [
+    { access: subscriptionAccess(runtime, subscription), targets: [subscription.target] },
+  ]);
 }

@@ -15,6 +15,7 @@ import type { RenderedChart } from '../charts/render.ts';
 import { type AssetStore, DiskAssetStore, S3AssetStore } from '../charts/store.ts';
 import { type DigestDefinition, loadDigests } from '../digests/definitions.ts';
 import { type ModelSetup, modelSetup, secondReader } from '../model-reader/setup.ts';
+import { resolveAccess, TALLY_GROUP } from '../semantic-catalog/access.ts';
 import {
   dimensionByName,
   reachableSource,
@@ -237,7 +238,8 @@ async function learnValues(
       continue;
     }
     try {
-      const result = await executor.run(verdict.sql);
+      // Tally's own read, not a person's: the words people may type, whatever their access.
+      const result = await executor.run(verdict.sql, { access: { groups: [TALLY_GROUP], user: {} } });
       if (result.rows.length > LEARN_LIMIT) continue;
       learned.set(
         dimension.name,
@@ -309,6 +311,8 @@ export function chatDeps(runtime: Runtime) {
       alerts: runtime.definitions.alerts,
       onChange: async (change: { added?: Subscription; removed: Subscription[] }) =>
         runtime.scheduler?.changed(change),
+      accessOf: (turn: { userId?: string; userEmail?: string }) =>
+        resolveAccess(runtime.catalog, { id: turn.userId, email: turn.userEmail }).groups,
     },
     /** What an alert card's buttons act on. */
     alertActions: { appDb: runtime.appDb, alerts: runtime.definitions.alerts, today: runtime.today },

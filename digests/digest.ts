@@ -14,6 +14,7 @@ import {
 import { metricByName } from '../semantic-catalog/catalog.ts';
 import { addPeriods, formatDay, type IsoDate, monthName, startOf } from '../semantic-catalog/dates.ts';
 import type { TimeRange } from '../semantic-catalog/query.ts';
+import { queryAccessNote, withAccess } from '../skills/access-scope.ts';
 import type { Answer } from '../skills/answer.ts';
 import { type AskDeps, answerQuery } from '../skills/ask.ts';
 import { type PresentDeps, present } from '../skills/present.ts';
@@ -21,7 +22,7 @@ import { buildReply, type Reply } from '../skills/reply.ts';
 import type { DigestDefinition } from './definitions.ts';
 
 export interface DigestDeps {
-  query: Pick<AskDeps, 'catalog' | 'executor' | 'maxRows' | 'log'>;
+  query: Pick<AskDeps, 'catalog' | 'executor' | 'maxRows' | 'log' | 'access'>;
   present: PresentDeps;
   /** Asks one of the definition's questions as a person would (the full understanding pipeline). */
   ask: (question: string) => Promise<Answer>;
@@ -125,6 +126,10 @@ export async function buildDigest(
     chart,
     context: [
       `Compared with ${period.previous.label}.`,
+      // The channel's access may leave rows out: the digest says so, as an answer does.
+      ...[
+        queryAccessNote(withAccess(deps.query), { metrics: digest.kpis, dimensions: [], filters: [] }),
+      ].filter((note): note is string => !!note),
       ...answers.map(
         (a, i) => `${digest.questions[i]} — ${a.status === 'answer' ? a.summary : (a.message ?? a.summary)}`,
       ),

@@ -2,6 +2,8 @@
  * The checks the schema can't express: references between entities, expressions that parse and
  * name real columns, joins that connect, no personal data in any definition.
  */
+
+import { checkAccess } from './access-check.ts';
 import {
   baseMetrics,
   columnOf,
@@ -154,6 +156,7 @@ export function crossCheck(catalog: Catalog): CrossCheckProblem[] {
   if (catalog.default_metric && !metricByName(catalog, catalog.default_metric)) {
     report(['default_metric'], `metric ${catalog.default_metric} is not defined`);
   }
+  checkAccess(catalog, report);
   return problems;
 }
 

@@ -7,6 +7,7 @@
  * the table aliases declared here, e.g. `SUM(o.amount)`; `{today}` stands for the clock's date.
  */
 import { z } from 'zod';
+import { accessSchema } from './access-schema.ts';
 
 const identifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be lower_snake_case');
 const qualifiedTable = z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'must be schema.table');
@@ -106,6 +107,8 @@ export const catalogSchema = z.strictObject({
   metrics: z.array(metricSchema).min(1),
   dimensions: z.array(dimensionSchema).default([]),
   verified_questions: z.array(verifiedQuestionSchema).default([]),
+  /** Who may see what (access-schema.ts); absent, everyone sees everything the catalog allows. */
+  access: accessSchema.optional(),
 });
 
 export type Catalog = z.infer<typeof catalogSchema>;

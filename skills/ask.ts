@@ -10,6 +10,7 @@ import { format as formatSql } from 'sql-formatter';
 import type { AppDb, AuditEntry } from '../app-db/app-db.ts';
 import type { SecondReader } from '../model-reader/second-reader.ts';
 import type { PostTarget } from '../scheduler/deliver.ts';
+import type { UserAccess } from '../semantic-catalog/access.ts';
 import { CompileError, compile } from '../semantic-catalog/compile.ts';
 import type { IsoDate } from '../semantic-catalog/dates.ts';
 import type { SemanticQuery } from '../semantic-catalog/query.ts';
@@ -20,6 +21,14 @@ import type { Lexicon } from '../semantic-catalog/understand/lexicon.ts';
 import { type Understanding, understand } from '../semantic-catalog/understand/parse.ts';
 import { type Executor, ExecutorError } from '../warehouse/executor.ts';
 import { checkSql } from '../warehouse/gate.ts';
+import {
+  accessRefusal,
+  auditAccess,
+  compileOptions,
+  gateCatalog,
+  queryAccessNote,
+  withAccess,
+} from './access-scope.ts';
 import { type Answer, emptyAnswer } from './answer.ts';
 import { dataExtent } from './data-extent.ts';
 import { defineTerms, explain, isDefinitionQuestion, isShowSql } from './explain.ts';
@@ -33,6 +42,8 @@ export interface AskDeps {
   today: () => IsoDate;
   maxRows: number;
   log: { warn: (obj: object, msg?: string) => void; error: (obj: object, msg?: string) => void };
+  /** Whose access statements run with (access-scope.ts); set per turn from the Turn. */
+  access?: UserAccess;
   /** Metrics: called as a turn starts; what it returns is called with the answer, or nothing on a crash. */
   observe?: (turn: Turn) => (answer?: Answer) => void;
   /** The optional language model (issue 13), asked only about words the offline reading can't place. */
@@ -42,6 +53,10 @@ export interface AskDeps {
 export interface Turn {
   text: string;
   userId?: string;
+  /** From the person's profile, when the door has it: access rules may name e-mail addresses. */
+  userEmail?: string;
+  /** Given instead of the person's own (a digest to a channel: its subscription's access). */
+  access?: UserAccess;
   channel: string;
   conversationId?: string;
   /** Where Tally can post to this conversation later (subscriptions). */
@@ -77,7 +92,8 @@ export async function ask(deps: AskDeps, turn: Turn): Promise<Answer> {
   }
 }
 
-async function askTurn(deps: AskDeps, turn: Turn): Promise<Answer> {
+async function askTurn(unscoped: AskDeps, turn: Turn): Promise<Answer> {
+  const deps = withAccess(unscoped, turn);
   const question = turn.text.trim();
   const state = turn.conversationId ? await loadState(deps, turn.conversationId) : {};
   const { answer, query } = await answerTurn(deps, question, state, turn.userId);
@@ -184,7 +200,7 @@ export async function answerQuery(...args: Parameters<typeof queryAnswer>): Prom
 }
 
 async function queryAnswer(
-  deps: Pick<AskDeps, 'catalog' | 'executor' | 'maxRows' | 'log'>,
+  unscoped: Pick<AskDeps, 'catalog' | 'executor' | 'maxRows' | 'log' | 'access'>,
   question: string,
   query: SemanticQuery,
   today: IsoDate,
@@ -192,10 +208,13 @@ async function queryAnswer(
   user?: string,
   said?: Said,
 ): Promise<Answer> {
+  const deps = withAccess(unscoped);
+  const refused = accessRefusal(deps, question, query);
+  if (refused) return refused;
   let compiled: ReturnType<typeof compile>;
   const compileStarted = performance.now();
   try {
-    compiled = compile(query, deps.catalog, today);
+    compiled = compile(query, deps.catalog, today, compileOptions(deps));
   } catch (error) {
     if (!(error instanceof CompileError)) throw error;
     deps.log.error({ err: error.message, question }, 'compile failed');
@@ -208,7 +227,7 @@ async function queryAnswer(
   understandMs += performance.now() - compileStarted;
 
   const gateStarted = performance.now();
-  const verdict = checkSql(compiled.sql, deps.catalog, { maxRows: deps.maxRows });
+  const verdict = checkSql(compiled.sql, gateCatalog(deps), { maxRows: deps.maxRows });
   const gateMs = performance.now() - gateStarted;
   if (!verdict.ok) {
     deps.log.error({ rule: verdict.rule, sql: compiled.sql }, 'the gate refused compiled SQL');
@@ -226,7 +245,9 @@ async function queryAnswer(
       columns: result.columns,
       rows: result.rows,
       fields: compiled.columns,
-      summary: summarize(query, compiled.columns, result.rows, extent),
+      summary: [summarize(query, compiled.columns, result.rows, extent), queryAccessNote(deps, query)]
+        .filter(Boolean)
+        .join(' '),
       interpretation: restate(query, deps.catalog, said, extent),
       explanation,
       period: { range: query.time, compared: query.compare?.range, today },
@@ -244,10 +265,11 @@ async function queryAnswer(
 }
 
 /** An analyst's own SQL, through the same gate and executor. */
-export async function runSql(deps: AskDeps, turn: Turn): Promise<Answer> {
+export async function runSql(unscoped: AskDeps, turn: Turn): Promise<Answer> {
+  const deps = withAccess(unscoped, turn);
   const sql = turn.text;
   const gateStarted = performance.now();
-  const verdict = checkSql(sql, deps.catalog, { maxRows: deps.maxRows });
+  const verdict = checkSql(sql, gateCatalog(deps), { maxRows: deps.maxRows });
   const gateMs = performance.now() - gateStarted;
   let answer: Answer;
   if (!verdict.ok) {
@@ -340,6 +362,7 @@ const AUDIT_RETRY_MS = [100, 400];
 async function audit(deps: AskDeps, turn: Turn, answer: Answer): Promise<void> {
   await writeAudit(deps, {
     userId: turn.userId,
+    access: auditAccess(deps),
     channel: turn.channel,
     conversationId: turn.conversationId,
     question: turn.text,

@@ -23,6 +23,8 @@ export interface SubscriptionDeps {
   alerts: (Definition & { description: string })[];
   /** Schedules a new digest subscription at once (absent: it is scheduled at the next start). */
   onChange?: (change: { added?: Subscription; removed: Subscription[] }) => Promise<void>;
+  /** The access groups a subscription made by this person gives the channel (their own). */
+  accessOf?: (turn: SubscriptionTurn) => string[];
   /** The real clock, for "next one" (schedules run on wall time, not TALLY_NOW). */
   now?: () => Date;
 }
@@ -30,6 +32,7 @@ export interface SubscriptionDeps {
 export interface SubscriptionTurn {
   text: string;
   userId?: string;
+  userEmail?: string;
   place?: PostTarget;
 }
 
@@ -210,6 +213,7 @@ export async function subscriptionTurn(deps: SubscriptionDeps, turn: Subscriptio
     target: turn.place,
     targetKey: key,
     createdBy: turn.userId,
+    access: deps.accessOf?.(turn),
     ...(topic.kind === 'digest'
       ? {
           schedule: schedule?.cron ?? definition?.schedule,

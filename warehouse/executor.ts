@@ -7,6 +7,7 @@
  * terminated backend, a restarted server) is retried once, never left to crash the process.
  */
 import pg from 'pg';
+import { ACCESS_SETTINGS } from './access-policies.ts';
 
 export type ColumnType = 'number' | 'date' | 'text' | 'boolean' | 'timestamp';
 
@@ -76,6 +77,8 @@ export const DEFAULT_MAX_RESULT_BYTES = 20_000_000;
 export interface RunOptions {
   /** Who asks: one of their statements runs at a time, a second waits its turn, a third is refused. */
   user?: string;
+  /** Whose access the statement runs with; without one it matches no access group. */
+  access?: { groups: string[]; user: { id?: string; email?: string } };
 }
 
 /** SQLSTATEs and driver messages of a connection that died under the query (terminated, restarted). */
@@ -101,12 +104,19 @@ export class Executor {
   async run(sql: string, options: RunOptions = {}): Promise<QueryResult> {
     return this.inTurn(options.user, async () => {
       try {
-        return await this.runOnce(sql);
+        return await this.runOnce(sql, options.access);
       } catch (error) {
         if (!(error instanceof ExecutorError) || error.code !== 'connection_lost') throw error;
-        return await this.runOnce(sql);
+        return await this.runOnce(sql, options.access);
       }
     });
+  }
+
+  /** This executor as one person's: every statement run through it carries their access. */
+  withAccess(access: NonNullable<RunOptions['access']>): Executor {
+    const scoped = Object.create(this) as Executor;
+    scoped.run = (sql, options = {}) => this.run(sql, { ...options, access: options.access ?? access });
+    return scoped;
   }
 
   private async inTurn<T>(user: string | undefined, work: () => Promise<T>): Promise<T> {
@@ -130,7 +140,7 @@ export class Executor {
     }
   }
 
-  private async runOnce(sql: string): Promise<QueryResult> {
+  private async runOnce(sql: string, access: RunOptions['access']): Promise<QueryResult> {
     const started = performance.now();
     let client: pg.PoolClient;
     try {
@@ -150,7 +160,15 @@ export class Executor {
     try {
       await client.query('BEGIN READ ONLY');
       // SET LOCAL, not set_config(): the reader role has no EXECUTE on set_config (grants.ts).
-      await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
+      // Always set, even empty: a value a previous statement left on this pooled session must not carry over.
+      await client.query(
+        [
+          `SET LOCAL statement_timeout = ${timeoutMs}`,
+          `SET LOCAL ${ACCESS_SETTINGS.groups} = ${pg.escapeLiteral(access?.groups.join(',') ?? '')}`,
+          `SET LOCAL ${ACCESS_SETTINGS.email} = ${pg.escapeLiteral(access?.user.email ?? '')}`,
+          `SET LOCAL ${ACCESS_SETTINGS.id} = ${pg.escapeLiteral(access?.user.id ?? '')}`,
+        ].join('; '),
+      );
       const result = await this.read(client, sql, timeoutMs);
       await client.query('COMMIT');
       return { ...result, durationMs: performance.now() - started };

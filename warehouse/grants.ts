@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import type { Catalog } from '../semantic-catalog/schema.ts';
+import { accessPolicyStatements } from './access-policies.ts';
 
 export const READER_ROLE = 'tally_reader';
 
@@ -91,6 +92,7 @@ export function grantStatements(
         `GRANT SELECT (${columns.join(', ')}) ON ${qualified} TO ${role}`,
       ];
     }),
+    ...accessPolicyStatements(catalog, options.role),
   ];
 }
 
