@@ -170,6 +170,13 @@ export function readQuestion(
   const personal = matches.find((m) => m.entries.some((e) => e.kind === 'personal'));
   if (personal) return say.personalData(personal.text, catalog);
 
+  // "the largest areas in square kilometers": a unit after "in" says how a metric is measured, even
+  // where the catalog also calls a metric by that unit's name.
+  for (const match of [...matches]) {
+    const unit = match.text.split(' ').every((w) => UNIT_WORDS.test(w)) && tokens[match.start - 1] === 'in';
+    if (unit && matches.some((m) => m !== match && m.entries.some((e) => e.kind === 'metric')))
+      matches.splice(matches.indexOf(match), 1);
+  }
   readOwnedMetrics(matches, lexicon, catalog);
   // A phrase that names a metric and also a value ("sales": revenue, or the Sales department)
   // is the metric unless another phrase already names one.
@@ -390,6 +397,10 @@ function leftoverWords(
       // they describe is aggregated that way; "total fare" of an average is another question.
       const described = nextMetric(i);
       if (described && aggregate[1].test(described.expression)) continue;
+      // "the enrollment number", "the review count": said after a metric that counts.
+      const before = metricAt(i - 1);
+      if (/^(number|count|total)$/.test(token) && before && /^\s*(count|sum)\s*\(/i.test(before.expression))
+        continue;
       // "distinct patients" counted by COUNT(*) over the patients table: its rows are distinct already.
       const thing = stem(tokens[i + 1] ?? '');
       const ownTable = described && metricTable(effects.catalog, described);
@@ -564,11 +575,16 @@ const RANKING_VOCABULARY =
     ' ',
   );
 
-/** "return the drug name and …", "show both courses and scores": a field asked to be shown is listed. */
+/**
+ * "return the drug name and …", "show both courses and scores", "what is the highest point": a
+ * field asked to be shown is listed.
+ */
 function shown(tokens: string[], match: Match): boolean {
   let at = match.start - 1;
   while (at >= 0 && /^(the|both|me|us|all|each|every|their|its)$/.test(tokens[at] as string)) at--;
-  return /^(show|return|give|list|display|include|provide)$/.test(tokens[at] ?? '');
+  if (/^(show|return|give|list|display|include|provide)$/.test(tokens[at] ?? '')) return true;
+  // "what is the highest point in each state": the field itself is what is asked.
+  return /^(is|are|was|were)$/.test(tokens[at] ?? '') && /^(what|which)$/.test(tokens[at - 1] ?? '');
 }
 
 /** "the cities in the US and their population": things named first, then what each of them has. */
