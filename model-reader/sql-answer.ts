@@ -3,6 +3,7 @@
  * analyst's `tally sql`. A gate refusal or a database error goes back to the model with the
  * reason (a repair), at most twice; then Tally gives up and says so.
  */
+import { gateCatalog, tablesAccessNote, withAccess } from '../skills/access-scope.ts';
 import { type Answer, emptyAnswer } from '../skills/answer.ts';
 import { displaySql } from '../skills/ask.ts';
 import { ExecutorError } from '../warehouse/executor.ts';
@@ -69,7 +70,10 @@ async function trySql(
   reply: ModelReply,
 ): Promise<Tried> {
   const sql = reply.sql?.query ?? '';
-  const verdict = checkSql(sql, deps.catalog, { maxRows: deps.maxRows });
+  // The person's access, as an offline reading has it: the gate sees only what they may read, and
+  // the executor runs with their groups even when handed deps that were never scoped.
+  const scoped = withAccess(deps);
+  const verdict = checkSql(sql, gateCatalog(scoped), { maxRows: deps.maxRows });
   if (!verdict.ok)
     return {
       ok: false,
@@ -77,7 +81,7 @@ async function trySql(
       rule: verdict.rule,
     };
   try {
-    const result = await deps.executor.run(verdict.sql, { user: attempt.user });
+    const result = await scoped.executor.run(verdict.sql, { user: attempt.user });
     const rows = `${result.rows.length} row${result.rows.length === 1 ? '' : 's'}`;
     return {
       ok: true,
@@ -87,7 +91,7 @@ async function trySql(
         sql: displaySql(verdict.sql),
         columns: result.columns,
         rows: result.rows,
-        summary: rows,
+        summary: [rows, tablesAccessNote(scoped, verdict.tables)].filter(Boolean).join('. '),
         interpretation: {
           text: say.sqlRestatement(deps.model, verdict.tables, reply.sql?.explanation ?? ''),
           parts: [],

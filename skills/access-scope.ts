@@ -83,6 +83,16 @@ export function queryAccessNote(deps: Scoped, query: SemanticQuery): string | un
   return table ? accessNote(deps.catalog, deps.access ?? resolveAccess(deps.catalog, {}), table) : undefined;
 }
 
+/** The same note for SQL the model or an analyst wrote: the first of its tables whose rows are filtered. */
+export function tablesAccessNote(deps: Scoped, tables: string[]): string | undefined {
+  const access = deps.access ?? resolveAccess(deps.catalog, {});
+  for (const table of tables) {
+    const note = accessNote(deps.catalog, access, table);
+    if (note) return note;
+  }
+  return undefined;
+}
+
 export function auditAccess(deps: Scoped): string | undefined {
   return deps.catalog.access ? accessLabel(deps.access ?? resolveAccess(deps.catalog, {})) : undefined;
 }

@@ -1,0 +1,133 @@
+/**
+ * The model's SQL with per-user access (issues 13 and 15). The SQL path used to gate the model's
+ * SQL against the whole catalog and run it on whatever executor it was handed: a person restricted
+ * to EMEA could have the model read a table only finance may read (PostgreSQL then returned
+ * nothing, but the SQL ran), and deps that were never scoped ran as no one. It must use the
+ * asking person's access exactly like an offline reading: the gate sees only what they may read,
+ * and the executor carries their groups.
+ *
+ * A warehouse of its own with row-level security (as in access.test.ts), a local chat-completions
+ * server and a catalog that allows the model's SQL.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { askDeps, DEFAULT_CATALOG, type Runtime } from '../bot/runtime.ts';
+import { resolveAccess } from '../semantic-catalog/access.ts';
+import { loadCatalog } from '../semantic-catalog/loader.ts';
+import { understand } from '../semantic-catalog/understand/parse.ts';
+import { ask } from '../skills/ask.ts';
+import { seedDemo } from '../warehouse/demo/seed.ts';
+import { ensureDatabase } from '../warehouse/embedded.ts';
+import { grantStatements } from '../warehouse/grants.ts';
+import { TEST_SEED_END } from './global-setup.ts';
+import { isolatedAppUrl, testRuntime } from './helpers.ts';
+import { completion, reading, type StandIn, startStandIn } from './openai-stand-in.ts';
+
+const ROLE = 'tally_model_access_reader';
+const ACCESS = `
+access:
+  default: nothing
+  groups:
+    - name: emea_sales
+      members: [emea.manager@example.com]
+      rows: ["r.region_name = 'EMEA'"]
+    - name: finance
+      members: [aad-finance]
+      tables: [finance.gl_entries, finance.gl_accounts, finance.cost_centers]
+`;
+const EMEA_USER = 'emea.manager@example.com';
+/** Not a question the semantic layer can say: the catalog lets the model write SQL for it. */
+const CHURN = 'which accounts churned after their first invoice';
+const BY_REGION =
+  'SELECT r.region_name, count(*) AS orders FROM sales.orders o JOIN sales.customers c ON c.customer_id = o.customer_id JOIN sales.regions r ON r.region_id = c.region_id GROUP BY 1 ORDER BY 1';
+const sqlReply = (query: string) => completion(reading({ sql: { query, explanation: 'orders' } }));
+
+let model: StandIn;
+let runtime: Runtime;
+let admin: pg.Client;
+
+beforeAll(async () => {
+  const database = `model_access_${randomBytes(4).toString('hex')}`;
+  const url = new URL(inject('adminUrl'));
+  url.pathname = '/postgres';
+  await ensureDatabase(url.toString(), database);
+  url.pathname = `/${database}`;
+  admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  await seedDemo(admin, { seed: 42, scale: 0.1, end: TEST_SEED_END });
+  const catalogDir = await mkdtemp(path.join(tmpdir(), 'tally-model-access-'));
+  const demo = await readFile(path.join(DEFAULT_CATALOG, 'catalog.yaml'), 'utf8');
+  await writeFile(path.join(catalogDir, 'catalog.yaml'), `${demo}\n${ACCESS}`);
+  await writeFile(path.join(catalogDir, 'model.yaml'), 'model:\n  sql: true\n');
+  const catalog = await loadCatalog(catalogDir);
+  for (const sql of grantStatements(catalog, { role: ROLE, database, password: 'model-access' }))
+    await admin.query(sql);
+  const reader = new URL(url);
+  reader.username = ROLE;
+  reader.password = 'model-access';
+  model = await startStandIn();
+  runtime = await testRuntime({
+    ANALYTICS_DB_URL: reader.toString(),
+    DATABASE_URL: await isolatedAppUrl('model_access'),
+    TALLY_CATALOG: catalogDir,
+    OPENAI_BASE_URL: `${model.url}/v1`,
+    OPENAI_API_KEY: 'sk-test',
+    OPENAI_MAX_RETRIES: '0',
+  });
+});
+afterAll(async () => {
+  await runtime?.close();
+  await model?.close();
+  await admin?.end();
+});
+beforeEach(() => model.reset());
+
+describe("the model's SQL runs with the asking person's access", () => {
+  it('gives an EMEA user EMEA rows only, and says so', async () => {
+    model.script(sqlReply(BY_REGION));
+    const answer = await ask(askDeps(runtime), { text: CHURN, channel: 'test', userId: EMEA_USER });
+    expect(answer.status).toBe('answer');
+    expect(answer.rows.map((r) => r[0])).toEqual(['EMEA']);
+    expect(answer.summary).toContain('Showing EMEA only (your access).');
+  });
+
+  it("scopes the executor itself, even when the turn's deps carry the access but not a scoped executor", async () => {
+    const emea = resolveAccess(runtime.catalog, { email: EMEA_USER });
+    const deps = { ...askDeps(runtime), access: emea };
+    const today = runtime.today();
+    model.script(sqlReply(BY_REGION));
+    const read = await deps.secondReader?.(CHURN, understand(CHURN, deps.catalog, deps.lexicon, today), {
+      today,
+      user: EMEA_USER,
+      deps,
+    });
+    const everywhere = await admin.query('SELECT count(DISTINCT region_name)::int AS n FROM sales.regions');
+    expect(everywhere.rows[0].n).toBeGreaterThan(1);
+    expect(read?.answer.status).toBe('answer');
+    expect(read?.answer.rows.map((r) => r[0])).toEqual(['EMEA']);
+    expect(Number(read?.answer.rows[0]?.[1])).toBeGreaterThan(0);
+  });
+
+  it('refuses a table only finance may read, without running it, and names nothing the user may not see', async () => {
+    const restricted = sqlReply('SELECT count(*) AS entries FROM finance.gl_entries');
+    model.script(restricted, restricted, restricted);
+    const answer = await ask(askDeps(runtime), { text: CHURN, channel: 'test', userId: EMEA_USER });
+    expect(answer.status).toBe('refuse');
+    expect(answer.rows).toEqual([]);
+    expect(answer.rule).toBe('catalog_tables');
+    // The repair tells the model the table is not one it may use, not that it exists elsewhere.
+    const repair = model.requests[1]?.body.messages.at(-1)?.content ?? '';
+    expect(repair).toMatch(/catalog_tables/);
+    expect(`${repair} ${answer.message}`).not.toMatch(/gl_accounts|cost_centers|did you mean/);
+
+    // The same SQL for a finance user passes the gate and runs.
+    model.script(restricted);
+    const finance = await ask(askDeps(runtime), { text: CHURN, channel: 'test', userId: 'aad-finance' });
+    expect(finance.status).toBe('answer');
+    expect(Number(finance.rows[0]?.[0])).toBeGreaterThan(0);
+  });
+});
