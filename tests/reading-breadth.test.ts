@@ -213,4 +213,10 @@ describe('more of what people type', () => {
       limit: 1,
     });
   });
+  it('finds a phrase with an auxiliary inside it ("courses are offered")', () => {
+    expect(query('advising', 'how many courses are offered for each semester id')).toMatchObject({
+      metrics: ['courses_offered'],
+      dimensions: ['semester_id'],
+    });
+  });
 });

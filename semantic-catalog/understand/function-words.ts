@@ -12,7 +12,7 @@ a an the this that these those it its it's their them they there here our we us 
 is are was were be been being am do does did doing done have has had having will would shall should
 can could may might must let lets please kindly thanks thank
 what whats which who whom whose where when how why
-of for in on at to from into onto with within by about as than then so such
+of for in on at to from into onto with within by about as than then so such through via
 and or also too both either
 show shown showing give giving tell list listing display get getting find see view look looking want
 need know like report fetch pull bring return provide calculate compute

@@ -13,6 +13,7 @@ import type { Catalog, Grain } from '../schema.ts';
 import { type FieldMatch, readIdValues, readNamedFields } from './fields.ts';
 import { FUNCTION_WORDS } from './function-words.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
+import { isLinkingVerb } from './linking-verbs.ts';
 import * as say from './messages.ts';
 import type { Understanding } from './parse.ts';
 import { readSorting, SORT_MARKER } from './sorting.ts';
@@ -162,7 +163,7 @@ export function readQuestion(
   else if (ASC_WORDS.test(rest)) reading.direction = 'asc';
   else if (DESC_WORDS.test(rest)) reading.direction ??= 'desc';
 
-  const tokens = rest.split(' ').filter(Boolean);
+  const tokens = dropInnerGrammar(rest.split(' ').filter(Boolean), lexicon);
   const matches = matchPhrases(tokens, lexicon);
   readNamedFields(tokens, matches, lexicon, catalog);
   readIdValues(tokens, matches, catalog);
@@ -447,36 +448,20 @@ function leftoverWords(
   return leftovers;
 }
 
-/**
- * Verbs that only say how two things the question names are related ("papers published in each
- * journal", "restaurants serving Italian food", "authors who wrote papers"). Never a verb that
- * qualifies what is counted ("customers churned", "orders cancelled"): those must stay unplaced.
- */
-const LINKING_VERBS = new Set(
-  `write writes wrote written writing authored publish published publishing presented post posted
-  located situated based serve served serving offer offered offering associated linked related connected
-  attached belong belonging assigned taken take took taking taught teach teaching occurred occur
-  happened reported made placed received given gave left held listed found appear appeared
-  featured involved involving involve`
-    .split(/\s+/)
-    .filter(Boolean)
-    .map(stem),
-);
-
 /** "received" in "citations received by …": a linking verb that is not part of a catalog phrase ("course offerings"). */
 function passiveVerb(tokens: string[], at: number, matches: Match[]): boolean {
-  return LINKING_VERBS.has(stem(tokens[at] ?? '')) && !matches.some((m) => m.start <= at && at < m.end);
+  return isLinkingVerb(tokens[at] ?? '') && !matches.some((m) => m.start <= at && at < m.end);
 }
 
 /** A linking verb after a named thing and before another one (or the end): "restaurants serve Italian food". */
 function linksTerms(index: number, tokens: string[], placed: Set<number>): boolean {
-  if (!LINKING_VERBS.has(stem(tokens[index] as string))) return false;
+  if (!isLinkingVerb(tokens[index] as string)) return false;
   let before = index - 1;
   while (before >= 0 && !placed.has(before) && isGrammarWord(tokens[before] as string)) before--;
   if (before < 0 || !placed.has(before)) return false;
   let after = index + 1;
   while (after < tokens.length && !placed.has(after) && isGrammarWord(tokens[after] as string)) after++;
-  return after >= tokens.length || placed.has(after) || LINKING_VERBS.has(stem(tokens[after] as string));
+  return after >= tokens.length || placed.has(after) || isLinkingVerb(tokens[after] as string);
 }
 
 const FROM_FIELD = /\b(from|origin|departure|departing|source|sender|start|starting)\b/;
@@ -715,7 +700,22 @@ export function matchPhrases(tokens: string[], lexicon: Lexicon): Match[] {
 function skipCost(token: string): number {
   if (AGGREGATE_WORDS.some(([word]) => word.test(token))) return 0.3;
   if (isGrammarWord(token)) return 0.005;
-  return LINKING_VERBS.has(stem(token)) ? 0.2 : 1;
+  return isLinkingVerb(token) ? 0.2 : 1;
+}
+
+/**
+ * "courses are offered", "declared a major": an auxiliary or an article inside what the catalog
+ * names as one phrase ("courses offered", "declared major") is dropped, so the phrase is found.
+ */
+function dropInnerGrammar(tokens: string[], lexicon: Lexicon): string[] {
+  const { byFirstWord } = wordIndex(lexicon);
+  return tokens.filter((token, i) => {
+    if (!/^(is|are|was|were|be|been|being|a|an|the)$/.test(token) || i === 0 || i === tokens.length - 1)
+      return true;
+    const before = stem(tokens[i - 1] as string);
+    const after = stem(tokens[i + 1] as string);
+    return !(byFirstWord.get(before) ?? []).some((p) => p.words[1] === after);
+  });
 }
 
 /** Words that are never left over on their own: grammar, grouping, ranking and aggregate words. */

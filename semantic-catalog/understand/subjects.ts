@@ -8,6 +8,7 @@ import { dimensionByName, joinPath, metricByName, metricTable } from '../catalog
 import { isAdditive } from '../compile.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
+import { isLinkingVerb } from './linking-verbs.ts';
 import { stem } from './words.ts';
 
 interface Match {
@@ -107,6 +108,12 @@ export function readSubjects(
       match.entries = [subject];
       continue;
     }
+    // "each instructor who taught a course": the object of a linking verb, reached from the facts.
+    const object = linkedObject(tokens, match, entities, asked, catalog);
+    if (object) {
+      match.entries = [object];
+      continue;
+    }
     const owner = ownerOfField(tokens, matches, match, entities, catalog);
     if (owner) {
       match.entries = [owner];
@@ -159,6 +166,25 @@ function ownerOfField(
       : [];
   return entities.find((e) =>
     tables.some((t) => t === e.table || joinPath(catalog, t, e.table) || joinPath(catalog, e.table, t)),
+  );
+}
+
+/** An entity right after a linking verb ("taught a course"), whose table every asked metric reaches. */
+function linkedObject(
+  tokens: string[],
+  match: Match,
+  entities: Entity[],
+  asked: string[],
+  catalog: Catalog,
+): Entity | undefined {
+  let at = match.start - 1;
+  while (at >= 0 && /^(a|an|the|any|some|at|least|one)$/.test(tokens[at] as string)) at--;
+  if (at < 0 || !isLinkingVerb(tokens[at] as string) || asked.length === 0) return undefined;
+  return entities.find((e) =>
+    asked.every((name) => {
+      const fact = metricTable(catalog, metricByName(catalog, name) as MetricDef)?.name;
+      return !!fact && !!joinPath(catalog, fact, e.table);
+    }),
   );
 }
 
