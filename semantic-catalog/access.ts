@@ -62,6 +62,13 @@ export function resolveAccess(catalog: Catalog, requester: Requester): UserAcces
   return { groups: rules.default === 'unrestricted' ? [DEFAULT_GROUP] : [], user };
 }
 
+/** Whether any rule names people by e-mail, so a door must find the asking person's address. */
+export function accessNamesEmails(catalog: Catalog): boolean {
+  return (catalog.access?.groups ?? []).some(
+    (g) => g.members.some((m) => m.includes('@')) || g.rows.some((r) => r.includes('{user.email}')),
+  );
+}
+
 /** The audit's words for an access: "emea_sales", "no group (unrestricted)", "no access". */
 export function accessLabel(access: UserAccess): string {
   if (access.groups.length === 0) return 'no access';

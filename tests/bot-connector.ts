@@ -18,8 +18,21 @@ export interface SentActivity {
   };
 }
 
+/** A member record as the connector's GET /v3/conversations/{id}/members/{memberId} returns it. */
+export interface ConnectorMember {
+  id: string;
+  name?: string;
+  aadObjectId?: string;
+  email?: string;
+  userPrincipalName?: string;
+}
+
 export class BotConnectorStub {
   readonly sent: SentActivity[] = [];
+  /** The tenant's directory: members by their channel id (`29:…`) or AAD object id. */
+  readonly members = new Map<string, ConnectorMember>();
+  /** Each member lookup, by the id asked for. */
+  readonly memberLookups: string[] = [];
   private server?: Server;
   private counter = 0;
   url = '';
@@ -39,6 +52,14 @@ export class BotConnectorStub {
     app.post('/v3/conversations/:conversationId/activities', record('POST'));
     app.post('/v3/conversations/:conversationId/activities/:activityId', record('POST'));
     app.put('/v3/conversations/:conversationId/activities/:activityId', record('PUT'));
+    app.get('/v3/conversations/:conversationId/members/:memberId', (req, res) => {
+      const id = String(req.params.memberId);
+      this.memberLookups.push(id);
+      const member = this.members.get(id);
+      // The connector's answer for someone not in the conversation.
+      if (!member) return void res.status(404).json({ error: { code: 'MemberNotFoundInConversation' } });
+      res.json(member);
+    });
     const server = await new Promise<Server>((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });

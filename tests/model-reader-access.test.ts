@@ -9,25 +9,16 @@
  * A warehouse of its own with row-level security (as in access.test.ts), a local chat-completions
  * server and a catalog that allows the model's SQL.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { askDeps, DEFAULT_CATALOG, type Runtime } from '../bot/runtime.ts';
+import type pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { askDeps, type Runtime } from '../bot/runtime.ts';
 import { resolveAccess } from '../semantic-catalog/access.ts';
-import { loadCatalog } from '../semantic-catalog/loader.ts';
 import { understand } from '../semantic-catalog/understand/parse.ts';
 import { ask } from '../skills/ask.ts';
-import { seedDemo } from '../warehouse/demo/seed.ts';
-import { ensureDatabase } from '../warehouse/embedded.ts';
-import { grantStatements } from '../warehouse/grants.ts';
-import { TEST_SEED_END } from './global-setup.ts';
-import { isolatedAppUrl, testRuntime } from './helpers.ts';
+import { accessWarehouse } from './access-warehouse.ts';
+import { testRuntime } from './helpers.ts';
 import { completion, reading, type StandIn, startStandIn } from './openai-stand-in.ts';
 
-const ROLE = 'tally_model_access_reader';
 const ACCESS = `
 access:
   default: nothing
@@ -51,29 +42,11 @@ let runtime: Runtime;
 let admin: pg.Client;
 
 beforeAll(async () => {
-  const database = `model_access_${randomBytes(4).toString('hex')}`;
-  const url = new URL(inject('adminUrl'));
-  url.pathname = '/postgres';
-  await ensureDatabase(url.toString(), database);
-  url.pathname = `/${database}`;
-  admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  await seedDemo(admin, { seed: 42, scale: 0.1, end: TEST_SEED_END });
-  const catalogDir = await mkdtemp(path.join(tmpdir(), 'tally-model-access-'));
-  const demo = await readFile(path.join(DEFAULT_CATALOG, 'catalog.yaml'), 'utf8');
-  await writeFile(path.join(catalogDir, 'catalog.yaml'), `${demo}\n${ACCESS}`);
-  await writeFile(path.join(catalogDir, 'model.yaml'), 'model:\n  sql: true\n');
-  const catalog = await loadCatalog(catalogDir);
-  for (const sql of grantStatements(catalog, { role: ROLE, database, password: 'model-access' }))
-    await admin.query(sql);
-  const reader = new URL(url);
-  reader.username = ROLE;
-  reader.password = 'model-access';
+  const warehouse = await accessWarehouse('model_access', ACCESS, { 'model.yaml': 'model:\n  sql: true\n' });
+  admin = warehouse.admin;
   model = await startStandIn();
   runtime = await testRuntime({
-    ANALYTICS_DB_URL: reader.toString(),
-    DATABASE_URL: await isolatedAppUrl('model_access'),
-    TALLY_CATALOG: catalogDir,
+    ...warehouse.env,
     OPENAI_BASE_URL: `${model.url}/v1`,
     OPENAI_API_KEY: 'sk-test',
     OPENAI_MAX_RETRIES: '0',

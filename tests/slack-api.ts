@@ -13,6 +13,8 @@ export interface SlackCall {
 
 export class SlackApiStub {
   readonly calls: SlackCall[] = [];
+  /** The workspace's people for users.info: profile e-mail by user id. */
+  readonly users = new Map<string, { email?: string }>();
   private server?: Server;
   private ts = 1_700_000_000;
   url = '';
@@ -37,6 +39,11 @@ export class SlackApiStub {
           ts: `${++this.ts}.000100`,
           message: { text: args.text },
         });
+      if (method === 'users.info') {
+        const user = this.users.get(String(args.user));
+        if (!user) return void res.json({ ok: false, error: 'user_not_found' });
+        return void res.json({ ok: true, user: { id: args.user, profile: { email: user.email } } });
+      }
       if (method === 'chat.update') return void res.json({ ok: true, channel: args.channel, ts: args.ts });
       res.json({ ok: true });
     });

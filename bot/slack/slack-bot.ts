@@ -9,12 +9,14 @@ import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
 import express from 'express';
 import { renderBlockKit } from '../../adaptive-cards/block-kit.ts';
 import { handleAlertAction } from '../../alerts/actions.ts';
+import { accessNamesEmails } from '../../semantic-catalog/access.ts';
 import type { ConversationState } from '../../skills/ask.ts';
 import { chatTurn } from '../../skills/chat.ts';
 import type { Reply } from '../../skills/reply.ts';
 import { type Config, slackConfigured } from '../config.ts';
 import { normaliseText } from '../normalise-text.ts';
 import { chatDeps, type Runtime } from '../runtime.ts';
+import { createEmailCache, type EmailLookup } from '../user-email.ts';
 import { deliveryKey, requestWindowGuard } from './slack-replay.ts';
 
 export const SLACK_CHANNEL = 'slack';
@@ -56,6 +58,7 @@ export function createSlackBot(runtime: Runtime): SlackBot {
       : undefined,
   });
   const deps = chatDeps(runtime);
+  const emailOf = slackEmail(runtime, createEmailCache(log));
 
   // Slack retries an event it thinks went unanswered, and a captured command or click can be
   // replayed; whichever replica claims the delivery first answers it, the others only acknowledge.
@@ -89,6 +92,7 @@ export function createSlackBot(runtime: Runtime): SlackBot {
       reply = await chatTurn(deps, {
         text,
         userId: where.user,
+        userEmail: await emailOf(client, where.user),
         channel: SLACK_CHANNEL,
         conversationId,
         place: { channel: 'slack', channelId: where.channel },
@@ -216,5 +220,16 @@ export function createSlackBot(runtime: Runtime): SlackBot {
         blocks: renderBlockKit(reply) as never,
       });
     },
+  };
+}
+
+/**
+ * The asking person's e-mail address from their Slack profile (users.info; the app needs the
+ * users:read.email scope), when the catalog's access rules name people by e-mail.
+ */
+function slackEmail(runtime: Runtime, emails: EmailLookup) {
+  return async (client: WebClient, user: string | undefined): Promise<string | undefined> => {
+    if (!user || !accessNamesEmails(runtime.catalog)) return undefined;
+    return emails(user, async () => (await client.users.info({ user })).user?.profile?.email);
   };
 }

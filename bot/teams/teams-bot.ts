@@ -12,15 +12,18 @@ import {
   CardFactory,
   type ConversationReference,
   MemoryStorage,
+  TeamsInfo,
   TurnContext,
 } from 'botbuilder';
 import type express from 'express';
 import { renderAdaptiveCard } from '../../adaptive-cards/teams-card.ts';
 import { handleAlertAction } from '../../alerts/actions.ts';
+import { accessNamesEmails } from '../../semantic-catalog/access.ts';
 import { chatTurn, helpReply } from '../../skills/chat.ts';
 import type { Reply } from '../../skills/reply.ts';
 import { normaliseText } from '../normalise-text.ts';
 import { chatDeps, type Runtime } from '../runtime.ts';
+import { createEmailCache, type EmailLookup } from '../user-email.ts';
 import { GuardedTeamsAdapter, teamsHandler } from './teams-http.ts';
 
 export const TEAMS_CHANNEL = 'teams';
@@ -80,6 +83,7 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
     longRunningMessages: false,
   });
   const deps = chatDeps(runtime);
+  const asker = teamsAsker(runtime, createEmailCache(log));
 
   const remember = async (context: TurnContext) => {
     const reference = TurnContext.getConversationReference(context.activity);
@@ -95,13 +99,15 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
     await context.sendActivity({ type: 'typing' });
     await remember(context);
     const activity = context.activity;
-    const work = chatTurn(deps, {
-      text,
-      userId: activity.from?.aadObjectId ?? activity.from?.id,
-      channel: TEAMS_CHANNEL,
-      conversationId: `teams:${activity.conversation.id}`,
-      place: { channel: 'teams', conversationId: activity.conversation.id },
-    });
+    const work = asker(context).then((who) =>
+      chatTurn(deps, {
+        text,
+        ...who,
+        channel: TEAMS_CHANNEL,
+        conversationId: `teams:${activity.conversation.id}`,
+        place: { channel: 'teams', conversationId: activity.conversation.id },
+      }),
+    );
     const early = await Promise.race([work.then((reply) => ({ reply })), sleep(placeholderAfterMs)]);
     if (early) {
       await context.sendActivity(replyActivity(early.reply));
@@ -172,7 +178,7 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
       return 'That button has no question attached; please type your question.';
     const reply = await chatTurn(deps, {
       text: normaliseText(data.question),
-      userId: context.activity.from?.aadObjectId ?? context.activity.from?.id,
+      ...(await asker(context)),
       channel: TEAMS_CHANNEL,
       conversationId: `teams:${context.activity.conversation.id}`,
     });
@@ -228,6 +234,20 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
         await context.sendActivity(replyActivity(reply));
       });
     },
+  };
+}
+
+/**
+ * Who asks: their AAD object id, and their e-mail address (from the conversation's member record,
+ * through the Bot Connector API) when the catalog's access rules name people by e-mail.
+ */
+function teamsAsker(runtime: Runtime, emails: EmailLookup) {
+  return async (context: TurnContext): Promise<{ userId?: string; userEmail?: string }> => {
+    const from = context.activity.from;
+    const userId = from?.aadObjectId ?? from?.id;
+    if (!userId || !from?.id || !accessNamesEmails(runtime.catalog)) return { userId };
+    const userEmail = await emails(userId, async () => (await TeamsInfo.getMember(context, from.id)).email);
+    return { userId, userEmail };
   };
 }
 
