@@ -5,6 +5,7 @@
  * advisory lock so two replicas starting together don't race.
  */
 import pg from 'pg';
+import { OUTBOX_MIGRATIONS } from './outbox-schema.ts';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE audit_log (
@@ -84,9 +85,13 @@ const MIGRATIONS: string[] = [
   // Who may see what (issue 15): the access a question ran with, and a channel's for its digests.
   'ALTER TABLE audit_log ADD COLUMN access text',
   'ALTER TABLE subscriptions ADD COLUMN access text[]',
+  // Replies survive a crash (issue 17): app-db/outbox-schema.ts.
+  ...OUTBOX_MIGRATIONS,
 ];
 
 export interface AuditEntry {
+  /** The turn it belongs to (the reply outbox's id), when the door records one. */
+  turnId?: string;
   userId?: string;
   /** With which access it ran: the person's groups (semantic-catalog/access.ts). */
   access?: string;
@@ -185,8 +190,8 @@ export class AppDb {
 
   async audit(entry: AuditEntry): Promise<void> {
     await this.pool.query(
-      `INSERT INTO audit_log (user_id, channel, conversation_id, question, sql, status, rule, reason, row_count, duration_ms, access)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      `INSERT INTO audit_log (user_id, channel, conversation_id, question, sql, status, rule, reason, row_count, duration_ms, access, turn_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         storable(entry.userId) ?? null,
         storable(entry.channel),
@@ -199,6 +204,7 @@ export class AppDb {
         entry.rowCount ?? null,
         entry.durationMs === undefined ? null : Math.round(entry.durationMs),
         storable(entry.access) ?? null,
+        storable(entry.turnId) ?? null,
       ],
     );
   }

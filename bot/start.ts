@@ -62,6 +62,8 @@ export async function start(): Promise<void> {
     draining: () => draining,
   });
   listener.mount(createServer(runtime, { teams, slack }, ops));
+  // Replies a killed process left unsent go out now (issue 17), and whatever another replica leaves later.
+  await teams?.outbox.start();
   const forget = recordServer(config.TALLY_HOME ?? DEFAULT_HOME, address);
   log.info(
     {
@@ -106,6 +108,7 @@ export async function start(): Promise<void> {
       .stop()
       .catch((error: Error) => log.error({ err: error.message }, 'scheduler stop failed'));
     forget();
+    await teams?.outbox.stop();
     await runtime.close();
     log.info('stopped');
     process.exit(0);

@@ -51,6 +51,8 @@ export interface AskDeps {
 }
 
 export interface Turn {
+  /** The door's record of this turn (its reply outbox row), kept on the audit row. */
+  id?: string;
   text: string;
   userId?: string;
   /** From the person's profile, when the door has it: access rules may name e-mail addresses. */
@@ -361,6 +363,7 @@ const AUDIT_RETRY_MS = [100, 400];
 
 async function audit(deps: AskDeps, turn: Turn, answer: Answer): Promise<void> {
   await writeAudit(deps, {
+    turnId: turn.id,
     userId: turn.userId,
     access: auditAccess(deps),
     channel: turn.channel,

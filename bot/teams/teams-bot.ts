@@ -25,8 +25,10 @@ import { normaliseText } from '../normalise-text.ts';
 import { chatDeps, type Runtime } from '../runtime.ts';
 import { createEmailCache, type EmailLookup } from '../user-email.ts';
 import { GuardedTeamsAdapter, teamsHandler } from './teams-http.ts';
+import { createTeamsOutbox, type TeamsOutbox } from './teams-outbox.ts';
 
 export const TEAMS_CHANNEL = 'teams';
+const TURN_FAILED = 'Sorry, something went wrong on my side; the team has been told. Please try again.';
 /** After this long, post a placeholder and finish the answer outside the turn. */
 const PLACEHOLDER_AFTER_MS = 3000;
 
@@ -37,6 +39,8 @@ export interface TeamsBot {
   process(req: express.Request, res: express.Response): Promise<void>;
   /** Posts a reply into a conversation Tally has seen before (digests, alerts). */
   post(conversationId: string, reply: Reply): Promise<void>;
+  /** Replies that survive a crash: `tally start` runs its recovery. */
+  outbox: TeamsOutbox;
 }
 
 export { isLocalMode } from '../config.ts';
@@ -70,9 +74,7 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
   });
   adapter.onTurnError = async (context, error) => {
     log.error({ err: error.message, activity: context.activity.type }, 'teams turn failed');
-    await context
-      .sendActivity('Sorry, something went wrong on my side; the team has been told. Please try again.')
-      .catch(() => undefined);
+    await context.sendActivity(TURN_FAILED).catch(() => undefined);
   };
   const app = new Application<TurnState>({
     adapter,
@@ -83,6 +85,7 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
     longRunningMessages: false,
   });
   const deps = chatDeps(runtime);
+  const outbox = createTeamsOutbox(runtime, adapter);
   const asker = teamsAsker(runtime, createEmailCache(log));
 
   const remember = async (context: TurnContext) => {
@@ -96,30 +99,40 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
 
   const answer = async (context: TurnContext, typed: string) => {
     const text = normaliseText(typed);
+    const activity = context.activity;
+    // Recorded before anything else: from here on a crash still ends in one reply (teams-outbox.ts).
+    const turnId = await outbox.receive(context, text, activity.from?.aadObjectId ?? activity.from?.id);
     await context.sendActivity({ type: 'typing' });
     await remember(context);
-    const activity = context.activity;
-    const work = asker(context).then((who) =>
-      chatTurn(deps, {
-        text,
-        ...who,
-        channel: TEAMS_CHANNEL,
-        conversationId: `teams:${activity.conversation.id}`,
-        place: { channel: 'teams', conversationId: activity.conversation.id },
-      }),
-    );
-    const early = await Promise.race([work.then((reply) => ({ reply })), sleep(placeholderAfterMs)]);
+    const work = asker(context)
+      .then((who) =>
+        chatTurn(deps, {
+          id: turnId,
+          text,
+          ...who,
+          channel: TEAMS_CHANNEL,
+          conversationId: `teams:${activity.conversation.id}`,
+          place: { channel: 'teams', conversationId: activity.conversation.id },
+        }),
+      )
+      .then(replyActivity, (error: Error) => {
+        log.error({ err: error.message }, 'teams answer failed');
+        return { type: 'message', text: TURN_FAILED };
+      })
+      .then(async (reply) => ({ reply, id: await outbox.store(turnId, reply) }));
+    const early = await Promise.race([work, sleep(placeholderAfterMs)]);
     if (early) {
-      await context.sendActivity(replyActivity(early.reply));
+      await outbox.deliver(early.id, early.reply, (reply) => context.sendActivity(reply));
       return;
     }
     const placeholder = await context.sendActivity('Working on it…');
-    const reference = TurnContext.getConversationReference(activity);
+    await outbox.placeholder(turnId, placeholder?.id).catch(() => undefined);
+    const later = outbox.sendLater(TurnContext.getConversationReference(activity));
     void work
-      .then((reply) =>
-        adapter.continueConversationAsync(config.MicrosoftAppId, reference, async (later) => {
-          await later.updateActivity({ ...replyActivity(reply), id: placeholder?.id });
-        }),
+      .then(({ reply, id }) =>
+        outbox.deliver(id, reply, (stored, placeholderId) =>
+          later(stored, placeholderId ?? placeholder?.id ?? null),
+        ),
       )
       .catch((error: Error) => log.error({ err: error.message }, 'late teams answer failed'));
   };
@@ -223,6 +236,7 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
   return {
     adapter,
     app,
+    outbox,
     process: teamsHandler(adapter, app, log),
     post: async (conversationId, reply) => {
       const stored = await runtime.appDb.loadReference<Partial<ConversationReference>>(
