@@ -1,8 +1,9 @@
 /**
  * "per course id", "for each business id": a table's own identifier is a field people name,
  * though admins rightly hide it from suggestions. Each table whose key column can be told from
- * its name (`course_id` or `courseid` on `course`, else `id`) answers to "<table> id" and to its
- * synonyms' "<synonym> id", unless the catalog already defines such a field or the key is personal.
+ * its name (`course_id` or `courseid` on `course` or `courses`, else `id`) answers to
+ * "<table> id" and to its synonyms' "<synonym> id", unless the catalog already defines such a
+ * field or the key is personal.
  */
 import type { Catalog, DimensionDef, TableDef } from './schema.ts';
 
@@ -19,8 +20,9 @@ export function withKeyDimensions(catalog: Catalog): Catalog {
     const key = keyColumn(table);
     if (!key) continue;
     const bare = table.name.split('.').pop() as string;
-    const name = `${bare}_id`;
-    const label = `${bare.replaceAll('_', ' ')} id`;
+    const one = singular(bare);
+    const name = `${one}_id`;
+    const label = `${one.replaceAll('_', ' ')} id`;
     if (
       taken.has(name) ||
       taken.has(label) ||
@@ -30,8 +32,12 @@ export function withKeyDimensions(catalog: Catalog): Catalog {
     added.push({
       name,
       label: label.replace(/^./, (c) => c.toUpperCase()),
-      description: `The identifier of each ${bare.replaceAll('_', ' ')} (${key}).`,
-      synonyms: [...table.synonyms.map((s) => `${s} id`), `${bare.replaceAll('_', ' ')} ids`],
+      description: `The identifier of each ${one.replaceAll('_', ' ')} (${key}).`,
+      synonyms: [
+        ...table.synonyms.map((s) => `${s} id`),
+        `${bare.replaceAll('_', ' ')} id`,
+        `${one.replaceAll('_', ' ')} ids`,
+      ],
       sources: [{ table: table.name, column: key }],
       values: 'none',
       sample_values: [],
@@ -45,5 +51,10 @@ export function keyColumn(table: TableDef): string | undefined {
   const bare = (table.name.split('.').pop() as string).toLowerCase();
   const columns = table.columns.filter((c) => !c.personal);
   const named = (candidate: string) => columns.find((c) => c.name.toLowerCase() === candidate)?.name;
-  return named(`${bare}_id`) ?? named(`${bare}id`) ?? named('id');
+  const one = singular(bare);
+  return named(`${bare}_id`) ?? named(`${one}_id`) ?? named(`${bare}id`) ?? named(`${one}id`) ?? named('id');
+}
+
+function singular(word: string): string {
+  return word.endsWith('ies') ? `${word.slice(0, -3)}y` : word.replace(/(?<!s)s$/, '');
 }

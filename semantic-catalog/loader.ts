@@ -8,7 +8,9 @@ import { LineCounter, parseDocument } from 'yaml';
 import { loadPgParser } from '../warehouse/pg-parser.ts';
 import { crossCheck } from './cross-check.ts';
 import { withKeyDimensions } from './key-dimensions.ts';
+import { checkNamedFilters, withNamedFilters } from './named-filters.ts';
 import { type Catalog, catalogSchema } from './schema.ts';
+import { checkVerifiedQueries } from './verified.ts';
 
 export interface CatalogProblem {
   file: string;
@@ -77,14 +79,19 @@ export function parseCatalog(text: string, file = 'catalog.yaml'): Catalog {
       }),
     );
   }
-  const problems = crossCheck(parsed.data).map((p) => ({
+  const catalog = withKeyDimensions(withNamedFilters(parsed.data));
+  const problems = [
+    ...crossCheck(parsed.data),
+    ...checkNamedFilters(parsed.data),
+    ...checkVerifiedQueries(catalog),
+  ].map((p) => ({
     file,
     line: lineOf(p.at),
     path: formatPath(p.at),
     message: p.message,
   }));
   if (problems.length > 0) throw new CatalogError(problems);
-  return withKeyDimensions(parsed.data);
+  return catalog;
 }
 
 function formatPath(at: (string | number)[]): string {

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { accessSchema } from './access-schema.ts';
+import { namedFilterSchema } from './named-filters.ts';
 
 const identifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be lower_snake_case');
 const qualifiedTable = z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'must be schema.table');
@@ -93,6 +94,10 @@ export const dimensionSchema = z.strictObject({
 export const verifiedQuestionSchema = z.strictObject({
   question: z.string().min(1),
   note: z.string().optional(),
+  /** Verified in chat: the semantic query it is answered with, by whom and on which day. */
+  query: z.record(z.string(), z.unknown()).optional(),
+  verified_by: z.string().optional(),
+  verified_on: z.string().optional(),
 });
 
 export const catalogSchema = z.strictObject({
@@ -107,6 +112,8 @@ export const catalogSchema = z.strictObject({
   metrics: z.array(metricSchema).min(1),
   dimensions: z.array(dimensionSchema).default([]),
   verified_questions: z.array(verifiedQuestionSchema).default([]),
+  /** Words that stand for one value of a field (named-filters.ts). */
+  named_filters: z.array(namedFilterSchema).optional(),
   /** Who may see what (access-schema.ts); absent, everyone sees everything the catalog allows. */
   access: accessSchema.optional(),
 });

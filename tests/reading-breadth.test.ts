@@ -219,4 +219,19 @@ describe('more of what people type', () => {
       dimensions: ['semester_id'],
     });
   });
+  it('never drops "ordered" when it means placing an order', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const result = understand('how many customers ordered in March 2026', demo, buildLexicon(demo), TODAY);
+    expect(result.kind).not.toBe('query');
+    if (result.kind !== 'query') expect(result.message).toMatch(/“ordered”/);
+  });
+  it('ranks "the 5 regions with the lowest revenue" as five, lowest first', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const result = understand('the 5 regions with the lowest revenue', demo, buildLexicon(demo), TODAY);
+    expect(result.kind === 'query' && result.query).toMatchObject({
+      dimensions: ['region'],
+      limit: 5,
+      order: { direction: 'asc' },
+    });
+  });
 });

@@ -156,7 +156,8 @@ export function readQuestion(
   const counted = /\b(the|which|what) (\d{1,3})\b(?! (?:percent|%|days?|weeks?|months?|years?))/.exec(rest);
   if (!ranked && counted && (DESC_WORDS.test(rest) || ASC_WORDS.test(rest) || sorting.direction)) {
     reading.limit = Number(counted[2]);
-    rest = rest.replace(counted[0], counted[1] as string);
+    // The things counted are ranked, as after "which".
+    rest = rest.replace(counted[0], 'which');
   }
   if (sorting.alphabetical || /\bby name\b/.test(rest)) reading.alphabetical = true;
   if (sorting.direction) reading.direction ??= sorting.direction;
@@ -644,7 +645,12 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
       else if (ranking && /^(top|bottom|best|worst)$/.test(previous)) reading.limit ??= DEFAULT_TOP;
       // "the name of the restaurant with the highest rating": one is asked for.
       const thing = match.text.split(' ').pop() as string;
-      if (match.listed && reading.direction && stem(thing) === thing && !/^names?|titles?$/.test(thing))
+      if (
+        (match.listed || shown(tokens, match)) &&
+        reading.direction &&
+        stem(thing) === thing &&
+        !/^names?|titles?$/.test(thing)
+      )
         reading.singularRanking = true;
     }
     grouping = grouping && !!dimension;

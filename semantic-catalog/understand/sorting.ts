@@ -40,6 +40,9 @@ const DIRECTIONS: [RegExp, 'asc' | 'desc'][] = [
   [/\b(?:in )?(?:descending|decreasing)\b/g, 'desc'],
   [/\b(?:in )?(?:ascending|increasing)\b/g, 'asc'],
 ];
+/** What may follow a sort verb that names no key: a direction. */
+const HOW =
+  /^\s*(?:(?:starting\s+)?from\b|in\s+(?:ascending|descending|decreasing|increasing|reverse|alphabetical)|alphabetically|ascending|descending|asc\b|desc\b|(?:with\s+)?(?:the\s+)?(?:highest|lowest|largest|smallest|best|worst|most|least|longest|shortest)\b|a to z|a-z)/;
 const ALPHABETICAL = /\b(?:in )?(?:alphabetical order|alphabetically|a to z|a-z)\b/g;
 
 export function readSorting(text: string): Sorting {
@@ -47,6 +50,16 @@ export function readSorting(text: string): Sorting {
   let direction: Sorting['direction'];
   let alphabetical = false;
   let keyed = false;
+  // A sort verb counts only with what it sorts by or how ("ordered by …", "sorted in descending
+  // order"): "customers ordered in March" is about ordering, and stays for the reading to place.
+  rest = rest.replace(SORT_VERB, (whole, offset: number) => {
+    const naming = /\b(by|on|according to|based on)$/.test(whole);
+    if (naming) {
+      keyed = true;
+      return ` ${SORT_MARKER} `;
+    }
+    return HOW.test(rest.slice(offset + whole.length)) ? ' ' : whole;
+  });
   if (ALPHABETICAL.test(rest)) {
     alphabetical = true;
     rest = rest.replace(ALPHABETICAL, ' ');
@@ -61,11 +74,7 @@ export function readSorting(text: string): Sorting {
   }
   // "the top 3 businesses in terms of review count": what the ranking is by.
   rest = rest.replace(/\b(?:in terms of|based on|according to)\b/g, 'by');
-  rest = rest.replace(SORT_VERB, (whole) => {
-    const naming = /\b(by|on|according to|based on)$/.test(whole);
-    keyed ||= naming;
-    return naming ? ` ${SORT_MARKER} ` : ' ';
-  });
+
   // "ordered by the month": in time order, the way periods are already listed.
   const TIME_KEY = new RegExp(
     `${SORT_MARKER}\\s+(?:the\\s+)?(?:day|week|month|quarter|year|date|time|period)s?\\b`,
