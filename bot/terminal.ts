@@ -18,7 +18,7 @@ export function renderAnswer(answer: Answer, showSql: boolean): string {
       for (const row of answer.rows.slice(0, 50)) {
         table.push(
           row.map((v, i) =>
-            fields?.[i]?.role === 'time'
+            fields?.[i]?.role === 'time' || fields?.[i]?.role === 'dimension'
               ? formatCell(v, fields[i])
               : typeof v === 'number'
                 ? formatValue(v, Number.isInteger(v) ? 'integer' : 'number')

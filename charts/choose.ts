@@ -10,6 +10,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { OutputColumn } from '../semantic-catalog/compile.ts';
+import { memberName, NO_MEMBER } from '../semantic-catalog/members.ts';
 import { type ChartSize, FULL_SIZE, frame, PALETTE } from './frame.ts';
 import { lineChart } from './line.ts';
 import type { ChartChoice, ChartInput } from './types.ts';
@@ -48,7 +49,7 @@ function barChart(input: ChartInput, size: ChartSize, dim: OutputColumn, metric:
   const at = (f: OutputColumn) => input.fields.indexOf(f);
   const values = input.rows
     .slice(0, MAX_BARS)
-    .map((row) => ({ c: String(row[at(dim)]), v: row[at(metric)] }));
+    .map((row) => ({ c: memberName(row[at(dim)]), v: row[at(metric)] }));
   const spec: TopLevelSpec = {
     ...frame(size, titleOf(input), values, { step: 28 }),
     transform: [{ calculate: unitLabelExpr(metric.format, 'datum.v'), as: 'text' }],
@@ -74,10 +75,16 @@ function barChart(input: ChartInput, size: ChartSize, dim: OutputColumn, metric:
     values.length < input.rows.length
       ? `the top ${values.length} of ${input.rows.length}`
       : `${values.length}`;
+  // The bars are sorted largest first whatever order the rows came in ("lowest … by …" is ascending).
+  const first = values.reduce<(typeof values)[number] | undefined>(
+    (best, x) => (!best || (x.v as number) > (best.v as number) ? x : best),
+    undefined,
+  )?.c;
+  const largest = first === NO_MEMBER ? `no ${dim.label.toLowerCase()} recorded` : first;
   return {
     kind: 'bar',
     spec,
-    alt: `Bar chart of ${metric.label.toLowerCase()} by ${dim.label.toLowerCase()}, ${shown} bars, largest first: ${values[0]?.c}.`,
+    alt: `Bar chart of ${metric.label.toLowerCase()} by ${dim.label.toLowerCase()}, ${shown} bars, largest first: ${largest}.`,
   };
 }
 
@@ -90,7 +97,7 @@ function groupedBarChart(
   const at = (f: OutputColumn) => input.fields.indexOf(f);
   const values = input.rows
     .slice(0, MAX_BARS * 4)
-    .map((row) => ({ o: String(row[at(outer)]), i: String(row[at(inner)]), v: row[at(metric)] }));
+    .map((row) => ({ o: memberName(row[at(outer)]), i: memberName(row[at(inner)]), v: row[at(metric)] }));
   const spec: TopLevelSpec = {
     ...frame(size, titleOf(input), values),
     mark: { type: 'bar', cornerRadiusEnd: 2 },

@@ -7,6 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { OutputColumn } from '../semantic-catalog/compile.ts';
 import type { IsoDate, Period } from '../semantic-catalog/dates.ts';
+import { memberName } from '../semantic-catalog/members.ts';
 import { type ChartSize, frame, PALETTE } from './frame.ts';
 import { isGrain, isPartialBucket, isPartialComparedBucket, spanName } from './periods.ts';
 import { bucketLabel, dateTicks, maxDateTicks, thinLabels } from './time-axis.ts';
@@ -55,7 +56,7 @@ export function lineChart(input: ChartInput, size: ChartSize, fields: LineFields
     const base = { t, x: Date.parse(t), label: bucketLabel(t, grain) };
     const partial = isPartialBucket(t, grain, period);
     if (partial) partialDates.add(t);
-    const own = series ? String(row[at(series)]) : current;
+    const own = series ? memberName(row[at(series)]) : current;
     const out: Point[] = [{ ...base, s: own, v: row[at(metric)], part: partial ? 'partial' : COMPLETE }];
     if (previous && before && !series) {
       const cut = isPartialComparedBucket(t, grain, period);

@@ -1,6 +1,7 @@
 /** Numbers and periods as people read them: by the catalog's format, compact above ten thousand. */
 import type { OutputColumn } from '../semantic-catalog/compile.ts';
 import { isIsoDate } from '../semantic-catalog/dates.ts';
+import { isNoMember, NO_MEMBER } from '../semantic-catalog/members.ts';
 import { bucketName, columnPeriodName, type DateSpan, isPeriod } from '../semantic-catalog/period-words.ts';
 import type { Unit } from '../semantic-catalog/query.ts';
 import type { MetricFormat } from '../semantic-catalog/schema.ts';
@@ -48,8 +49,12 @@ export function formatChange(pct: unknown): string {
   return `${pct > 0 ? 'up' : 'down'} ${Math.abs(pct).toFixed(1)}%`;
 }
 
-/** A table cell: a time bucket by its name ("Jan 2025", "Q1 2025", "week of 9 Nov 2026"), a number by its format. */
+/**
+ * A table cell: a time bucket by its name ("Jan 2025", "Q1 2025", "week of 9 Nov 2026"), a member
+ * with nothing recorded as "(none)", a number by its format.
+ */
 export function formatCell(value: unknown, field: OutputColumn): string {
+  if (field.role === 'dimension' && isNoMember(value)) return NO_MEMBER;
   if (field.role === 'time' && isPeriod(field.name) && typeof value === 'string' && isIsoDate(value))
     return bucketName(value, field.name, 'table');
   return formatValue(value, field.format);

@@ -3,6 +3,7 @@
  * their change, a chart image, the top rows, the SQL, and the actions a person can take next.
  */
 import type { OutputColumn } from '../semantic-catalog/compile.ts';
+import { isNoMember, NO_MEMBER } from '../semantic-catalog/members.ts';
 import { columnPeriodName } from '../semantic-catalog/period-words.ts';
 import type { Answer } from './answer.ts';
 import { type ComparedPeriods, columnLabel, formatCell, formatChange, formatValue } from './format.ts';
@@ -155,7 +156,8 @@ function followUps(fields: OutputColumn[], rows: unknown[][]): string[] {
   if (!fields.some((f) => f.role === 'time')) suggestions.push('now by month');
   if (!fields.some((f) => f.role === 'previous')) suggestions.push('vs last year');
   const first = dimension && rows[0]?.[fields.indexOf(dimension)];
-  if (first !== undefined && first !== null) suggestions.push(`only ${first}`);
+  // "only (none)" is not a question Tally can read.
+  if (!isNoMember(first)) suggestions.push(`only ${first}`);
   return suggestions.slice(0, 3);
 }
 
@@ -165,13 +167,19 @@ function followUps(fields: OutputColumn[], rows: unknown[][]): string[] {
  */
 export function toCsv(answer: Answer): string {
   const fields = answer.fields?.length === answer.columns.length ? answer.fields : undefined;
-  const cell = (value: unknown) => {
-    const text = value === null || value === undefined ? '' : String(value);
-    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
+  const quote = (text: string) => (/[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+  // A member with nothing recorded is named as the table names it; other empty cells stay empty.
+  const cell = (value: unknown, i: number) =>
+    quote(
+      fields?.[i]?.role === 'dimension' && isNoMember(value)
+        ? NO_MEMBER
+        : value === null || value === undefined
+          ? ''
+          : String(value),
+    );
   return [
     answer.columns
-      .map((c, i) => cell(fields ? columnLabel(fields[i] as OutputColumn, fields, answer.period) : c.name))
+      .map((c, i) => quote(fields ? columnLabel(fields[i] as OutputColumn, fields, answer.period) : c.name))
       .join(','),
     ...answer.rows.map((row) => row.map(cell).join(',')),
   ].join('\r\n');

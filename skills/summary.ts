@@ -1,6 +1,7 @@
 /** The one-sentence summary of an answer: what was measured, over which time, and what stands out. */
 import type { OutputColumn } from '../semantic-catalog/compile.ts';
 import { addDays, addPeriods, formatDay } from '../semantic-catalog/dates.ts';
+import { isNoMember, memberName } from '../semantic-catalog/members.ts';
 import {
   bucketName,
   type DataExtent,
@@ -47,6 +48,7 @@ function filterWords(query: SemanticQuery): string {
 
 /** A key as a person says it: a time bucket by its name ("January 2025"), "to date" while its data is still coming. */
 function keyWords(column: OutputColumn, value: unknown, extent: DataExtent | undefined): string {
+  if (column.role === 'dimension') return memberName(value);
   if (column.role !== 'time' || !isPeriod(column.name) || typeof value !== 'string') return String(value);
   const name = bucketName(value, column.name);
   const unfinished =
@@ -123,5 +125,28 @@ export function summarize(
   const changeIndex = columns.findIndex((c) => c.role === 'change' && c.metric === metric.metric);
   const change =
     changeIndex >= 0 && compared ? ` (${formatChange(top[changeIndex]) || 'no change'} vs ${compared})` : '';
-  return `${subject} by ${byWhat} ${when}: ${label(top)} is ${lead} with ${fmt(top[metricIndex])}${change}${share} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'}).`;
+  const count = `(${rows.length} ${rows.length === 1 ? 'row' : 'rows'})`;
+  const unrecorded = (row: unknown[]) =>
+    keys.filter((k) => k.role === 'dimension' && isNoMember(row[columns.indexOf(k)]));
+  const missing = unrecorded(top);
+  if (missing.length === 0)
+    return `${subject} by ${byWhat} ${when}: ${label(top)} is ${lead} with ${fmt(top[metricIndex])}${change}${share} ${count}.`;
+  // Never "(none) is highest": say that the leading group is the one with nothing recorded.
+  const none = `no ${missing.map((k) => k.label.toLowerCase()).join(' or ')} recorded`;
+  const named = keys
+    .filter((k) => !missing.includes(k))
+    .map((k) => keyWords(k, top[columns.indexOf(k)], extent))
+    .join(' / ');
+  const leader = named
+    ? `${named} with ${none} is ${lead} with ${fmt(top[metricIndex])}`
+    : `the ${ascending ? 'smallest' : 'largest'} group has ${none}, with ${fmt(top[metricIndex])}`;
+  const recorded = numeric.filter((r) => unrecorded(r).length === 0);
+  const runnerUp = recorded.reduce<unknown[] | undefined>(
+    (best, r) => (!best || beats(r, best) ? r : best),
+    undefined,
+  );
+  const next = runnerUp
+    ? `; of those with ${missing.map((k) => `a ${k.label.toLowerCase()}`).join(' and ')} recorded, ${label(runnerUp)} is ${lead} with ${fmt(runnerUp[metricIndex])}`
+    : '';
+  return `${subject} by ${byWhat} ${when}: ${leader}${change}${share}${next} ${count}.`;
 }
