@@ -32,7 +32,7 @@ import { defaultSeedEnd, demoSeedInfo, type SeedOptions, seedDemo } from '../war
 import type { EmbeddedCluster } from '../warehouse/embedded.ts';
 import { Executor } from '../warehouse/executor.ts';
 import { checkSql } from '../warehouse/gate.ts';
-import { grantStatements, READER_ROLE } from '../warehouse/grants.ts';
+import { grantStatements, READER_POOL_SIZE, READER_ROLE } from '../warehouse/grants.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
@@ -161,6 +161,7 @@ export async function createRuntime(
     maxRows: config.MAX_QUERY_ROWS,
     maxCellBytes: config.MAX_CELL_BYTES,
     maxResultBytes: config.MAX_RESULT_BYTES,
+    poolSize: READER_POOL_SIZE,
   });
   const appDb = new AppDb(warehouse.appUrl);
   await appDb.migrate();

@@ -97,12 +97,48 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
-async function runningPort(dataDir: string): Promise<number | undefined> {
+/** The port of the server that owns the data directory, when its postmaster is still alive. */
+async function runningServer(dataDir: string): Promise<number | undefined> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
   const lines = (await readFile(pidFile, 'utf8').catch(() => '')).split('\n');
+  const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  return Number.isInteger(port) && port > 0 ? port : undefined;
+  if (!Number.isInteger(port) || port <= 0 || !Number.isInteger(pid) || pid <= 0) return undefined;
+  return isAlive(pid) ? port : undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, but another user's (the postgres OS user when we run as root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** How long a process waits to join a running server that is busy (50 `tally ask`s at once) or starting. */
+const JOIN_WAIT_MS = 60_000;
+
+/**
+ * Waits for the running server to take a connection. A busy server (every connection slot taken,
+ * still starting, slow under load) is a server to join, not one to start: starting a second
+ * postmaster on the same data directory fails ("exited during start-up"), which is how 45 of 50
+ * simultaneous `tally ask`s failed when this gave up after one 1.5-second try.
+ */
+async function joinRunning(dataDir: string, url: (port: number) => string): Promise<number | undefined> {
+  const deadline = Date.now() + JOIN_WAIT_MS;
+  for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+    const port = await runningServer(dataDir);
+    if (!port) return undefined;
+    if (await canConnect(url(port))) return port;
+    if (Date.now() > deadline)
+      throw new EmbeddedPostgresError(
+        `The embedded PostgreSQL in ${dataDir} is running (port ${port}) but took no connection for ${JOIN_WAIT_MS / 1000} s.`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, wait + Math.random() * wait));
+  }
 }
 
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedCluster> {
@@ -116,8 +152,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedC
     `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${database}`;
 
   // Another Tally process (say `npm start` while the CLI runs) may own the cluster already: share it.
-  const existingPort = await runningPort(dataDir);
-  if (existingPort && (await canConnect(urlFor(existingPort)('postgres')))) {
+  const existingPort = await joinRunning(dataDir, (port) => urlFor(port)('postgres'));
+  if (existingPort) {
     return { port: existingPort, superuserUrl: urlFor(existingPort), stop: async () => undefined };
   }
 
@@ -137,6 +173,10 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedC
       'listen_addresses=127.0.0.1',
       '-c',
       'unix_socket_directories=',
+      // Each Tally process holds two or three connections (app database, reader, set-up); 50 CLI
+      // asks beside a server need more than PostgreSQL's default 100.
+      '-c',
+      'max_connections=300',
       ...(options.throwaway ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : []),
     ],
     onLog: (message) => options.onLog?.(String(message).trim()),

@@ -81,6 +81,9 @@ export interface RunOptions {
   access?: { groups: string[]; user: { id?: string; email?: string } };
 }
 
+/** How long a query waits for one of the role's connection slots to free up. */
+const SLOT_WAIT_MS = 30_000;
+
 /** SQLSTATEs and driver messages of a connection that died under the query (terminated, restarted). */
 const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', '08006', '08003', '08000']);
 
@@ -142,12 +145,7 @@ export class Executor {
 
   private async runOnce(sql: string, access: RunOptions['access']): Promise<QueryResult> {
     const started = performance.now();
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw new ExecutorError('connection_failed', `Cannot reach the warehouse: ${(error as Error).message}`);
-    }
+    const client = await this.connect();
     // A checked-out client has no listener of the pool's: a backend terminated mid-query would
     // otherwise be an unhandled 'error' event that ends the process.
     let lost: Error | undefined;
@@ -180,6 +178,28 @@ export class Executor {
     } finally {
       client.removeListener('error', onError);
       client.release(broken || lost !== undefined);
+    }
+  }
+
+  /**
+   * A pooled connection, waiting while the role is at its connection limit (SQLSTATE 53300): other
+   * processes (CLI asks, replicas) share the reader's slots, and a full house is a moment's wait,
+   * not a failed question.
+   */
+  private async connect(): Promise<pg.PoolClient> {
+    const deadline = performance.now() + SLOT_WAIT_MS;
+    for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+      try {
+        return await this.pool.connect();
+      } catch (error) {
+        const full = (error as { code?: string }).code === '53300';
+        if (!full || performance.now() > deadline)
+          throw new ExecutorError(
+            'connection_failed',
+            `Cannot reach the warehouse: ${(error as Error).message}`,
+          );
+        await new Promise((resolve) => setTimeout(resolve, wait + Math.random() * wait));
+      }
     }
   }
 

@@ -61,6 +61,13 @@ export const READER_LIMITS = {
   connectionLimit: 16,
 };
 
+/**
+ * Connections one process's reader pool may open: half the role's limit, so a pool never asks for
+ * more than the role allows and a second process (a CLI ask beside the server, a replica) still
+ * finds a slot. The executor waits for a slot rather than failing when the others hold the rest.
+ */
+export const READER_POOL_SIZE = Math.max(1, Math.floor(READER_LIMITS.connectionLimit / 2));
+
 export function grantStatements(
   catalog: Catalog,
   options: { role: string; database: string; password?: string },
