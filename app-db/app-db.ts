@@ -5,6 +5,7 @@
  * advisory lock so two replicas starting together don't race.
  */
 import pg from 'pg';
+import { OVERLAYS_MIGRATION } from './overlays.ts';
 import { OUTBOX_MIGRATIONS } from './outbox-schema.ts';
 
 const MIGRATIONS: string[] = [
@@ -85,6 +86,8 @@ const MIGRATIONS: string[] = [
   // Who may see what (issue 15): the access a question ran with, and a channel's for its digests.
   'ALTER TABLE audit_log ADD COLUMN access text',
   'ALTER TABLE subscriptions ADD COLUMN access text[]',
+  // Admins' chat edits to the catalog (issue 12): app-db/overlays.ts.
+  OVERLAYS_MIGRATION,
   // Replies survive a crash (issue 17): app-db/outbox-schema.ts.
   ...OUTBOX_MIGRATIONS,
 ];

@@ -16,6 +16,16 @@ const isoDate = z
   .optional()
   .or(z.literal('').transform(() => undefined));
 
+const idList = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+  );
+
 const postgresUrl = optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
   message: 'must be a postgres:// or postgresql:// URL',
 });
@@ -65,6 +75,10 @@ export const configSchema = z.object({
   /** Start Microsoft's Agents Playground with `tally start` in local mode (set 0 to skip). */
   TALLY_PLAYGROUND: z.enum(['0', '1']).default('1'),
   TALLY_PLAYGROUND_PORT: z.coerce.number().int().min(1024).max(65535).default(56150),
+  /** Who may teach Tally in chat (issue 12): Teams AAD object ids and Slack user ids, comma-separated. */
+  TALLY_ADMINS: idList,
+  /** Or whole conversations: Teams conversation ids and Slack channel ids where everyone may teach. */
+  TALLY_ADMIN_CHANNELS: idList,
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   ...modelSettings,

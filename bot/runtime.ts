@@ -23,7 +23,7 @@ import {
   tableByName,
 } from '../semantic-catalog/catalog.ts';
 import { type IsoDate, toIso } from '../semantic-catalog/dates.ts';
-import { loadCatalog } from '../semantic-catalog/loader.ts';
+import { loadCatalog, resolveCatalogFile } from '../semantic-catalog/loader.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
 import { buildLexicon, type DimensionValues, type Lexicon } from '../semantic-catalog/understand/lexicon.ts';
 import type { AskDeps } from '../skills/ask.ts';
@@ -33,6 +33,7 @@ import type { EmbeddedCluster } from '../warehouse/embedded.ts';
 import { Executor } from '../warehouse/executor.ts';
 import { checkSql } from '../warehouse/gate.ts';
 import { grantStatements, READER_POOL_SIZE, READER_ROLE } from '../warehouse/grants.ts';
+import { type LiveCatalog, openLiveCatalog } from './catalog-live.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
@@ -65,6 +66,8 @@ export interface Runtime {
   model?: ModelSetup;
   /** The clock's today (TALLY_NOW or the real date). */
   today(): IsoDate;
+  /** Admins' chat edits in effect (bot/catalog-live.ts): they replace `catalog` and `lexicon` when they change. */
+  live?: LiveCatalog;
   close(): Promise<void>;
 }
 
@@ -134,7 +137,8 @@ export async function createRuntime(
   onSeedProgress?: SeedProgress,
 ): Promise<Runtime> {
   const catalogPath = config.TALLY_CATALOG ?? DEFAULT_CATALOG;
-  const catalog = await loadCatalog(catalogPath);
+  const catalogFile = await resolveCatalogFile(catalogPath);
+  const catalog = await loadCatalog(catalogFile);
   const definitions = {
     alerts: await loadAlerts(catalogPath, catalog),
     digests: await loadDigests(catalogPath, catalog),
@@ -167,7 +171,7 @@ export async function createRuntime(
   await appDb.migrate();
   const learned = await learnValues(catalog, executor, config.MAX_QUERY_ROWS, log);
   const { store, diskStore } = createAssetStore(config);
-  return {
+  const runtime: Runtime = {
     config,
     store,
     diskStore,
@@ -180,11 +184,32 @@ export async function createRuntime(
     model: await modelSetup(config, catalogPath),
     today,
     close: async () => {
+      await runtime.live?.close();
       await executor.close();
       await appDb.close();
       await warehouse.embedded?.stop();
     },
   };
+  runtime.live = await openLiveCatalog({
+    file: catalogFile,
+    baseText: await readFile(catalogFile, 'utf8'),
+    learned,
+    appDb,
+    log,
+    apply: (next, lexicon) => {
+      runtime.catalog = next;
+      runtime.lexicon = lexicon;
+    },
+  });
+  return runtime;
+}
+
+/** Deps whose catalog and lexicon are read at each use, so a turn sees the catalog in effect now. */
+function live<T extends { catalog: Catalog }>(runtime: Runtime, deps: T): T {
+  Object.defineProperty(deps, 'catalog', { get: () => runtime.catalog, enumerable: true });
+  if ('lexicon' in deps)
+    Object.defineProperty(deps, 'lexicon', { get: () => runtime.lexicon, enumerable: true });
+  return deps;
 }
 
 /** Creates or updates the read-only role on the embedded server; returns its connection URL. */
@@ -298,12 +323,12 @@ export function presentDeps(runtime: Runtime): PresentDeps {
         return chart;
       }
     : renderChart;
-  return { catalog: runtime.catalog, store: runtime.store, render, log: runtime.log };
+  return live(runtime, { catalog: runtime.catalog, store: runtime.store, render, log: runtime.log });
 }
 
 /** What a chat turn needs: asking, presenting, and subscriptions in this conversation. */
 export function chatDeps(runtime: Runtime) {
-  return {
+  return live(runtime, {
     ...askDeps(runtime),
     present: presentDeps(runtime),
     subscriptions: {
@@ -317,12 +342,18 @@ export function chatDeps(runtime: Runtime) {
     },
     /** What an alert card's buttons act on. */
     alertActions: { appDb: runtime.appDb, alerts: runtime.definitions.alerts, today: runtime.today },
-  };
+    /** Teaching in chat (skills/teach.ts): who may, and the catalog it edits. */
+    teach: {
+      live: runtime.live,
+      admins: runtime.config.TALLY_ADMINS,
+      adminChannels: runtime.config.TALLY_ADMIN_CHANNELS,
+    },
+  });
 }
 
 /** What the ask skill needs from the runtime. */
 export function askDeps(runtime: Runtime): AskDeps {
-  return {
+  return live(runtime, {
     catalog: runtime.catalog,
     lexicon: runtime.lexicon,
     executor: runtime.executor,
@@ -332,5 +363,5 @@ export function askDeps(runtime: Runtime): AskDeps {
     log: runtime.log,
     observe: runtime.metrics?.question,
     secondReader: secondReader(runtime.model, (outcome, ms) => runtime.metrics?.modelCall(outcome, ms)),
-  };
+  });
 }

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 
 const commands = () => import('./commands.ts');
+const overlays = () => import('./overlay-commands.ts');
 const collect = (value: string, previous: string[] = []) => [
   ...previous,
   ...value.split(',').filter(Boolean),
@@ -34,6 +35,23 @@ export function registerCatalogAdminCommands(catalog: Command): void {
     .option('--since <period>', 'how far back: 7d, 24h, 2w or a date YYYY-MM-DD', '7d')
     .option('--json', 'as JSON')
     .action(async (options) => (await commands()).gapsCommand(options));
+  catalog
+    .command('export')
+    .description('Write the catalog YAML with the chat edits (overlays) merged, for review in Git.')
+    .argument('[path]', 'catalog file or folder (default: TALLY_CATALOG or the demo catalog)')
+    .option('--out <file>', 'write the YAML here (default: standard output)')
+    .action(async (path: string | undefined, options) => (await overlays()).exportCommand(path, options));
+  const list = catalog
+    .command('overlays')
+    .description('The chat edits in effect: who taught what, when.')
+    .option('--all', 'also those reverted or retired')
+    .option('--json', 'as JSON')
+    .action(async (options) => (await overlays()).overlaysCommand(options));
+  list
+    .command('revert')
+    .description('Undo one chat edit, on every replica.')
+    .argument('<id>', 'the edit’s number')
+    .action(async (id: string) => (await overlays()).revertCommand(id));
 }
 
 /** `catalog lint --warehouse`: the same catalog checked against the live database. */

@@ -30,6 +30,8 @@ export interface Answer {
   truncated?: boolean;
   /** The range asked and compared, and the day asked: a chart names its periods and marks one not over. */
   period?: { range?: TimeRange; compared?: TimeRange; today: IsoDate };
+  /** Answered with a query an admin verified in chat (skills/verified-answer.ts). */
+  verified?: { by: string; on: string };
   /** Refusals: the rule that refused (gate rule or understanding code). */
   rule?: string;
   /** Why it failed in the database's own words: for the log and the audit row, never shown (ask() drops it). */

@@ -33,6 +33,7 @@ import { type Answer, emptyAnswer } from './answer.ts';
 import { dataExtent } from './data-extent.ts';
 import { defineTerms, explain, isDefinitionQuestion, isShowSql } from './explain.ts';
 import { summarize } from './summary.ts';
+import { verifiedReading } from './verified-answer.ts';
 
 export interface AskDeps {
   catalog: Catalog;
@@ -55,6 +56,8 @@ export interface Turn {
   id?: string;
   text: string;
   userId?: string;
+  /** How the door names the person ("Dana", Slack's <@U1>): shown on what they verify. */
+  userName?: string;
   /** From the person's profile, when the door has it: access rules may name e-mail addresses. */
   userEmail?: string;
   /** Given instead of the person's own (a digest to a channel: its subscription's access). */
@@ -152,7 +155,10 @@ async function answerTurn(
   const today = deps.today();
   const started = performance.now();
   let understanding: Understanding | undefined;
-  if (!choice && state.lastQuery)
+  // An admin verified this question in chat: it is answered the way they verified it.
+  const verified = choice ? undefined : verifiedReading(question, deps.catalog, deps.lexicon, today);
+  if (verified) understanding = { kind: 'query', query: verified.query };
+  if (!understanding && !choice && state.lastQuery)
     understanding = understandFollowUp(question, state.lastQuery, deps.catalog, deps.lexicon, today);
   understanding ??= understand(question, deps.catalog, deps.lexicon, today);
   if (understanding.kind !== 'query' && deps.secondReader) {
@@ -177,7 +183,7 @@ async function answerTurn(
     user,
     understanding.said,
   );
-  return { answer, query: understanding.query };
+  return { answer: verified ? { ...answer, verified: verified.verified } : answer, query: understanding.query };
 }
 
 /** The reply to a clarifying question: its number, its label, or its full question. */

@@ -3,11 +3,13 @@
  * channel-neutral Reply; Teams and Slack only render and deliver it.
  */
 import type { Catalog } from '../semantic-catalog/schema.ts';
-import { emptyAnswer } from './answer.ts';
+import { type Answer, emptyAnswer } from './answer.ts';
 import { type AskDeps, ask, type Turn, writeAudit } from './ask.ts';
 import { type PresentDeps, present } from './present.ts';
 import { buildReply, type Reply } from './reply.ts';
 import { isSubscriptionCommand, type SubscriptionDeps, subscriptionTurn } from './subscriptions.ts';
+import { isAdmin, isTeachCommand, type TeachDeps, teachTurn } from './teach.ts';
+import { verifiedLabel } from './verified-answer.ts';
 
 const HELP = /^(help|\?|hi|hello|hey|what can you do\??|commands|start|how does this work\??)$/i;
 
@@ -29,10 +31,11 @@ export function helpReply(catalog: Catalog): Reply {
 }
 
 export async function chatTurn(
-  deps: AskDeps & { present: PresentDeps; subscriptions?: SubscriptionDeps },
+  deps: AskDeps & { present: PresentDeps; subscriptions?: SubscriptionDeps; teach?: TeachDeps['teach'] },
   turn: Turn,
 ): Promise<Reply> {
   if (isHelp(turn.text)) return helpReply(deps.catalog);
+  if (deps.teach && isTeachCommand(turn.text)) return teachTurn({ ...deps, teach: deps.teach }, turn);
   if (deps.subscriptions && isSubscriptionCommand(turn.text)) {
     const reply = await subscriptionTurn(deps.subscriptions, turn);
     await writeAudit(deps, {
@@ -50,5 +53,20 @@ export async function chatTurn(
       emptyAnswer('', 'clarify', 'Ask me a question, for example “revenue by region last quarter”.'),
     );
   const answer = await ask(deps, turn);
-  return (await present(deps.present, answer)).reply;
+  const { reply } = await present(deps.present, answer);
+  return deps.teach ? withVerification(reply, answer, isAdmin(deps.teach, turn)) : reply;
+}
+
+/** A verified answer says who verified it; an admin's answer offers to verify it. */
+function withVerification(reply: Reply, answer: Answer, admin: boolean): Reply {
+  if (answer.verified) reply.context.unshift(verifiedLabel(answer.verified));
+  else if (admin && answer.status === 'answer' && answer.sql) {
+    const after = reply.actions.findIndex((a) => a.type === 'feedback' && a.value === 'down');
+    reply.actions.splice(after + 1, 0, {
+      type: 'ask',
+      label: 'Verify',
+      question: `verify: ${answer.question}`,
+    });
+  }
+  return reply;
 }

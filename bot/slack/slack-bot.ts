@@ -92,6 +92,8 @@ export function createSlackBot(runtime: Runtime): SlackBot {
       reply = await chatTurn(deps, {
         text,
         userId: where.user,
+        // Slack shows a mention as the person's name: what a verified answer says.
+        userName: where.user ? `<@${where.user}>` : undefined,
         userEmail: await emailOf(client, where.user),
         channel: SLACK_CHANNEL,
         conversationId,

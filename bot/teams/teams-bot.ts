@@ -256,12 +256,13 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
  * through the Bot Connector API) when the catalog's access rules name people by e-mail.
  */
 function teamsAsker(runtime: Runtime, emails: EmailLookup) {
-  return async (context: TurnContext): Promise<{ userId?: string; userEmail?: string }> => {
+  return async (context: TurnContext): Promise<{ userId?: string; userName?: string; userEmail?: string }> => {
     const from = context.activity.from;
     const userId = from?.aadObjectId ?? from?.id;
-    if (!userId || !from?.id || !accessNamesEmails(runtime.catalog)) return { userId };
+    const userName = from?.name;
+    if (!userId || !from?.id || !accessNamesEmails(runtime.catalog)) return { userId, userName };
     const userEmail = await emails(userId, async () => (await TeamsInfo.getMember(context, from.id)).email);
-    return { userId, userEmail };
+    return { userId, userName, userEmail };
   };
 }
 
