@@ -77,6 +77,16 @@ describe('teaching Tally in chat', () => {
     expect((await db.query('SELECT count(*)::int AS n FROM catalog_overlays')).rows[0].n).toBe(0);
   });
 
+  it('tells an admin what people couldn’t ask this week, grouped by the unknown word', async () => {
+    await slack.mention('flurbs by region last month', 'CGAPS');
+    const card = await teamsSays('what couldn’t people ask this week?', admin);
+    expect(card).toContain('unknown word “flurbs”');
+    expect(card).toContain('e.g. “flurbs by region last month”');
+    expect(
+      await teamsSays('what couldn’t people ask this week?', { id: 'aad-dana', name: 'Dana' }),
+    ).toContain(messages.notAdmin());
+  });
+
   it('refuses an invalid teach with the lint’s reason and records nothing', async () => {
     const card = await teamsSays('teach: successful means status = success', admin);
     expect(card).toContain(
