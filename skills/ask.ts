@@ -183,7 +183,10 @@ async function answerTurn(
     user,
     understanding.said,
   );
-  return { answer: verified ? { ...answer, verified: verified.verified } : answer, query: understanding.query };
+  return {
+    answer: verified ? { ...answer, verified: verified.verified } : answer,
+    query: understanding.query,
+  };
 }
 
 /** The reply to a clarifying question: its number, its label, or its full question. */
