@@ -90,11 +90,15 @@ const MIGRATIONS: string[] = [
   OVERLAYS_MIGRATION,
   // Replies survive a crash (issue 17): app-db/outbox-schema.ts.
   ...OUTBOX_MIGRATIONS,
+  // Request ids (issue 14): the HTTP request a question came in, as its log lines name it.
+  'ALTER TABLE audit_log ADD COLUMN request_id text',
 ];
 
 export interface AuditEntry {
   /** The turn it belongs to (the reply outbox's id), when the door records one. */
   turnId?: string;
+  /** The HTTP request the question came in (bot/request-id.ts): its log lines carry the same id. */
+  requestId?: string;
   userId?: string;
   /** With which access it ran: the person's groups (semantic-catalog/access.ts). */
   access?: string;
@@ -193,8 +197,8 @@ export class AppDb {
 
   async audit(entry: AuditEntry): Promise<void> {
     await this.pool.query(
-      `INSERT INTO audit_log (user_id, channel, conversation_id, question, sql, status, rule, reason, row_count, duration_ms, access, turn_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      `INSERT INTO audit_log (user_id, channel, conversation_id, question, sql, status, rule, reason, row_count, duration_ms, access, turn_id, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [
         storable(entry.userId) ?? null,
         storable(entry.channel),
@@ -208,6 +212,7 @@ export class AppDb {
         entry.durationMs === undefined ? null : Math.round(entry.durationMs),
         storable(entry.access) ?? null,
         storable(entry.turnId) ?? null,
+        storable(entry.requestId) ?? null,
       ],
     );
   }

@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import { isLocalMode, teamsConfigured } from './config.ts';
+import { requestIds } from './request-id.ts';
 import type { Runtime } from './runtime.ts';
 import type { SlackBot } from './slack/slack-bot.ts';
 import type { TeamsBot } from './teams/teams-bot.ts';
@@ -12,6 +13,7 @@ export function createServer(
   ops?: express.Router,
 ): express.Express {
   const app = express();
+  app.use(requestIds(runtime.log));
   app.get('/healthz', async (_req, res) => {
     try {
       await runtime.appDb.pool.query('SELECT 1');

@@ -66,6 +66,8 @@ export interface Turn {
   conversationId?: string;
   /** Where Tally can post to this conversation later (subscriptions). */
   place?: PostTarget;
+  /** The HTTP request it came in (bot/request-id.ts), kept on the audit row as in the log. */
+  requestId?: string;
 }
 
 export interface ConversationState {
@@ -373,6 +375,7 @@ const AUDIT_RETRY_MS = [100, 400];
 async function audit(deps: AskDeps, turn: Turn, answer: Answer): Promise<void> {
   await writeAudit(deps, {
     turnId: turn.id,
+    requestId: turn.requestId,
     userId: turn.userId,
     access: auditAccess(deps),
     channel: turn.channel,

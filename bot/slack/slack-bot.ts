@@ -15,6 +15,7 @@ import { chatTurn } from '../../skills/chat.ts';
 import type { Reply } from '../../skills/reply.ts';
 import { type Config, slackConfigured } from '../config.ts';
 import { normaliseText } from '../normalise-text.ts';
+import { requestIdOf, withRequestLog } from '../request-id.ts';
 import { chatDeps, type Runtime } from '../runtime.ts';
 import { createEmailCache, type EmailLookup } from '../user-email.ts';
 import { deliveryKey, requestWindowGuard } from './slack-replay.ts';
@@ -48,6 +49,8 @@ export function createSlackBot(runtime: Runtime): SlackBot {
     endpoints: '/slack/events',
     processBeforeResponse: false,
     logLevel: LogLevel.ERROR,
+    // The HTTP request's id (bot/request-id.ts) reaches every handler as context.requestId.
+    customPropertiesExtractor: (req) => ({ requestId: requestIdOf(req) }),
   });
   const app = new App({
     receiver,
@@ -74,9 +77,11 @@ export function createSlackBot(runtime: Runtime): SlackBot {
 
   const answer = async (
     client: WebClient,
-    where: { channel: string; threadTs?: string; user?: string },
+    where: { channel: string; threadTs?: string; user?: string; requestId?: unknown },
     typed: string,
   ) => {
+    const requestId = typeof where.requestId === 'string' ? where.requestId : undefined;
+    const turnDeps = withRequestLog(deps, log, requestId);
     const text = normaliseText(typed);
     const conversationId = `slack:${where.channel}:${where.threadTs ?? 'main'}`;
     await runtime.appDb
@@ -89,7 +94,8 @@ export function createSlackBot(runtime: Runtime): SlackBot {
     });
     let reply: Reply;
     try {
-      reply = await chatTurn(deps, {
+      reply = await chatTurn(turnDeps, {
+        requestId,
         text,
         userId: where.user,
         // Slack shows a mention as the person's name: what a verified answer says.
@@ -100,7 +106,7 @@ export function createSlackBot(runtime: Runtime): SlackBot {
         place: { channel: 'slack', channelId: where.channel },
       });
     } catch (error) {
-      log.error({ err: (error as Error).message }, 'slack answer failed');
+      turnDeps.log.error({ err: (error as Error).message }, 'slack answer failed');
       await client.chat.update({
         channel: where.channel,
         ts: working.ts as string,
@@ -116,37 +122,48 @@ export function createSlackBot(runtime: Runtime): SlackBot {
     });
   };
 
-  app.event('app_mention', async ({ event, client }) => {
+  app.event('app_mention', async ({ event, client, context }) => {
     const text = event.text.replace(/<@[A-Z0-9]+>/g, '').trim();
     await answer(
       client,
-      { channel: event.channel, threadTs: event.thread_ts ?? event.ts, user: event.user },
+      {
+        channel: event.channel,
+        threadTs: event.thread_ts ?? event.ts,
+        user: event.user,
+        requestId: context.requestId,
+      },
       text,
     );
   });
 
-  app.message(async ({ message, client }) => {
+  app.message(async ({ message, client, context }) => {
     // Direct messages only; channel messages reach Tally as app_mention events.
     if (message.channel_type !== 'im' || message.subtype !== undefined || !('text' in message)) return;
     await answer(
       client,
-      { channel: message.channel, threadTs: message.thread_ts, user: message.user },
+      {
+        channel: message.channel,
+        threadTs: message.thread_ts,
+        user: message.user,
+        requestId: context.requestId,
+      },
       message.text ?? '',
     );
   });
 
-  app.command('/tally', async ({ command, ack, client }) => {
+  app.command('/tally', async ({ command, ack, client, context }) => {
     await ack();
-    await answer(client, { channel: command.channel_id, user: command.user_id }, command.text ?? '');
+    const where = { channel: command.channel_id, user: command.user_id, requestId: context.requestId };
+    await answer(client, where, command.text ?? '');
   });
 
-  app.action(/.*/, async ({ ack, body, action, client }) => {
+  app.action(/.*/, async ({ ack, body, action, client, context }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
     const channel = body.channel?.id;
     const threadTs = body.message?.thread_ts ?? body.message?.ts;
     if (!channel) return;
-    const where = { channel, threadTs, user: body.user.id };
+    const where = { channel, threadTs, user: body.user.id, requestId: context.requestId };
     const actionId = action.action_id;
     if (/^(ask|choose)_\d+$/.test(actionId) && action.value)
       return void (await answer(client, where, action.value));

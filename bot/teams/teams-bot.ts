@@ -22,9 +22,10 @@ import { accessNamesEmails } from '../../semantic-catalog/access.ts';
 import { chatTurn, helpReply } from '../../skills/chat.ts';
 import type { Reply } from '../../skills/reply.ts';
 import { normaliseText } from '../normalise-text.ts';
+import { withRequestLog } from '../request-id.ts';
 import { chatDeps, type Runtime } from '../runtime.ts';
 import { createEmailCache, type EmailLookup } from '../user-email.ts';
-import { GuardedTeamsAdapter, teamsHandler } from './teams-http.ts';
+import { GuardedTeamsAdapter, TURN_REQUEST_ID, teamsHandler } from './teams-http.ts';
 import { createTeamsOutbox, type TeamsOutbox } from './teams-outbox.ts';
 
 export const TEAMS_CHANNEL = 'teams';
@@ -87,6 +88,11 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
   const deps = chatDeps(runtime);
   const outbox = createTeamsOutbox(runtime, adapter);
   const asker = teamsAsker(runtime, createEmailCache(log));
+  // The HTTP request's id and child logger, for the turn's audit row and every line it logs.
+  const forRequest = (context: TurnContext) => {
+    const requestId = context.turnState.get(TURN_REQUEST_ID) as string | undefined;
+    return { deps: withRequestLog(deps, log, requestId), requestId };
+  };
 
   const remember = async (context: TurnContext) => {
     const reference = TurnContext.getConversationReference(context.activity);
@@ -104,10 +110,12 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
     const turnId = await outbox.receive(context, text, activity.from?.aadObjectId ?? activity.from?.id);
     await context.sendActivity({ type: 'typing' });
     await remember(context);
+    const request = forRequest(context);
     const work = asker(context)
       .then((who) =>
-        chatTurn(deps, {
+        chatTurn(request.deps, {
           id: turnId,
+          requestId: request.requestId,
           text,
           ...who,
           channel: TEAMS_CHANNEL,
@@ -116,7 +124,7 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
         }),
       )
       .then(replyActivity, (error: Error) => {
-        log.error({ err: error.message }, 'teams answer failed');
+        request.deps.log.error({ err: error.message }, 'teams answer failed');
         return { type: 'message', text: TURN_FAILED };
       })
       .then(async (reply) => ({ reply, id: await outbox.store(turnId, reply) }));
@@ -134,7 +142,7 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
           later(stored, placeholderId ?? placeholder?.id ?? null),
         ),
       )
-      .catch((error: Error) => log.error({ err: error.message }, 'late teams answer failed'));
+      .catch((error: Error) => request.deps.log.error({ err: error.message }, 'late teams answer failed'));
   };
 
   app.adaptiveCards.actionSubmit<{ question?: string }>(['ask', 'choose'], async (context, _state, data) => {
@@ -189,7 +197,9 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
   app.adaptiveCards.actionExecute<{ question?: string }>(['ask', 'choose'], async (context, _state, data) => {
     if (typeof data.question !== 'string' || !data.question.trim())
       return 'That button has no question attached; please type your question.';
-    const reply = await chatTurn(deps, {
+    const request = forRequest(context);
+    const reply = await chatTurn(request.deps, {
+      requestId: request.requestId,
       text: normaliseText(data.question),
       ...(await asker(context)),
       channel: TEAMS_CHANNEL,

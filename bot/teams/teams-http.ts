@@ -15,6 +15,10 @@ import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import { validateAndFixActivity } from 'botbuilder/lib/activityValidator.js';
 import type express from 'express';
 import type { Logger } from '../logger.ts';
+import { requestIdOf } from '../request-id.ts';
+
+/** Where a turn finds the id of the HTTP request it came in (bot/request-id.ts). */
+export const TURN_REQUEST_ID = Symbol('tally.requestId');
 
 /** What authentication hands the turn (botframework-connector's type, reached through the adapter). */
 type AuthenticateRequestResult = Parameters<GuardedTeamsAdapter['runAuthenticated']>[0];
@@ -37,9 +41,11 @@ export class GuardedTeamsAdapter extends TeamsAdapter {
 export function teamsHandler(
   adapter: GuardedTeamsAdapter,
   app: Application<TurnState>,
-  log: Logger,
+  logger: Logger,
 ): (req: express.Request, res: express.Response) => Promise<void> {
   return async (req, res) => {
+    const requestId = requestIdOf(req);
+    const log = requestId ? logger.child({ requestId }) : logger;
     let activity: Activity;
     try {
       activity = validateAndFixActivity(req.body as Activity);
@@ -59,9 +65,10 @@ export function teamsHandler(
       return void res.status(401).end();
     }
     try {
-      const invoke = await adapter.runAuthenticated(auth, activity, (context) =>
-        app.run(context).then(() => undefined),
-      );
+      const invoke = await adapter.runAuthenticated(auth, activity, (context) => {
+        context.turnState.set(TURN_REQUEST_ID, requestId);
+        return app.run(context).then(() => undefined);
+      });
       res.status(invoke?.status ?? 200);
       if (invoke?.body !== undefined) res.json(invoke.body);
       else res.end();
