@@ -65,11 +65,38 @@ export interface CompileOptions {
   rowFilters?: (factTable: string) => string[];
 }
 
+/** "how many customers had more than 10 orders": the groups that meet the conditions, counted. */
+function countGroups(compiled: CompiledQuery, counted: { name: string; label: string }): CompiledQuery {
+  return {
+    sql: `SELECT COUNT(*) AS ${quoteIdent(counted.name)} FROM (${compiled.sql}) AS counted`,
+    columns: [
+      {
+        name: counted.name,
+        role: 'metric',
+        label: counted.label,
+        format: 'integer',
+        metric: counted.name,
+        additive: true,
+      },
+    ],
+  };
+}
+
 export function compile(
   query: SemanticQuery,
   catalog: Catalog,
   today: IsoDate,
   options: CompileOptions = {},
+): CompiledQuery {
+  const compiled = compileGroups(query, catalog, today, options);
+  return query.countGroups ? countGroups(compiled, query.countGroups) : compiled;
+}
+
+function compileGroups(
+  query: SemanticQuery,
+  catalog: Catalog,
+  today: IsoDate,
+  options: CompileOptions,
 ): CompiledQuery {
   const requested = query.metrics.map((name) => {
     const metric = metricByName(catalog, name);

@@ -23,6 +23,8 @@ export interface SemanticQuery {
   limit?: number;
   /** "orders over $1,000" (each fact row), "customers with revenue over $1M" (each group). */
   conditions?: Condition[];
+  /** Count the groups (each the first dimension's member) that meet the conditions, not their metric. */
+  countGroups?: { name: string; label: string };
   /** A list with no metric: the table its rows come from. */
   listFrom?: string;
   /** Show amounts in thousands, millions or billions. */

@@ -32,8 +32,15 @@ export function restate(
   const dimensionLabel = (name: string) => (dimensionByName(catalog, name)?.label ?? name).toLowerCase();
 
   const pieces: string[] = [];
-  let head = query.metrics.map(metricLabel).join(' and ');
-  const breakdown = [...(query.grain ? [query.grain] : []), ...query.dimensions.map(dimensionLabel)];
+  const condition = (c: NonNullable<SemanticQuery['conditions']>[number]) =>
+    `${metricLabel(c.metric).toLowerCase()} ${OPS[c.op]} ${c.value.toLocaleString('en-US')}`;
+  // "how many customers had more than 10 orders": the count, and what each counted thing met.
+  const counted = query.countGroups;
+  const grouped = counted ? query.dimensions.slice(1) : query.dimensions;
+  let head = counted
+    ? `${counted.label}: each ${dimensionLabel(query.dimensions[0] ?? '').replace(/ id$/, '')} whose ${(query.conditions ?? []).map(condition).join(' and ')}`
+    : query.metrics.map(metricLabel).join(' and ');
+  const breakdown = [...(query.grain ? [query.grain] : []), ...grouped.map(dimensionLabel)];
   if (breakdown.length > 0) head += ` by ${breakdown.join(' and ')}`;
   pieces.push(head);
   pieces.push(
@@ -42,12 +49,8 @@ export function restate(
   for (const filter of query.filters) {
     pieces.push(`${dimensionLabel(filter.dimension)} is ${filter.values.join(' or ')}`);
   }
-  for (const condition of query.conditions ?? []) {
-    const subject = condition.level === 'row' ? 'each row’s' : 'each group’s';
-    pieces.push(
-      `${subject} ${metricLabel(condition.metric).toLowerCase()} ${OPS[condition.op]} ${condition.value.toLocaleString('en-US')}`,
-    );
-  }
+  for (const c of counted ? [] : (query.conditions ?? []))
+    pieces.push(`${c.level === 'row' ? 'each row’s' : 'each group’s'} ${condition(c)}`);
   if (query.compare) pieces.push(`compared with ${spanWords(query.compare.range)}`);
   if (query.order) {
     const { by, direction, dimension } = query.order;

@@ -6,8 +6,10 @@
  */
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { compile } from '../semantic-catalog/compile.ts';
 import { loadCatalog } from '../semantic-catalog/loader.ts';
 import type { SemanticQuery } from '../semantic-catalog/query.ts';
+import { restate } from '../semantic-catalog/restate.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
 import { buildLexicon, type Lexicon } from '../semantic-catalog/understand/lexicon.ts';
 import { understand } from '../semantic-catalog/understand/parse.ts';
@@ -233,5 +235,32 @@ describe('more of what people type', () => {
       limit: 5,
       order: { direction: 'asc' },
     });
+  });
+  it('counts the things that meet a condition on their own metric', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const result = understand(
+      'how many customers had more than 10 orders last year',
+      demo,
+      buildLexicon(demo),
+      TODAY,
+    );
+    if (result.kind !== 'query') throw new Error(result.message);
+    expect(result.query).toMatchObject({
+      metrics: ['orders'],
+      dimensions: ['customer_id'],
+      conditions: [{ metric: 'orders', level: 'group', op: '>', value: 10 }],
+      countGroups: { name: 'customer_count' },
+    });
+    expect(restate(result.query, demo).text).toMatch(/^Customer count: each customer whose orders over 10;/);
+    const sql = compile(result.query, demo, TODAY).sql;
+    expect(sql).toMatch(
+      /^SELECT COUNT\(\*\) AS "customer_count" FROM \(SELECT .* HAVING \(COUNT\(\*\)\) > 10 .*\) AS counted$/i,
+    );
+  });
+  it('never applies a row condition to another table’s rows', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const result = understand('headcount where revenue over 1000', demo, buildLexicon(demo), TODAY);
+    expect(result.kind).toBe('refuse');
+    if (result.kind !== 'query') expect(result.message).toMatch(/counted over different rows/);
   });
 });

@@ -64,6 +64,17 @@ export const unreachable = (metrics: string[], dimension: string, catalog: Catal
     catalog,
   );
 
+export const conditionElsewhere = (
+  condition: string,
+  metrics: string[],
+  catalog: Catalog,
+): Understanding => ({
+  kind: 'refuse',
+  code: 'unsupported',
+  message: `I can’t apply a condition on ${labelOf(catalog, [condition]).toLowerCase()} to ${labelOf(catalog, metrics).toLowerCase()}: they are counted over different rows.`,
+  suggestions: [],
+});
+
 export const noRowValue = (label: string): Understanding => ({
   kind: 'refuse',
   code: 'unsupported',

@@ -90,12 +90,17 @@ export function planQuery(
     for (const condition of reading.conditions) {
       const metric = metricByName(catalog, condition.metric) as MetricDef;
       if (condition.level === 'row' && !metric.row_value) return say.noRowValue(metric.label);
+      // A row condition applies to the rows of its own fact table: never dropped, never misapplied.
+      const own = metricTable(catalog, metric)?.name;
+      if (condition.level === 'row' && !factTables.includes(own))
+        return say.conditionElsewhere(condition.metric, metrics, catalog);
       if (condition.level === 'group' && !metrics.includes(condition.metric))
         query.metrics = [...query.metrics, condition.metric];
     }
     query.conditions = reading.conditions;
   }
   if (reading.unit) query.unit = reading.unit;
+  if (reading.countGroups) query.countGroups = reading.countGroups;
 
   // "ordered by the month" without a date: by the calendar field that stands in for it.
   const calendarField = query.dimensions.find((d) => !reading.dimensions.includes(d));

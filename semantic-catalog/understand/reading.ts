@@ -10,6 +10,7 @@ import { dimensionByName, expressionColumns, metricByName, metricTable } from '.
 import type { IsoDate } from '../dates.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
 import type { Catalog, Grain } from '../schema.ts';
+import { countOfGroups } from './count-groups.ts';
 import { type FieldMatch, readIdValues, readNamedFields } from './fields.ts';
 import { FUNCTION_WORDS } from './function-words.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
@@ -36,6 +37,8 @@ export interface Reading {
   limit?: number;
   singularRanking: boolean;
   alphabetical: boolean;
+  /** "how many customers had more than 10 orders": the groups meeting the condition are counted. */
+  countGroups?: SemanticQuery['countGroups'];
   /** "ordered by X": the metric or dimension named as the sort key. */
   sortKey?: { kind: 'metric' | 'dimension' | 'time'; name: string };
   conditions: Condition[];
@@ -200,6 +203,11 @@ export function readQuestion(
       match.entries = match.entries.filter((e) => (subject ? e.kind === 'entity' : e.kind !== 'entity'));
     }
     const kinds = new Set(match.entries.map((e) => e.kind));
+    // "more than 2 papers": what the number counts is a metric.
+    if (kinds.has('metric') && /^§\d+$/.test(tokens[match.start - 1] ?? '')) {
+      match.entries = match.entries.filter((e) => e.kind === 'metric');
+      continue;
+    }
     if (kinds.has('metric') && kinds.size > 1) {
       // "which papers …": the things themselves are asked for, not how many there are.
       const which = /^(which|what)$/.test(tokens[match.start - 1] ?? '') && kinds.has('dimension');
@@ -232,13 +240,15 @@ export function readQuestion(
   const attached = new Set<number>();
   for (const [index, condition] of found.entries()) {
     const at = tokens.indexOf(`§${index}`);
-    const subject = [...matches]
-      .reverse()
-      .find((m) => m.end <= at && m.entries.some((e) => e.kind === 'metric'));
+    // "more than 10 orders": a count named after the number is each group's count.
+    const counted = matches.find((m) => m.start === at + 1 && m.entries.some((e) => e.kind === 'metric'));
+    const subject =
+      counted ??
+      [...matches].reverse().find((m) => m.end <= at && m.entries.some((e) => e.kind === 'metric'));
     const metric = subject?.entries.find((e) => e.kind === 'metric');
     if (!subject || metric?.kind !== 'metric') continue;
     const before = tokens[subject.start - 1] ?? '';
-    const level = /^(with|having|where|whose)$/.test(before) ? 'group' : 'row';
+    const level = counted || /^(with|having|where|whose)$/.test(before) ? 'group' : 'row';
     reading.conditions.push({ metric: metric.name, level, op: condition.op, value: condition.value });
     reading.parts.push({ said: condition.said, became: `condition on ${metric.name}` });
     attached.add(at);
@@ -246,6 +256,13 @@ export function readQuestion(
 
   readGroupBys(tokens, matches, reading);
   reading.metrics = readSubjects(tokens, matches, reading.metrics, reading.dimensions, catalog);
+  const groups = countOfGroups(text, reading.metrics, reading.conditions, catalog);
+  if (groups) {
+    reading.metrics = groups.metrics;
+    reading.dimensions = [groups.dimension, ...reading.dimensions];
+    reading.countGroups = groups.countGroups;
+    for (const condition of reading.conditions) condition.level = 'group';
+  }
   if (sorting.keyed) reading.sortKey = sortKey(tokens, matches);
   if (sorting.byTime) reading.sortKey = { kind: 'time', name: '' };
 
