@@ -8,8 +8,9 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { OutputColumn } from '../semantic-catalog/compile.ts';
 import type { IsoDate, Period } from '../semantic-catalog/dates.ts';
 import { memberName } from '../semantic-catalog/members.ts';
+import { columnPeriodName } from '../semantic-catalog/period-words.ts';
 import { type ChartSize, frame, PALETTE } from './frame.ts';
-import { isGrain, isPartialBucket, isPartialComparedBucket, spanName } from './periods.ts';
+import { isGrain, isPartialBucket, isPartialComparedBucket } from './periods.ts';
 import { bucketLabel, dateTicks, maxDateTicks, thinLabels } from './time-axis.ts';
 import type { ChartChoice, ChartInput } from './types.ts';
 import { unitLabelExpr } from './units.ts';
@@ -46,9 +47,15 @@ export function lineChart(input: ChartInput, size: ChartSize, fields: LineFields
   const at = (f: OutputColumn) => input.fields.indexOf(f);
   const grain: Period = isGrain(time.name) ? time.name : 'day';
   const period = input.period;
-  const current = previous && period?.range ? `${metric.label} ${spanName(period.range)}` : metric.label;
+  // Named as the table's columns are, so two weeks of one month are told apart ("9–15 Nov 2026").
+  const current =
+    previous && period?.range
+      ? `${metric.label} ${columnPeriodName(period.range, period.compared)}`
+      : metric.label;
   const before =
-    previous && period?.compared ? `${metric.label} ${spanName(period.compared)}` : previous?.label;
+    previous && period?.compared
+      ? `${metric.label} ${columnPeriodName(period.compared, period.range)}`
+      : previous?.label;
 
   const partialDates = new Set<IsoDate>();
   const points: Point[] = input.rows.flatMap((row) => {

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CARD_SIZE, type ChartInput, type ChartPeriod, chooseChart, FULL_SIZE } from '../charts/choose.ts';
-import { isPartialBucket, spanName } from '../charts/periods.ts';
+import { isPartialBucket } from '../charts/periods.ts';
 import { renderPng, renderSvg } from '../charts/render.ts';
 import type { OutputColumn } from '../semantic-catalog/compile.ts';
 import { addDays, type IsoDate } from '../semantic-catalog/dates.ts';
@@ -223,16 +223,6 @@ describe('periods: named, and a period not over is marked', () => {
     ['2026-01-01', 'quarter', undefined, false],
   ] as const)('bucket %s (%s) partial on 2026-06-15 with range %o: %s', (start, grain, range, partial) => {
     expect(isPartialBucket(start, grain, { range, today: '2026-06-15' })).toBe(partial);
-  });
-
-  it.each([
-    [{ from: '2025-01-01', to: '2026-01-01' }, '2025'],
-    [{ from: '2025-01-01', to: '2025-06-16' }, '2025'],
-    [{ from: '2025-04-01', to: '2025-07-01' }, 'Q2 2025'],
-    [{ from: '2025-05-01', to: '2025-06-01' }, 'May 2025'],
-    [{ from: '2024-12-01', to: '2025-06-01' }, 'Dec 2024–May 2025'],
-  ])('the span %o is called %s', (span, name) => {
-    expect(spanName(span)).toBe(name);
   });
 });
 
