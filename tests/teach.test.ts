@@ -11,7 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { messages } from '../skills/teach.ts';
-import { isolatedAppUrl, runTally } from './helpers.ts';
+import { isolatedAppUrl, runTally, testRuntime } from './helpers.ts';
 import { blockActionBody, type SlackDoor, startSlackDoor } from './slack-door.ts';
 import { startTeamsDoor, type TeamsDoor } from './teams-door.ts';
 import { until } from './wait.ts';
@@ -213,5 +213,22 @@ describe('teaching Tally in chat', () => {
       200,
     );
     expect(card).toContain('I can’t answer that from the data I know');
+  });
+
+  it('retires, on start, an overlay the YAML in Git now holds', async () => {
+    expect(await teamsSays('teach: takings means revenue', admin)).toContain('Learned: “takings”');
+    const env = { DATABASE_URL: appUrl, TALLY_CATALOG: catalogDir };
+    // The admin reviews the export and commits it as the catalog itself.
+    await runTally(['catalog', 'export', '--out', path.join(catalogDir, 'catalog.yaml')], env);
+    const restarted = await testRuntime(env);
+    try {
+      const rows = await db.query(
+        "SELECT state, ended_by FROM catalog_overlays WHERE change->>'word' = 'takings'",
+      );
+      expect(rows.rows).toEqual([{ state: 'retired', ended_by: 'the catalog YAML' }]);
+      expect(restarted.lexicon.phrases.get('taking')).toEqual([{ kind: 'metric', name: 'revenue' }]);
+    } finally {
+      await restarted.close();
+    }
   });
 });
