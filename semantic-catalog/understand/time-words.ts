@@ -134,10 +134,7 @@ function parseDateWords(text: string, today: IsoDate): { date: IsoDate; end: Iso
 }
 
 export function readTimeWords(input: string, today: IsoDate): TimeReading {
-  // "in the year 2020", "the month of April 2021": the period's own name says nothing more.
-  let text = ` ${input} `
-    .replace(/\b(?:the )?(?:calendar )?year (?:of )?((?:19|20)\d{2})\b/g, '$1')
-    .replace(new RegExp(`\\b(?:the )?month of (${MONTH_RE})\\b`, 'g'), '$1');
+  let text = canonicalPeriods(` ${input} `, today);
   const reading: TimeReading = { rest: '' };
   const take = (re: RegExp): RegExpExecArray | null => {
     const m = re.exec(text);
@@ -188,16 +185,30 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
   // Ranges: the first rule whose phrase is found wins.
   const rules: [RegExp, (m: RegExpExecArray) => TimeRange | undefined][] = [
     [
-      new RegExp(`\\b(?:from|between) ${DATE_RE} (?:to|and|until|through|-) ${DATE_RE}`),
+      // "the week of 9 Nov 2026": the week (Monday to Sunday) that holds the day.
+      new RegExp(`\\b(?:in |during )?(?:the )?week of ${DATE_RE}`),
+      (m) => {
+        const d = parseDateWords(m[1] as string, today);
+        if (!d) return undefined;
+        const from = startOf('week', d.date);
+        return range(from, addDays(from, 7), `the week of ${formatDay(from)}`);
+      },
+    ],
+    [
+      // "from A to B" includes B, as people mean it; "… exclusive" (or "up to B exclusive") does not.
+      new RegExp(
+        `\\b(?:from|between) ${DATE_RE} (?:to|and|until|through|-) ${DATE_RE}(?: (?:both )?(inclusive|exclusive|included|excluded))?`,
+      ),
       (m) => {
         const [first = '', second = ''] = m[0]
+          .replace(/ (?:both )?(?:inclusive|exclusive|included|excluded)$/, '')
           .replace(/^(?:from|between) /, '')
           .split(/ (?:to|and|until|through|-) /);
         const a = parseDateWords(first, today);
         const b = parseDateWords(second, today);
-        return a && b
-          ? range(a.date, b.end, `from ${formatDay(a.date)} to ${formatDay(addDays(b.end, -1))}`)
-          : undefined;
+        if (!a || !b) return undefined;
+        const end = / (?:exclusive|excluded)$/.test(m[0]) ? b.date : b.end;
+        return range(a.date, end, `from ${formatDay(a.date)} to ${formatDay(addDays(end, -1))}`);
       },
     ],
     [
@@ -237,6 +248,16 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
         return including
           ? range(addPeriods(unit, current, 1 - n), endOfToday, `${said} including this ${unit}`)
           : range(addPeriods(unit, current, -n), current, said);
+      },
+    ],
+    [
+      // "H1 2025", "the second half of 2024" (written h1/h2 by canonicalPeriods).
+      /\b(?:in |for |during )?(?:the )?h([12])(?: (\d{4}))?\b/,
+      (m) => {
+        const half = Number(m[1]);
+        let from = `${m[2] ?? today.slice(0, 4)}-${half === 1 ? '01' : '07'}-01`;
+        if (!m[2] && from > today) from = addYears(from, -1);
+        return range(from, addPeriods('month', from, 6), `H${half} ${from.slice(0, 4)}`);
       },
     ],
     [/\btoday\b/, () => range(today, endOfToday, 'today')],
@@ -368,7 +389,7 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
 function sameYear(a: TimeRange, b: TimeRange, input: string): [TimeRange, TimeRange] {
   const years = input.match(/\b(?:19|20)\d{2}\b/g) ?? [];
   const span = (r: TimeRange) => daysBetween(r.from, r.to);
-  if (years.length !== 1 || Math.abs(span(a) - span(b)) > 3 || span(a) > 92) return [a, b];
+  if (years.length !== 1 || Math.abs(span(a) - span(b)) > 3 || span(a) > 184) return [a, b];
   const year = years[0] as string;
   const align = (r: TimeRange): TimeRange => {
     if (r.from.startsWith(year)) return r;
@@ -402,4 +423,41 @@ export function previousRange(time: TimeRange, kind: 'previous_year' | 'previous
   }
   const days = daysBetween(time.from, time.to);
   return range(addDays(time.from, -days), time.from, `the previous ${days} days`);
+}
+
+const ORDINALS: Record<string, string> = {
+  first: '1',
+  '1st': '1',
+  second: '2',
+  '2nd': '2',
+  third: '3',
+  '3rd': '3',
+  fourth: '4',
+  '4th': '4',
+};
+
+/**
+ * The same period said several ways, written one way before the rules read it: "in the year
+ * 2020" → "2020", "the month of April 2021" → "april 2021", "the first quarter of 2023" → "q1
+ * 2023", "the second half of last year" → "h2 2025", "the previous ISO week" → "the previous week".
+ */
+function canonicalPeriods(text: string, today: IsoDate): string {
+  const year = Number(today.slice(0, 4));
+  return (
+    text
+      .replace(/\b(?:the )?(?:calendar )?year (?:of )?((?:19|20)\d{2})\b/g, '$1')
+      .replace(new RegExp(`\\b(?:the )?month of (${MONTH_RE})\\b`, 'g'), '$1')
+      .replace(
+        /\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|4th) quarter\b/g,
+        (_w, n: string) => `q${ORDINALS[n]}`,
+      )
+      .replace(/\b(?:the )?(first|1st|second|2nd) half\b/g, (_w, n: string) => `h${ORDINALS[n]}`)
+      // Not after "vs": "Q1 vs Q1 last year" is read by the comparison rules.
+      .replace(
+        /(?<!(?:vs|versus|to|with|against) )\b([qh][1-4]) (?:of |in )?(last|this|previous|prior) year\b/g,
+        (_w, p: string, which: string) => `${p} ${which === 'this' ? year : year - 1}`,
+      )
+      .replace(/\b([qh][1-4]) (?:of|in) ((?:19|20)\d{2})\b/g, '$1 $2')
+      .replace(/\biso week\b/g, 'week')
+  );
 }
