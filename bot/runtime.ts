@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { type AlertDefinition, loadAlerts } from '../alerts/definitions.ts';
 import { AppDb, type Subscription } from '../app-db/app-db.ts';
+import { cachedRenderer } from '../charts/chart-cache.ts';
 import type { RenderedChart } from '../charts/render.ts';
 import { type AssetStore, DiskAssetStore, S3AssetStore } from '../charts/store.ts';
 import { type DigestDefinition, loadDigests } from '../digests/definitions.ts';
@@ -323,7 +324,12 @@ export function presentDeps(runtime: Runtime): PresentDeps {
         return chart;
       }
     : renderChart;
-  return live(runtime, { catalog: runtime.catalog, store: runtime.store, render, log: runtime.log });
+  return live(runtime, {
+    catalog: runtime.catalog,
+    store: runtime.store,
+    render: cachedRenderer(render),
+    log: runtime.log,
+  });
 }
 
 /** What a chat turn needs: asking, presenting, and subscriptions in this conversation. */

@@ -3,7 +3,7 @@
  * image is the same on every machine: resvg draws no text at all without font files.
  */
 import { createRequire } from 'node:module';
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { CHART_FONT } from './frame.ts';
@@ -37,10 +37,12 @@ export async function renderPng(spec: TopLevelSpec): Promise<RenderedChart> {
   const started = performance.now();
   const svg = await renderSvg(spec);
   const svgMs = performance.now() - started;
-  const rendered = new Resvg(svg, {
+  // Rasterised on libuv's thread pool, not the event loop: the largest stage of an answer, and
+  // while it runs the server keeps understanding, querying and replying to everyone else.
+  const rendered = await renderAsync(svg, {
     font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: CHART_FONT },
     fitTo: { mode: 'zoom', value: 2 },
-  }).render();
+  });
   const png = rendered.asPng();
   return {
     png,

@@ -53,12 +53,13 @@ export async function present(deps: PresentDeps, answer: Answer): Promise<Presen
   // reply says what is missing rather than leaving it out silently.
   try {
     if (choice && cardChoice) {
-      const [full, card] = [await deps.render(choice.spec), await deps.render(cardChoice.spec)];
+      // Side by side: rasterising runs off the event loop (charts/render.ts), one image per thread.
+      const [full, card] = await Promise.all([deps.render(choice.spec), deps.render(cardChoice.spec)]);
       chart = { ...choice, png: full.png, card: { spec: cardChoice.spec, png: card.png } };
-      const [url, fullUrl] = [
-        await deps.store.put('chart', card.png),
-        await deps.store.put('chart', full.png),
-      ];
+      const [url, fullUrl] = await Promise.all([
+        deps.store.put('chart', card.png),
+        deps.store.put('chart', full.png),
+      ]);
       chartAsset = { url, fullUrl, alt: choice.alt, title };
     }
   } catch (error) {

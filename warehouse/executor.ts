@@ -156,11 +156,12 @@ export class Executor {
     const timeoutMs = Math.round(this.options.timeoutSeconds * 1000);
     let broken = false;
     try {
-      await client.query('BEGIN READ ONLY');
       // SET LOCAL, not set_config(): the reader role has no EXECUTE on set_config (grants.ts).
       // Always set, even empty: a value a previous statement left on this pooled session must not carry over.
+      // One round trip with BEGIN (our own fixed statements; only the gated SQL needs the extended protocol).
       await client.query(
         [
+          'BEGIN READ ONLY',
           `SET LOCAL statement_timeout = ${timeoutMs}`,
           `SET LOCAL ${ACCESS_SETTINGS.groups} = ${pg.escapeLiteral(access?.groups.join(',') ?? '')}`,
           `SET LOCAL ${ACCESS_SETTINGS.email} = ${pg.escapeLiteral(access?.user.email ?? '')}`,
