@@ -13,6 +13,7 @@ import type { IsoDate } from '../semantic-catalog/dates.ts';
 import type { SemanticQuery } from '../semantic-catalog/query.ts';
 import type { Lexicon } from '../semantic-catalog/understand/lexicon.ts';
 import type { Understanding } from '../semantic-catalog/understand/parse.ts';
+import { gateCatalog } from '../skills/access-scope.ts';
 import { type Answer, emptyAnswer } from '../skills/answer.ts';
 import { answerQuery } from '../skills/ask.ts';
 import { type ChatFn, type ChatMessage, ModelError } from './client.ts';
@@ -54,7 +55,10 @@ export function createSecondReader(model: SecondReaderDeps): SecondReader {
     if (!deps.policy.enabled) return undefined;
     if (!mayAskModel(question, understanding, deps.catalog, deps.lexicon, today)) return undefined;
     const sqlAllowed = deps.policy.sql;
-    const slice = catalogSlice(question, deps.catalog, deps.lexicon, { sql: sqlAllowed });
+    const slice = catalogSlice(question, deps.catalog, deps.lexicon, {
+      sql: sqlAllowed,
+      tablesFrom: gateCatalog(deps),
+    });
     const schema = replyJsonSchema(slice, deps.catalog.grains, sqlAllowed);
     const messages = buildMessages(question, slice, today, sqlAllowed);
     const started = performance.now();

@@ -113,7 +113,7 @@ export function catalogSlice(
   question: string,
   catalog: Catalog,
   lexicon: Lexicon,
-  options: { sql: boolean },
+  options: { sql: boolean; tablesFrom?: Catalog },
 ): CatalogSlice {
   const score = scorer(question);
   const known = knownValues(lexicon);
@@ -145,13 +145,16 @@ export function catalogSlice(
     values: pick(valuesOf(d.name), (v) => score(v), MAX_VALUES),
   }));
   if (!options.sql) return { metrics, dimensions, tables: [], joins: [] };
+  // Tables for SQL come from the catalog as the asking person may see it (their hidden columns as
+  // personal): a model shown a table they may not read would name it back to them in a refusal.
+  const readable = options.tablesFrom ?? catalog;
 
   const wanted = new Set([
     ...metricDefs.slice(0, 3).flatMap((m) => metricTable(catalog, m)?.name ?? []),
     ...dimensionDefs.slice(0, 3).flatMap((d) => d.sources.map((s) => s.table)),
   ]);
   const tableDefs = pick(
-    catalog.tables,
+    readable.tables,
     (t) =>
       (wanted.has(t.name) ? 100 : 0) +
       score(t.name, t.description, ...t.synonyms, ...t.columns.filter((c) => !c.personal).map((c) => c.name)),
@@ -170,7 +173,7 @@ export function catalogSlice(
       })),
   }));
   const shown = new Set(tables.map((t) => t.name));
-  const joins = catalog.joins
+  const joins = readable.joins
     .filter((j) => shown.has(j.from) && shown.has(j.to))
     .map((j) => ({ from: j.from, to: j.to, on: j.on }));
   return { metrics, dimensions, tables, joins };

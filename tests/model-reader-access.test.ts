@@ -85,6 +85,17 @@ describe("the model's SQL runs with the asking person's access", () => {
     expect(Number(read?.answer.rows[0]?.[1])).toBeGreaterThan(0);
   });
 
+  it('shows the model only the tables the asking person may read', async () => {
+    model.script(completion(reading({ answerable: false, reason: 'no' })));
+    await ask(askDeps(runtime), { text: CHURN, channel: 'test', userId: EMEA_USER });
+    model.script(completion(reading({ answerable: false, reason: 'no' })));
+    await ask(askDeps(runtime), { text: CHURN, channel: 'test', userId: 'aad-finance' });
+    const [emea, finance] = model.requests.map((r) => r.text);
+    expect(emea).toContain('sales.orders');
+    expect(emea).not.toMatch(/finance\.(gl_entries|gl_accounts|cost_centers)/);
+    expect(finance).toMatch(/finance\.(gl_entries|gl_accounts|cost_centers)/);
+  });
+
   it('refuses a table only finance may read, without running it, and names nothing the user may not see', async () => {
     const restricted = sqlReply('SELECT count(*) AS entries FROM finance.gl_entries');
     model.script(restricted, restricted, restricted);
