@@ -86,10 +86,11 @@ const MIGRATIONS: string[] = [
   // Who may see what (issue 15): the access a question ran with, and a channel's for its digests.
   'ALTER TABLE audit_log ADD COLUMN access text',
   'ALTER TABLE subscriptions ADD COLUMN access text[]',
-  // Admins' chat edits to the catalog (issue 12): app-db/overlays.ts.
-  OVERLAYS_MIGRATION,
   // Replies survive a crash (issue 17): app-db/outbox-schema.ts.
   ...OUTBOX_MIGRATIONS,
+  // Admins' chat edits to the catalog (issue 12): app-db/overlays.ts. After the outbox's, which
+  // were committed first: a migration's number is its place in this list.
+  OVERLAYS_MIGRATION,
   // Request ids (issue 14): the HTTP request a question came in, as its log lines name it.
   'ALTER TABLE audit_log ADD COLUMN request_id text',
 ];

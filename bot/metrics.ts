@@ -21,8 +21,8 @@ export interface Metrics {
   question(turn: Turn): (answer?: Answer) => void;
   stage(stage: Stage, ms: number): void;
   delivery(kind: string, outcome: string): void;
-  /** One call to the optional language model: how it ended and how long it took. */
-  modelCall(outcome: 'ok' | 'error', ms: number): void;
+  /** One call to the optional language model: how it ended, how long it took, the tokens it used. */
+  modelCall(outcome: 'ok' | 'error', ms: number, usage?: { prompt: number; completion: number }): void;
 }
 
 export function createMetrics(
@@ -69,6 +69,18 @@ export function createMetrics(
     buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
     registers,
   });
+  const modelTokens = new Counter({
+    name: 'tally_model_tokens_total',
+    help: 'Tokens the optional language model used, as its API reports them: prompt, completion.',
+    labelNames: ['kind'],
+    registers,
+  });
+  const modelReadings = new Counter({
+    name: 'tally_model_readings_total',
+    help: 'Questions that went to the language model, by outcome (read, declined, invalid, sql_refused, unavailable, over_budget).',
+    labelNames: ['outcome'],
+    registers,
+  });
   let working = 0;
   new Gauge({
     name: 'tally_answers_in_flight',
@@ -106,10 +118,17 @@ export function createMetrics(
         if (databaseMs) stage('database', databaseMs);
         if (answer.status === 'refuse' && answer.rule) refusals.inc({ rule: answer.rule });
         if (answer.rule && EXECUTOR_STOPS.has(answer.rule)) executorStops.inc({ code: answer.rule });
+        if (answer.model) modelReadings.inc({ outcome: answer.model.outcome });
       };
     },
     stage,
     delivery: (kind, outcome) => deliveries.inc({ kind, outcome }),
-    modelCall: (outcome, ms) => modelCalls.observe({ outcome }, ms / 1000),
+    modelCall: (outcome, ms, usage) => {
+      modelCalls.observe({ outcome }, ms / 1000);
+      if (usage) {
+        modelTokens.inc({ kind: 'prompt' }, usage.prompt);
+        modelTokens.inc({ kind: 'completion' }, usage.completion);
+      }
+    },
   };
 }

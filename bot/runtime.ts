@@ -368,6 +368,6 @@ export function askDeps(runtime: Runtime): AskDeps {
     maxRows: runtime.config.MAX_QUERY_ROWS,
     log: runtime.log,
     observe: runtime.metrics?.question,
-    secondReader: secondReader(runtime.model, (outcome, ms) => runtime.metrics?.modelCall(outcome, ms)),
+    secondReader: secondReader(runtime.model, { appDb: runtime.appDb, metrics: () => runtime.metrics }),
   });
 }

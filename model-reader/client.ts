@@ -13,7 +13,8 @@ export interface ChatMessage {
 
 export interface ModelReply {
   content: string;
-  tokens?: number;
+  /** Tokens as the API's `usage` counts them (a server that sends none leaves it out). */
+  usage?: { prompt: number; completion: number };
 }
 
 export type ChatFn = (
@@ -23,7 +24,7 @@ export type ChatFn = (
 
 export class ModelError extends Error {
   constructor(
-    readonly code: 'model_unavailable' | 'model_refused' | 'model_empty',
+    readonly code: 'model_unavailable' | 'model_refused' | 'model_empty' | 'model_over_budget',
     message: string,
   ) {
     super(message);
@@ -64,6 +65,10 @@ export function createChat(connection: ModelConnection): ChatFn {
     const message = completion.choices[0]?.message;
     if (message?.refusal) throw new ModelError('model_refused', message.refusal);
     if (!message?.content) throw new ModelError('model_empty', 'the model sent no content');
-    return { content: message.content, tokens: completion.usage?.total_tokens };
+    const usage = completion.usage;
+    return {
+      content: message.content,
+      usage: usage && { prompt: usage.prompt_tokens ?? 0, completion: usage.completion_tokens ?? 0 },
+    };
   };
 }

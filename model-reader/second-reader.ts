@@ -14,9 +14,10 @@ import type { SemanticQuery } from '../semantic-catalog/query.ts';
 import type { Lexicon } from '../semantic-catalog/understand/lexicon.ts';
 import type { Understanding } from '../semantic-catalog/understand/parse.ts';
 import { gateCatalog } from '../skills/access-scope.ts';
-import { type Answer, emptyAnswer } from '../skills/answer.ts';
-import { answerQuery } from '../skills/ask.ts';
-import { type ChatFn, type ChatMessage, ModelError } from './client.ts';
+import { type Answer, emptyAnswer, type ModelUse } from '../skills/answer.ts';
+import { answerQuery, unplacedAnswer } from '../skills/ask.ts';
+import { type CallHooks, countedAsk, newModelUse } from './calls.ts';
+import { type ChatMessage, ModelError } from './client.ts';
 import { mayAskModel } from './eligible.ts';
 import { groundReply } from './ground.ts';
 import type { ModelPolicy } from './policy.ts';
@@ -26,15 +27,10 @@ import { catalogSlice } from './slice.ts';
 import { answerWithSql } from './sql-answer.ts';
 import * as say from './wording.ts';
 
-export type ModelOutcome = 'answer' | 'declined' | 'invalid' | 'sql_refused' | 'unavailable';
-
-export interface SecondReaderDeps {
-  chat: ChatFn;
+export interface SecondReaderDeps extends Omit<CallHooks, 'log'> {
   /** The model's name as the reply shows it. */
   model: string;
   policy: ModelPolicy;
-  /** Each call to the model: how it ended and how long it took. */
-  onCall?: (outcome: 'ok' | 'error', ms: number, tokens?: number) => void;
 }
 
 /**
@@ -49,93 +45,115 @@ export type SecondReader = (
   turn: { today: IsoDate; user?: string; deps: TurnDeps },
 ) => Promise<{ answer: Answer; query?: SemanticQuery } | undefined>;
 
+type Unplaced = Exclude<Understanding, { kind: 'query' }>;
+type Read = { answer?: Answer; query?: SemanticQuery; outcome: ModelUse['outcome'] };
+
+/**
+ * Undefined when the model may not be asked; otherwise an answer carrying how the model was used,
+ * the offline refusal or question back when its reading was not used.
+ */
 export function createSecondReader(model: SecondReaderDeps): SecondReader {
   return async (question, understanding, { today, user, deps: turnDeps }) => {
     const deps = { ...turnDeps, ...model };
-    if (!deps.policy.enabled) return undefined;
+    if (!deps.policy.enabled || understanding.kind === 'query') return undefined;
     if (!mayAskModel(question, understanding, deps.catalog, deps.lexicon, today)) return undefined;
-    const sqlAllowed = deps.policy.sql;
-    const slice = catalogSlice(question, deps.catalog, deps.lexicon, {
-      sql: sqlAllowed,
-      tablesFrom: gateCatalog(deps),
-    });
-    const schema = replyJsonSchema(slice, deps.catalog.grains, sqlAllowed);
-    const messages = buildMessages(question, slice, today, sqlAllowed);
-    const started = performance.now();
-    const ask = async (conversation: ChatMessage[]) => {
-      const callStarted = performance.now();
-      try {
-        const reply = await deps.chat(conversation, schema);
-        deps.onCall?.('ok', performance.now() - callStarted, reply.tokens);
-        return reply.content;
-      } catch (error) {
-        deps.onCall?.('error', performance.now() - callStarted);
-        throw error;
-      }
-    };
-
-    let content: string;
-    try {
-      content = await ask(messages);
-    } catch (error) {
-      if (!(error instanceof ModelError)) throw error;
-      deps.log.warn(
-        { code: error.code, err: error.message, question },
-        'the language model could not read the question',
-      );
-      return undefined;
-    }
-    const parsed = parseReply(content, sqlAllowed);
-    if (!parsed.ok) return refused(question, parsed.reason, understanding);
-    const { reply } = parsed;
-    if (!reply.answerable) return undefined;
-    const semantic = reply.metrics.length + reply.dimensions.length > 0;
-    if (reply.sql && !semantic)
-      return {
-        answer: await answerWithSql(deps, { question, messages, content, reply, user, ask, started }),
-      };
-    if (reply.sql) return refused(question, 'it gave both a reading and SQL', understanding);
-    const grounded = groundReply(question, reply, slice, deps.catalog, deps.lexicon, today);
-    if (!grounded.ok) return refused(question, grounded.reason, understanding);
-    const planned = grounded.understanding;
-    if (planned.kind === 'refuse')
-      return {
-        answer: {
-          ...emptyAnswer(question, 'refuse', say.modelReadingRefused(deps.model, planned.message)),
-          rule: planned.code,
-        },
-      };
-    if (planned.kind === 'clarify')
-      return {
-        answer: {
-          ...emptyAnswer(question, 'clarify', say.modelReadingRefused(deps.model, planned.message)),
-          choices: planned.choices,
-        },
-      };
-    const answer = await answerQuery(
-      deps,
-      question,
-      planned.query,
-      today,
-      performance.now() - started,
-      user,
-      planned.said,
-    );
-    if (answer.interpretation)
-      answer.interpretation = {
-        ...answer.interpretation,
-        text: say.readWithModel(deps.model, answer.interpretation.text),
-      };
-    return { answer, query: planned.query };
+    const use = newModelUse();
+    const read = await readWithModel(deps, question, understanding, { today, user }, use);
+    use.outcome = read.outcome;
+    const answer = read.answer ?? offline(question, understanding, read.outcome, deps.budget?.limit);
+    return { answer: { ...answer, model: use }, query: read.query };
   };
 }
 
-function refused(question: string, reason: string, offline: Understanding) {
-  const before = offline.kind === 'query' ? '' : offline.message;
+async function readWithModel(
+  deps: SecondReaderDeps & TurnDeps,
+  question: string,
+  understanding: Unplaced,
+  who: { today: IsoDate; user?: string },
+  use: ModelUse,
+): Promise<Read> {
+  const { today, user } = who;
+  const sqlAllowed = deps.policy.sql;
+  const slice = catalogSlice(question, deps.catalog, deps.lexicon, {
+    sql: sqlAllowed,
+    tablesFrom: gateCatalog(deps),
+  });
+  const schema = replyJsonSchema(slice, deps.catalog.grains, sqlAllowed);
+  const messages = buildMessages(question, slice, today, sqlAllowed);
+  const started = performance.now();
+  const ask: (conversation: ChatMessage[]) => Promise<string> = countedAsk(deps, schema, use, who);
+
+  let content: string;
+  try {
+    content = await ask(messages);
+  } catch (error) {
+    if (!(error instanceof ModelError)) throw error;
+    deps.log.warn(
+      { code: error.code, err: error.message, question },
+      'the language model could not read the question',
+    );
+    return { outcome: error.code === 'model_over_budget' ? 'over_budget' : 'unavailable' };
+  }
+  const parsed = parseReply(content, sqlAllowed);
+  if (!parsed.ok) return refused(question, parsed.reason, understanding);
+  const { reply } = parsed;
+  if (!reply.answerable) return { outcome: 'declined' };
+  const semantic = reply.metrics.length + reply.dimensions.length > 0;
+  if (reply.sql && !semantic) {
+    const answer = await answerWithSql(deps, { question, messages, content, reply, user, ask, started });
+    return { answer, outcome: answer.status === 'answer' ? 'read' : 'sql_refused' };
+  }
+  if (reply.sql) return refused(question, 'it gave both a reading and SQL', understanding);
+  const grounded = groundReply(question, reply, slice, deps.catalog, deps.lexicon, today);
+  if (!grounded.ok) return refused(question, grounded.reason, understanding);
+  const planned = grounded.understanding;
+  if (planned.kind === 'refuse')
+    return {
+      answer: {
+        ...emptyAnswer(question, 'refuse', say.modelReadingRefused(deps.model, planned.message)),
+        rule: planned.code,
+      },
+      outcome: 'read',
+    };
+  if (planned.kind === 'clarify')
+    return {
+      answer: {
+        ...emptyAnswer(question, 'clarify', say.modelReadingRefused(deps.model, planned.message)),
+        choices: planned.choices,
+      },
+      outcome: 'read',
+    };
+  const answer = await answerQuery(
+    deps,
+    question,
+    planned.query,
+    today,
+    performance.now() - started,
+    user,
+    planned.said,
+  );
+  if (answer.interpretation)
+    answer.interpretation = {
+      ...answer.interpretation,
+      text: say.readWithModel(deps.model, answer.interpretation.text),
+    };
+  return { answer, query: planned.query, outcome: 'read' };
+}
+
+function refused(question: string, reason: string, offline: Unplaced): Read {
   return {
     answer: {
-      ...emptyAnswer(question, 'refuse', say.modelReplyInvalid(before, reason)),
+      ...emptyAnswer(question, 'refuse', say.modelReplyInvalid(offline.message, reason)),
       rule: 'model_invalid',
     },
+    outcome: 'invalid',
   };
+}
+
+/** The offline reading stands; over budget, it says why the model wasn't asked. */
+function offline(question: string, understanding: Unplaced, outcome: ModelUse['outcome'], limit?: number) {
+  const answer = unplacedAnswer(question, understanding);
+  if (outcome !== 'over_budget') return answer;
+  const message = `${answer.message} ${say.overBudget(limit ?? 0)}`;
+  return { ...answer, message, summary: message };
 }

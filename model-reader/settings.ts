@@ -28,6 +28,8 @@ export const modelSettings = {
   OPENAI_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(10),
   /** Retries of a rate-limited (429) or failed (5xx) call, with the client's backoff. */
   OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** Calls to the model one person may cause per day, across every replica; 0 for no limit. */
+  OPENAI_DAILY_CALLS_PER_USER: z.coerce.number().int().min(0).default(100),
 };
 
 type Settings = { [K in keyof typeof modelSettings]: z.infer<(typeof modelSettings)[K]> };

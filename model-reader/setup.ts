@@ -3,10 +3,13 @@
  * and the second reader a turn uses. No model configured, or a catalog that turns it off, leaves
  * the offline path exactly as it is.
  */
+import type { AppDb } from '../app-db/app-db.ts';
+import { claimModelCall } from '../app-db/model-usage.ts';
 import type { Config } from '../bot/config.ts';
+import type { Metrics } from '../bot/metrics.ts';
 import { type ChatFn, createChat } from './client.ts';
 import { loadModelPolicy, type ModelPolicy } from './policy.ts';
-import { createSecondReader, type SecondReader, type SecondReaderDeps } from './second-reader.ts';
+import { createSecondReader, type SecondReader } from './second-reader.ts';
 import { modelConnection } from './settings.ts';
 
 export interface ModelSetup {
@@ -14,6 +17,8 @@ export interface ModelSetup {
   model: string;
   provider: 'openai' | 'azure';
   policy: ModelPolicy;
+  /** OPENAI_DAILY_CALLS_PER_USER; 0 for no limit. */
+  dailyCallsPerUser: number;
 }
 
 export async function modelSetup(config: Config, catalogPath: string): Promise<ModelSetup | undefined> {
@@ -26,12 +31,24 @@ export async function modelSetup(config: Config, catalogPath: string): Promise<M
     model: connection.provider.model,
     provider: connection.provider.kind,
     policy,
+    dailyCallsPerUser: config.OPENAI_DAILY_CALLS_PER_USER,
   };
 }
 
 export function secondReader(
   setup: ModelSetup | undefined,
-  onCall?: SecondReaderDeps['onCall'],
+  runtime: { appDb: AppDb; metrics?: () => Metrics | undefined },
 ): SecondReader | undefined {
-  return setup && createSecondReader({ chat: setup.chat, model: setup.model, policy: setup.policy, onCall });
+  if (!setup) return undefined;
+  const limit = setup.dailyCallsPerUser;
+  return createSecondReader({
+    chat: setup.chat,
+    model: setup.model,
+    policy: setup.policy,
+    // Read at each call: `tally start` sets the runtime's metrics after the runtime is built.
+    onCall: (outcome, ms, usage) => runtime.metrics?.()?.modelCall(outcome, ms, usage),
+    budget: limit
+      ? { limit, claim: (user, day) => claimModelCall(runtime.appDb.pool, user, day, limit) }
+      : undefined,
+  });
 }

@@ -15,3 +15,7 @@ export const sqlGaveUp = (model: string, tries: number, reason: string) =>
 
 export const sqlRestatement = (model: string, tables: string[], explanation: string) =>
   `Read with AI (${model}) as SQL over ${tables.join(', ')}: ${explanation.trim() || 'no explanation given'} Check the SQL: it was written by the model, not built from the catalog’s definitions.`;
+
+/** Added to the offline reply when a person's OPENAI_DAILY_CALLS_PER_USER are spent. */
+export const overBudget = (limit: number) =>
+  `(I didn’t ask the language model this time: you’ve reached today’s limit of ${limit} AI reading${limit === 1 ? '' : 's'}. It resets tomorrow.)`;

@@ -37,6 +37,21 @@ export interface Answer {
   /** Why it failed in the database's own words: for the log and the audit row, never shown (ask() drops it). */
   detail?: string;
   timings: { understandMs: number; gateMs: number; databaseMs: number };
+  /** The optional language model's part (issue 13), when it was asked: for the audit row, /metrics and `eval --llm`. */
+  model?: ModelUse;
+}
+
+/**
+ * How a question's visit to the language model ended: `read` (its reading was used, whatever the
+ * answer's status), `declined`, `invalid` (failed Tally's checks), `sql_refused` (its SQL never
+ * passed), `unavailable` (down, slow, rate-limited past the retries) or `over_budget` (not asked).
+ */
+export interface ModelUse {
+  outcome: 'read' | 'declined' | 'invalid' | 'sql_refused' | 'unavailable' | 'over_budget';
+  calls: number;
+  ms: number;
+  promptTokens: number;
+  completionTokens: number;
 }
 
 export function emptyAnswer(question: string, status: AnswerStatus, message: string): Answer {

@@ -167,15 +167,7 @@ async function answerTurn(
     const read = await deps.secondReader(question, understanding, { today, user, deps });
     if (read) return read;
   }
-  if (understanding.kind === 'refuse') {
-    const answer = emptyAnswer(question, 'refuse', understanding.message);
-    return { answer: { ...answer, suggestions: understanding.suggestions, rule: understanding.code } };
-  }
-  if (understanding.kind === 'clarify') {
-    return {
-      answer: { ...emptyAnswer(question, 'clarify', understanding.message), choices: understanding.choices },
-    };
-  }
+  if (understanding.kind !== 'query') return { answer: unplacedAnswer(question, understanding) };
   const answer = await queryAnswer(
     deps,
     question,
@@ -189,6 +181,18 @@ async function answerTurn(
     answer: verified ? { ...answer, verified: verified.verified } : answer,
     query: understanding.query,
   };
+}
+
+/** The offline reading's refusal or question back; the model path ends here too when it can't do better. */
+export function unplacedAnswer(
+  question: string,
+  understanding: Exclude<Understanding, { kind: 'query' }>,
+): Answer {
+  if (understanding.kind === 'refuse') {
+    const answer = emptyAnswer(question, 'refuse', understanding.message);
+    return { ...answer, suggestions: understanding.suggestions, rule: understanding.code };
+  }
+  return { ...emptyAnswer(question, 'clarify', understanding.message), choices: understanding.choices };
 }
 
 /** The reply to a clarifying question: its number, its label, or its full question. */
@@ -388,6 +392,7 @@ async function audit(deps: AskDeps, turn: Turn, answer: Answer): Promise<void> {
       answer.status === 'answer' ? undefined : [answer.message, answer.detail].filter(Boolean).join(' — '),
     rowCount: answer.rows.length,
     durationMs: answer.timings.understandMs + answer.timings.gateMs + answer.timings.databaseMs,
+    model: answer.model,
   });
 }
 

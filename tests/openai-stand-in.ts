@@ -28,7 +28,7 @@ export interface JsonSchema {
   [key: string]: unknown;
 }
 
-export type Step = { status: number; body: unknown; delayMs?: number };
+export type Step = { status: number; body: unknown; delayMs?: number; headers?: Record<string, string> };
 
 export function completion(reply: object | string): Step {
   const content = typeof reply === 'string' ? reply : JSON.stringify(reply);
@@ -48,6 +48,13 @@ export function completion(reply: object | string): Step {
 export const serverError: Step = {
   status: 500,
   body: { error: { message: 'overloaded', type: 'server_error' } },
+};
+
+/** OpenAI's rate limit, with the wait it asks for (the client honours `retry-after-ms`). */
+export const rateLimited: Step = {
+  status: 429,
+  body: { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } },
+  headers: { 'retry-after-ms': '20' },
 };
 
 export interface StandIn {
@@ -79,7 +86,7 @@ export async function startStandIn(): Promise<StandIn> {
         : { status: 404, body: {} };
       const send = () => {
         if (res.destroyed) return;
-        res.writeHead(step.status, { 'content-type': 'application/json' });
+        res.writeHead(step.status, { 'content-type': 'application/json', ...step.headers });
         res.end(JSON.stringify(step.body));
       };
       // A reply the client gave up on must not keep the test process waiting.
