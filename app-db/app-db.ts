@@ -5,6 +5,7 @@
  * advisory lock so two replicas starting together don't race.
  */
 import pg from 'pg';
+import { MODEL_AUDIT_MIGRATION, MODEL_BUDGET_MIGRATION } from './model-usage.ts';
 import { OVERLAYS_MIGRATION } from './overlays.ts';
 import { OUTBOX_MIGRATIONS } from './outbox-schema.ts';
 
@@ -93,6 +94,10 @@ const MIGRATIONS: string[] = [
   OVERLAYS_MIGRATION,
   // Request ids (issue 14): the HTTP request a question came in, as its log lines name it.
   'ALTER TABLE audit_log ADD COLUMN request_id text',
+  // The language model's calls per person per day (issue 13): app-db/model-usage.ts.
+  MODEL_BUDGET_MIGRATION,
+  // Each question's model outcome, calls, latency and tokens on its audit row (issue 13).
+  MODEL_AUDIT_MIGRATION,
 ];
 
 export interface AuditEntry {
@@ -112,6 +117,8 @@ export interface AuditEntry {
   reason?: string;
   rowCount?: number;
   durationMs?: number;
+  /** The language model's part, when it was asked (skills/answer.ts). */
+  model?: { outcome: string; calls: number; ms: number; promptTokens: number; completionTokens: number };
 }
 
 export interface Delivery {
@@ -198,8 +205,9 @@ export class AppDb {
 
   async audit(entry: AuditEntry): Promise<void> {
     await this.pool.query(
-      `INSERT INTO audit_log (user_id, channel, conversation_id, question, sql, status, rule, reason, row_count, duration_ms, access, turn_id, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      `INSERT INTO audit_log (user_id, channel, conversation_id, question, sql, status, rule, reason, row_count, duration_ms, access, turn_id, request_id,
+         model_outcome, model_calls, model_ms, model_prompt_tokens, model_completion_tokens)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
       [
         storable(entry.userId) ?? null,
         storable(entry.channel),
@@ -214,6 +222,11 @@ export class AppDb {
         storable(entry.access) ?? null,
         storable(entry.turnId) ?? null,
         storable(entry.requestId) ?? null,
+        entry.model?.outcome ?? null,
+        entry.model?.calls ?? null,
+        entry.model ? Math.round(entry.model.ms) : null,
+        entry.model?.promptTokens ?? null,
+        entry.model?.completionTokens ?? null,
       ],
     );
   }
