@@ -305,7 +305,12 @@ function groupSelect(
     need(reach.source.table);
     const expression = sourceExpression(catalog, reach.source);
     usesTables(expression);
-    where.push(`${expression} IN (${filter.values.map(quoteLiteral).join(', ')})`);
+    const values = filter.values.map(quoteLiteral).join(', ');
+    where.push(
+      filter.exclude
+        ? `(${expression} IS NULL OR ${expression} NOT IN (${values}))`
+        : `${expression} IN (${values})`,
+    );
   }
   const having: string[] = [];
   for (const condition of query.conditions ?? []) {

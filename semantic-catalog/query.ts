@@ -15,8 +15,9 @@ export interface SemanticQuery {
   metrics: string[];
   dimensions: string[];
   grain?: Grain;
-  /** Values of one dimension are alternatives (OR); filters on different dimensions all apply (AND). */
-  filters: { dimension: string; values: string[] }[];
+  /** Values of one dimension are alternatives (OR); filters on different dimensions all apply (AND);
+   * an excluding filter ("not from Partner") keeps every other member, blank ones included. */
+  filters: { dimension: string; values: string[]; exclude?: boolean }[];
   time?: TimeRange;
   compare?: { kind: 'previous_year' | 'previous_period'; range: TimeRange };
   order?: { by: 'metric' | 'dimension'; metric?: string; dimension?: string; direction: 'asc' | 'desc' };

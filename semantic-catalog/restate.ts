@@ -47,7 +47,9 @@ export function restate(
     query.time ? spanWords(query.time, extent) : `all dates${extent ? ` (${dataWords(extent)})` : ''}`,
   );
   for (const filter of query.filters) {
-    pieces.push(`${dimensionLabel(filter.dimension)} is ${filter.values.join(' or ')}`);
+    pieces.push(
+      `${dimensionLabel(filter.dimension)} ${filter.exclude ? 'is not' : 'is'} ${filter.values.join(filter.exclude ? ' nor ' : ' or ')}`,
+    );
   }
   for (const c of counted ? [] : (query.conditions ?? []))
     pieces.push(`${c.level === 'row' ? 'each row’s' : 'each group’s'} ${condition(c)}`);

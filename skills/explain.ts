@@ -40,7 +40,8 @@ export function explain(query: SemanticQuery, catalog: Catalog) {
       return { name, label: metric.label, definition: describeMetric(metric, catalog) };
     }),
     filters: query.filters.map(
-      (f) => `${dimensionByName(catalog, f.dimension)?.label ?? f.dimension} is ${f.values.join(' or ')}`,
+      (f) =>
+        `${dimensionByName(catalog, f.dimension)?.label ?? f.dimension} ${f.exclude ? 'is not' : 'is'} ${f.values.join(' or ')}`,
     ),
   };
 }

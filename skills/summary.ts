@@ -43,7 +43,7 @@ function during(when: string): string {
 
 function filterWords(query: SemanticQuery): string {
   if (query.filters.length === 0) return '';
-  return ` for ${query.filters.map((f) => f.values.join(' or ')).join(', ')}`;
+  return ` for ${query.filters.map((f) => `${f.exclude ? 'all but ' : ''}${f.values.join(' or ')}`).join(', ')}`;
 }
 
 /** A key as a person says it: a time bucket by its name ("January 2025"), "to date" while its data is still coming. */

@@ -27,7 +27,7 @@ export interface Reading {
   metrics: string[];
   dimensions: string[];
   /** Each value phrase with what it may be: one option, or several dimensions to choose from. */
-  values: { said: string; options: { dimension: string; value: string }[] }[];
+  values: { said: string; options: { dimension: string; value: string }[]; exclude?: boolean }[];
   time?: SemanticQuery['time'];
   grain?: Grain;
   compare?: 'previous_year' | 'previous_period';
@@ -292,7 +292,10 @@ export function readQuestion(
       dimension: v.dimension,
       value: v.value,
     }));
-    reading.values.push({ said: match.text, options });
+    // "revenue not from Partner", "excluding hardware": every member but this one.
+    const negation = negationBefore(tokens, match.start);
+    for (const at of negation) attached.add(at);
+    reading.values.push({ said: match.text, options, ...(negation.length > 0 ? { exclude: true } : {}) });
   }
   // "hardware vs software": values of one dimension set against each other are compared side by side.
   if (/\b(vs|versus|compared to|compared with|against)\b/.test(rest)) {
@@ -512,6 +515,27 @@ function measuredIn(name: string, unit: string, catalog: Catalog): boolean {
   });
   const said = words([metric.label, metric.description, metric.row_value ?? '', ...columns].join(' '));
   return said.includes(stem(unit));
+}
+
+const NEGATION = /^(not|excluding|exclude|except|without|besides|other|than|apart|minus|including)$/;
+
+/**
+ * The negation words just before a value ("not from", "excluding the", "other than", "except
+ * for", "not including"), as token positions; empty when the value is not negated ("than" and
+ * "including" count only in "other than" and "not including").
+ */
+function negationBefore(tokens: string[], start: number): number[] {
+  const found: number[] = [];
+  let at = start - 1;
+  while (at >= 0 && /^(from|in|the|for|of|to)$/.test(tokens[at] as string)) at--;
+  while (at >= 0 && NEGATION.test(tokens[at] as string)) found.push(at--);
+  const said = found
+    .map((i) => tokens[i])
+    .reverse()
+    .join(' ');
+  return /^(not|not including|excluding|exclude|except|without|besides|minus|other than|apart)$/.test(said)
+    ? found
+    : [];
 }
 
 /** Naming words between a field and its value: "the state of California", "the journal named Nature". */
