@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../semantic-catalog/compile.ts';
-import { loadCatalog } from '../semantic-catalog/loader.ts';
+import { loadCatalog, parseCatalog } from '../semantic-catalog/loader.ts';
 import type { SemanticQuery } from '../semantic-catalog/query.ts';
 import { restate } from '../semantic-catalog/restate.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
@@ -262,5 +262,45 @@ describe('more of what people type', () => {
     const result = understand('headcount where revenue over 1000', demo, buildLexicon(demo), TODAY);
     expect(result.kind).toBe('refuse');
     if (result.kind !== 'query') expect(result.message).toMatch(/counted over different rows/);
+  });
+  it('keeps a personal column personal to its own table', () => {
+    const catalog = parseCatalog(`
+name: people
+tables:
+  - name: public.customers
+    alias: c
+    synonyms: [customers]
+    columns:
+      - { name: customer_id, type: bigint, hidden: true }
+      - { name: first_name, type: text, personal: true }
+  - name: public.salespeople
+    alias: s
+    synonyms: [salespeople, sales reps]
+    columns:
+      - { name: salesperson_id, type: bigint, hidden: true }
+      - { name: first_name, type: text }
+  - name: public.deals
+    alias: d
+    columns:
+      - { name: deal_id, type: bigint, hidden: true }
+      - { name: customer_id, type: bigint }
+      - { name: salesperson_id, type: bigint }
+      - { name: amount, type: numeric }
+joins:
+  - { from: public.deals, to: public.customers, on: [[customer_id, customer_id]] }
+  - { from: public.deals, to: public.salespeople, on: [[salesperson_id, salesperson_id]] }
+metrics:
+  - { name: deal_value, label: Deal value, table: public.deals, expression: SUM(d.amount) }
+dimensions:
+  - name: rep_first_name
+    label: Rep first name
+    synonyms: [first name]
+    sources: [{ table: public.salespeople, column: first_name }]
+`);
+    const lexicon = buildLexicon(catalog);
+    const said = (q: string) => understand(q, catalog, lexicon, TODAY);
+    expect(said('deal value by first name of sales reps').kind).toBe('query');
+    expect(said('deal value by first name of customers').kind).toBe('refuse');
+    expect(said('deal value by first name').kind).toBe('refuse');
   });
 });

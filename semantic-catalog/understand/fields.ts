@@ -186,3 +186,25 @@ function insertInOrder(matches: FieldMatch[], match: FieldMatch): void {
   const at = matches.findIndex((m) => m.start > match.start);
   matches.splice(at === -1 ? matches.length : at, 0, match);
 }
+
+/**
+ * A word that names a personal column of one table and a plain field of another ("first name":
+ * customers' is personal, salespeople's is not) is the plain field only when the question names
+ * that field's table and not the personal one's. Otherwise it stays personal, and is refused.
+ */
+export function scopePersonal(matches: FieldMatch[], catalog: Catalog): void {
+  const named = new Set(
+    matches.flatMap((m) => m.entries.flatMap((e) => (e.kind === 'entity' ? [e.table] : []))),
+  );
+  for (const match of matches) {
+    const personal = match.entries.flatMap((e) => (e.kind === 'personal' ? [e.table] : []));
+    const fields = match.entries.filter((e) => e.kind === 'dimension');
+    if (personal.length === 0 || fields.length === 0 || personal.some((t) => named.has(t))) continue;
+    const ownTable = fields.some((f) =>
+      catalog.dimensions
+        .find((d) => f.kind === 'dimension' && d.name === f.name)
+        ?.sources.some((s) => named.has(s.table)),
+    );
+    if (ownTable) match.entries = match.entries.filter((e) => e.kind !== 'personal');
+  }
+}

@@ -11,7 +11,7 @@ import type { IsoDate } from '../dates.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
 import type { Catalog, Grain } from '../schema.ts';
 import { countOfGroups } from './count-groups.ts';
-import { type FieldMatch, readIdValues, readNamedFields } from './fields.ts';
+import { type FieldMatch, readIdValues, readNamedFields, scopePersonal } from './fields.ts';
 import { FUNCTION_WORDS } from './function-words.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import { isLinkingVerb } from './linking-verbs.ts';
@@ -171,6 +171,7 @@ export function readQuestion(
   const matches = matchPhrases(tokens, lexicon);
   readNamedFields(tokens, matches, lexicon, catalog);
   readIdValues(tokens, matches, catalog);
+  scopePersonal(matches, catalog);
 
   const personal = matches.find((m) => m.entries.some((e) => e.kind === 'personal'));
   if (personal) return say.personalData(personal.text, catalog);
