@@ -3,11 +3,11 @@ import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { InvalidArgumentError } from 'commander';
 import { ask, runSql } from '../skills/ask.ts';
-import { loadGoldenFile, runEval } from '../skills/eval.ts';
+import { type EvalReport, type GoldenFile, loadGoldenFile, runEval } from '../skills/eval.ts';
 import { checkSql } from '../warehouse/gate.ts';
 import { configFor, withRuntime } from './cli-support.ts';
 import { normaliseText } from './normalise-text.ts';
-import { askDeps, presentDeps } from './runtime.ts';
+import { askDeps, presentDeps, type Runtime } from './runtime.ts';
 import { renderAnswer } from './terminal.ts';
 
 export interface AskOptions {
@@ -89,27 +89,35 @@ export async function evalCommand(file: string, options: { json?: boolean; min?:
   const golden = await loadGoldenFile(file);
   const config = configFor({ TALLY_NOW: golden.now });
   const report = await withRuntime(config, async (runtime) => {
-    const deps = askDeps(runtime);
-    return runEval(
-      file,
-      golden,
-      (question, conversationId) =>
-        ask(deps, { text: question, channel: 'eval', userId: 'eval', conversationId }),
-      async (sql) => {
-        const verdict = checkSql(sql, runtime.catalog, { maxRows: runtime.config.MAX_QUERY_ROWS });
-        if (!verdict.ok)
-          throw new Error(`the reference SQL does not pass the gate: ${verdict.reason}\n${sql}`);
-        return (await runtime.executor.run(verdict.sql)).rows;
-      },
-    );
+    // The offline reading's own score; `tally eval --llm` (bot/cli-eval-llm.ts) measures the model path.
+    runtime.model = undefined;
+    return goldenRun(runtime, file, golden);
   });
   if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else {
-    for (const c of report.cases.filter((c) => !c.passed))
-      process.stdout.write(`✗ ${c.id} ${c.question}\n    ${c.reason}\n`);
-    process.stdout.write(
-      `${report.passed}/${report.total} correct (${(100 * report.accuracy).toFixed(1)}%) — ${file}\n`,
-    );
-  }
+  else printReport(report);
   if (options.min !== undefined && 100 * report.accuracy < options.min) process.exitCode = 1;
+}
+
+/** A golden file through the runtime's ask skill, each reference through the same gate and executor. */
+export function goldenRun(runtime: Runtime, file: string, golden: GoldenFile): Promise<EvalReport> {
+  const deps = askDeps(runtime);
+  return runEval(
+    file,
+    golden,
+    (question, conversationId) =>
+      ask(deps, { text: question, channel: 'eval', userId: 'eval', conversationId }),
+    async (sql) => {
+      const verdict = checkSql(sql, runtime.catalog, { maxRows: runtime.config.MAX_QUERY_ROWS });
+      if (!verdict.ok) throw new Error(`the reference SQL does not pass the gate: ${verdict.reason}\n${sql}`);
+      return (await runtime.executor.run(verdict.sql)).rows;
+    },
+  );
+}
+
+export function printReport(report: EvalReport): void {
+  for (const c of report.cases.filter((c) => !c.passed))
+    process.stdout.write(`✗ ${c.id} ${c.question}\n    ${c.reason}\n`);
+  process.stdout.write(
+    `${report.passed}/${report.total} correct (${(100 * report.accuracy).toFixed(1)}%) — ${report.file}\n`,
+  );
 }

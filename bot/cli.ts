@@ -47,7 +47,16 @@ program
   .argument('<file>', 'golden questions YAML')
   .option('--json', 'print the report as JSON')
   .option('--min <percent>', 'exit non-zero below this accuracy', Number)
-  .action(async (file: string, options) => (await import('./cli-ask.ts')).evalCommand(file, options));
+  .option(
+    '--llm',
+    'through the optional language model: correct / wrong / clarify / refuse, offline vs model',
+  )
+  .option('--recorded <file>', 'with --llm: serve these recorded model replies locally (no key, no network)')
+  .action(async (file: string, options) =>
+    options.llm || options.recorded
+      ? (await import('./cli-eval-llm.ts')).evalLlmCommand(file, options)
+      : (await import('./cli-ask.ts')).evalCommand(file, options),
+  );
 
 const demo = program.command('demo').description('The demo warehouse.');
 demo

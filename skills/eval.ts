@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { Answer } from './answer.ts';
+import type { Answer, ModelUse } from './answer.ts';
 
 export const goldenFileSchema = z.object({
   now: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
@@ -36,6 +36,8 @@ export interface EvalCase {
   reason?: string;
   status: Answer['status'];
   understandMs: number;
+  /** How the language model's part ended, when it was asked (`tally eval --llm`). */
+  model?: ModelUse['outcome'];
 }
 
 export interface EvalReport {
@@ -123,6 +125,7 @@ export function judge(golden: GoldenQuestion, answer: Answer, reference: unknown
     question: golden.question,
     status: answer.status,
     understandMs: answer.timings.understandMs,
+    ...(answer.model ? { model: answer.model.outcome } : {}),
   };
   if (golden.expect === 'no-answer' || !golden.sql) {
     const passed = answer.rows.length === 0;
