@@ -5,13 +5,14 @@
  * way without asking the model again. Through the chat skill and the Teams card renderer, with the
  * real `openai` client and the local chat-completions stand-in.
  */
-import { copyFile, mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderAdaptiveCard } from '../adaptive-cards/teams-card.ts';
 import { chatDeps, DEFAULT_CATALOG, type Runtime } from '../bot/runtime.ts';
 import { chatTurn } from '../skills/chat.ts';
+import { messages } from '../skills/teach.ts';
 import { isolatedAppUrl, testRuntime } from './helpers.ts';
 import { completion, reading, type StandIn, startStandIn } from './openai-stand-in.ts';
 
@@ -30,6 +31,7 @@ beforeAll(async () => {
   // Its own catalog folder and app database: a verified question must not reach other test files.
   const catalog = await mkdtemp(path.join(tmpdir(), 'tally-model-card-'));
   await copyFile(path.join(DEFAULT_CATALOG, 'catalog.yaml'), path.join(catalog, 'catalog.yaml'));
+  await writeFile(path.join(catalog, 'model.yaml'), 'model:\n  sql: true\n');
   runtime = await testRuntime({
     OPENAI_BASE_URL: `${model.url}/v1`,
     OPENAI_MAX_RETRIES: '0',
@@ -77,5 +79,26 @@ describe('the card of a model-read answer', () => {
     expect(again.context[0]).toBe('✓ Verified by aad-admin on 15 Jun 2026');
     expect(again.context.join('\n')).not.toContain('Read with AI');
     expect(again.table?.rows).toEqual(read.table?.rows);
+  });
+
+  it('stores nothing when an admin verifies an answer the model wrote as SQL: there is no reading to keep', async () => {
+    const churn = 'which accounts churned after their first invoice';
+    model.script(
+      completion(
+        reading({
+          sql: {
+            query: 'SELECT channel, count(*) AS orders FROM sales.orders GROUP BY channel',
+            explanation: '',
+          },
+        }),
+      ),
+    );
+    const read = await says(churn, 'aad-admin', 'conv-sql');
+    expect(read.status).toBe('answer');
+    const saved = await says(`verify: ${churn}`, 'aad-admin', 'conv-sql');
+    expect(saved.status).toBe('refuse');
+    expect(saved.summary).toBe(messages.refused(`I can’t answer “${churn}” yet`));
+    const overlays = await runtime.live?.store.active();
+    expect(overlays?.filter((o) => o.change.kind === 'verified' && o.change.question === churn)).toEqual([]);
   });
 });
