@@ -33,6 +33,7 @@ import { type Answer, emptyAnswer } from './answer.ts';
 import { dataExtent } from './data-extent.ts';
 import { defineTerms, explain, isDefinitionQuestion, isShowSql } from './explain.ts';
 import { summarize } from './summary.ts';
+import { readWithLookedUpValues } from './value-lookup.ts';
 import { verifiedReading } from './verified-answer.ts';
 
 export interface AskDeps {
@@ -163,6 +164,9 @@ async function answerTurn(
   if (!understanding && !choice && state.lastQuery)
     understanding = understandFollowUp(question, state.lastQuery, deps.catalog, deps.lexicon, today);
   understanding ??= understand(question, deps.catalog, deps.lexicon, today);
+  // Names too many to learn ("Oak Freight Ltd"): looked up in the warehouse, then read again.
+  if (understanding.kind !== 'query')
+    understanding = (await readWithLookedUpValues(deps, question, today)) ?? understanding;
   if (understanding.kind !== 'query' && deps.secondReader) {
     const read = await deps.secondReader(question, understanding, { today, user, deps });
     if (read) return read;

@@ -28,3 +28,29 @@ export function understand(
   if ('kind' in reading) return reading;
   return planQuery(question, reading, catalog, today);
 }
+
+/**
+ * The runs of typed words the reading could not place ("oak freight ltd"), in question order:
+ * what a lookup of high-cardinality values (customer and product names) may find.
+ */
+export function unplacedPhrases(
+  question: string,
+  catalog: Catalog,
+  lexicon: Lexicon,
+  today: IsoDate,
+): string[] {
+  const reading = readQuestion(question, catalog, lexicon, today);
+  if ('kind' in reading || reading.leftovers.length === 0) return [];
+  const words = new Set(reading.leftovers.map((l) => l.word));
+  const phrases: string[] = [];
+  let run: string[] = [];
+  for (const token of reading.text.split(' ')) {
+    if (words.has(token)) run.push(token);
+    else if (run.length > 0) {
+      phrases.push(run.join(' '));
+      run = [];
+    }
+  }
+  if (run.length > 0) phrases.push(run.join(' '));
+  return phrases;
+}
