@@ -303,4 +303,27 @@ dimensions:
     expect(said('deal value by first name of customers').kind).toBe('refuse');
     expect(said('deal value by first name').kind).toBe('refuse');
   });
+  it('reads "X per Y" of two metrics as the catalog’s ratio, or asks', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const lexicon = buildLexicon(demo);
+    const ratio = understand('revenue per order by region', demo, lexicon, TODAY);
+    expect(ratio.kind === 'query' && ratio.query.metrics).toEqual(['average_order_value']);
+    const breakdown = understand('revenue per region', demo, lexicon, TODAY);
+    expect(breakdown.kind === 'query' && breakdown.query.dimensions).toEqual(['region']);
+    const missing = understand('units sold per order', demo, lexicon, TODAY);
+    expect(missing.kind).not.toBe('query');
+    if (missing.kind !== 'query') expect(missing.message).toMatch(/“units sold per order”/);
+  });
+  it('counts "the most common X", never ranking it by another metric', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const lexicon = buildLexicon(demo);
+    const named = understand('most common category of orders', demo, lexicon, TODAY);
+    expect(named.kind === 'query' && named.query).toMatchObject({
+      metrics: ['orders'],
+      dimensions: ['category'],
+      limit: 1,
+    });
+    // Several counts reach the channel (orders, refunds, …): which one is asked, not guessed.
+    expect(understand('what is the most frequent channel', demo, lexicon, TODAY).kind).not.toBe('query');
+  });
 });

@@ -17,6 +17,7 @@ import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import { isLinkingVerb } from './linking-verbs.ts';
 import * as say from './messages.ts';
 import type { Understanding } from './parse.ts';
+import { countFor, readFrequency, readRatios } from './per-and-frequency.ts';
 import { readSorting, SORT_MARKER } from './sorting.ts';
 import { readOwnedMetrics, readSubjects } from './subjects.ts';
 import { readTimeWords, TIME_WORDS } from './time-words.ts';
@@ -105,7 +106,8 @@ export function readQuestion(
   // "the journals in the database": the whole of the data, which every question is about anyway.
   const time = readTimeWords(text.replace(WHOLE_DATA, ' '), today);
   const sorting = readSorting(time.rest);
-  let rest = ` ${sorting.rest} `;
+  const frequency = readFrequency(sorting.rest);
+  let rest = ` ${frequency.rest} `;
   const reading: Reading = {
     text,
     metrics: [],
@@ -238,7 +240,14 @@ export function readQuestion(
     if (name && !reading.metrics.includes(name)) reading.metrics.push(name);
   }
 
+  const ratios = readRatios(tokens, matches, reading.metrics, catalog);
+  reading.metrics = ratios.metrics;
+  const unplacedRatios = ratios.unplaced;
+  for (const match of unplacedRatios) matches.splice(matches.indexOf(match), 1);
+
   const attached = new Set<number>();
+  // Said once, as the ratio the catalog lacks, not word by word.
+  for (const match of unplacedRatios) for (let i = match.start; i < match.end; i++) attached.add(i);
   for (const [index, condition] of found.entries()) {
     const at = tokens.indexOf(`§${index}`);
     // "more than 10 orders": a count named after the number is each group's count.
@@ -257,6 +266,10 @@ export function readQuestion(
 
   readGroupBys(tokens, matches, reading);
   reading.metrics = readSubjects(tokens, matches, reading.metrics, reading.dimensions, catalog);
+  // "the most common category": counted, never ranked by the default metric.
+  const frequent = frequency.frequent && reading.metrics.length === 0 && reading.dimensions[0];
+  const frequencyCount = frequent ? countFor(frequent, catalog) : undefined;
+  if (frequencyCount) reading.metrics = [frequencyCount];
   const groups = countOfGroups(text, reading.metrics, reading.conditions, catalog);
   if (groups) {
     reading.metrics = groups.metrics;
@@ -328,6 +341,14 @@ export function readQuestion(
     catalog,
     metrics: reading.metrics,
   }).map((word) => ({ word, candidates: nearestReadings(word, lexicon, vocabulary) }));
+  // "most common" by which count, when the catalog has several (or none) reaching the field.
+  if (frequency.frequent && reading.metrics.length === 0)
+    reading.leftovers.push({ word: frequency.frequent, candidates: [] });
+  for (let i = 0; i + 1 < unplacedRatios.length; i += 2)
+    reading.leftovers.push({
+      word: `${unplacedRatios[i]?.text} per ${unplacedRatios[i + 1]?.text}`,
+      candidates: [],
+    });
   // A field named but neither grouped by, ranked, nor qualified by a value ("the cities in X",
   // "average rating of businesses"): answering without it would answer another question.
   for (const match of matches) {
