@@ -6,8 +6,8 @@
  */
 import pg from 'pg';
 import { MODEL_AUDIT_MIGRATION, MODEL_BUDGET_MIGRATION } from './model-usage.ts';
-import { OVERLAYS_MIGRATION } from './overlays.ts';
 import { OUTBOX_MIGRATIONS } from './outbox-schema.ts';
+import { OVERLAYS_MIGRATION } from './overlays.ts';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE audit_log (

@@ -266,7 +266,9 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
  * through the Bot Connector API) when the catalog's access rules name people by e-mail.
  */
 function teamsAsker(runtime: Runtime, emails: EmailLookup) {
-  return async (context: TurnContext): Promise<{ userId?: string; userName?: string; userEmail?: string }> => {
+  return async (
+    context: TurnContext,
+  ): Promise<{ userId?: string; userName?: string; userEmail?: string }> => {
     const from = context.activity.from;
     const userId = from?.aadObjectId ?? from?.id;
     const userName = from?.name;
