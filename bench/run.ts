@@ -257,3 +257,12 @@ if (text2sqlAvailable()) {
     `(asked on ${report.today}; ${(report.durationMs / 1000).toFixed(1)} s; npm run eval:text2sql -- --show wrong lists the wrong answers)`,
   );
 }
+
+// The load bench starts its own servers and takes a few minutes, so it runs on request.
+if (process.argv.includes('--load')) {
+  await import('./load.ts');
+} else {
+  console.log(
+    '\nLoad (200 concurrent Teams questions against raw pg, memory over 1,000 answers): npm run bench:load, or npm run bench -- --load',
+  );
+}
