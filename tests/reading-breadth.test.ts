@@ -46,6 +46,15 @@ describe('sorting words', () => {
       order: { by: 'metric', metric: 'restaurant_count', direction: 'desc' },
     });
   });
+  it('reads "sort the X in ascending order" as sorting by X', () => {
+    expect(
+      query('restaurants', 'average rating per city, sort the cities in descending order').order,
+    ).toEqual({
+      by: 'dimension',
+      dimension: 'city',
+      direction: 'desc',
+    });
+  });
   it('sorts by a grouped field, and asks when the sort field is not in the answer', () => {
     expect(
       query('restaurants', 'average rating per region, order the results by the region name'),

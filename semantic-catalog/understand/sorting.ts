@@ -40,6 +40,8 @@ const DIRECTIONS: [RegExp, 'asc' | 'desc'][] = [
   [/\b(?:in )?(?:descending|decreasing)\b/g, 'desc'],
   [/\b(?:in )?(?:ascending|increasing)\b/g, 'asc'],
 ];
+const SORT_OBJECT =
+  /\b(?:order|sort|arrange|rank) (?:the |all )?(?=[a-z][a-z ]{0,40} (?:in (?:ascending|descending|increasing|decreasing|reverse|alphabetical) order|alphabetically|from (?:the )?(?:highest|lowest|largest|smallest|best|worst|most|least|longest|shortest|a to z)))/g;
 /** What may follow a sort verb that names no key: a direction. */
 const HOW =
   /^\s*(?:(?:starting\s+)?from\b|in\s+(?:ascending|descending|decreasing|increasing|reverse|alphabetical)|alphabetically|ascending|descending|asc\b|desc\b|(?:with\s+)?(?:the\s+)?(?:highest|lowest|largest|smallest|best|worst|most|least|longest|shortest)\b|a to z|a-z)/;
@@ -52,6 +54,11 @@ export function readSorting(text: string): Sorting {
   let keyed = false;
   // A sort verb counts only with what it sorts by or how ("ordered by …", "sorted in descending
   // order"): "customers ordered in March" is about ordering, and stays for the reading to place.
+  // "sort the aircraft codes in ascending order": the verb's object is the key, up to the direction.
+  rest = rest.replace(SORT_OBJECT, () => {
+    keyed = true;
+    return ` ${SORT_MARKER} `;
+  });
   rest = rest.replace(SORT_VERB, (whole, offset: number) => {
     const naming = /\b(by|on|according to|based on)$/.test(whole);
     if (naming) {
