@@ -29,6 +29,8 @@ export function newAssetId(): string {
 const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 export class DiskAssetStore implements AssetStore {
+  private readonly made = new Set<string>();
+
   constructor(
     private readonly dir: string,
     private readonly publicUrl: string,
@@ -39,8 +41,18 @@ export class DiskAssetStore implements AssetStore {
   async put(kind: AssetKind, body: Buffer | string): Promise<string> {
     const { folder, extension } = KINDS[kind];
     const id = newAssetId();
-    await mkdir(path.join(this.dir, folder), { recursive: true });
-    await writeFile(path.join(this.dir, folder, `${id}.${extension}`), body);
+    const file = path.join(this.dir, folder, `${id}.${extension}`);
+    // The folder is made once, not on every answer (two file-system calls each under load); one
+    // removed since (a cleaned disk) is made again.
+    if (!this.made.has(folder)) {
+      await mkdir(path.join(this.dir, folder), { recursive: true });
+      this.made.add(folder);
+    }
+    await writeFile(file, body).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      await mkdir(path.join(this.dir, folder), { recursive: true });
+      await writeFile(file, body);
+    });
     return `${this.publicUrl.replace(/\/$/, '')}/${folder}/${id}.${extension}`;
   }
 

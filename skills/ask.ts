@@ -80,12 +80,31 @@ export interface ConversationState {
 
 const MAX_QUESTION_LENGTH = 1000;
 
+/** Formatted statements kept, most recent last: formatting is a full parse, and the same SQL recurs. */
+export const DISPLAY_SQL_ENTRIES = 500;
+const displayed = new Map<string, string>();
+
 export function displaySql(sql: string): string {
-  try {
-    return formatSql(sql, { language: 'postgresql', keywordCase: 'preserve' });
-  } catch {
-    return sql;
+  const kept = displayed.get(sql);
+  if (kept !== undefined) {
+    displayed.delete(sql);
+    displayed.set(sql, kept);
+    return kept;
   }
+  let shown: string;
+  try {
+    shown = formatSql(sql, { language: 'postgresql', keywordCase: 'preserve' });
+  } catch {
+    shown = sql;
+  }
+  displayed.set(sql, shown);
+  if (displayed.size > DISPLAY_SQL_ENTRIES) displayed.delete(displayed.keys().next().value as string);
+  return shown;
+}
+
+/** How many formatted statements are kept (for tests of the bound). */
+export function displaySqlKept(): number {
+  return displayed.size;
 }
 
 export async function ask(deps: AskDeps, turn: Turn): Promise<Answer> {

@@ -8,6 +8,7 @@
  */
 import pg from 'pg';
 import { ACCESS_SETTINGS } from './access-policies.ts';
+import { READER_POOL_SIZE } from './grants.ts';
 
 export type ColumnType = 'number' | 'date' | 'text' | 'boolean' | 'timestamp';
 
@@ -94,7 +95,8 @@ export class Executor {
   constructor(private readonly options: ExecutorOptions) {
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
-      max: options.poolSize ?? 8,
+      // Within the reader role's connection limit unless the caller says otherwise.
+      max: options.poolSize ?? READER_POOL_SIZE,
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: 10_000,
       types: typeParsers,
