@@ -335,4 +335,17 @@ dimensions:
     // Several counts reach the channel (orders, refunds, …): which one is asked, not guessed.
     expect(understand('what is the most frequent channel', demo, lexicon, TODAY).kind).not.toBe('query');
   });
+  it('reads "that year" as the period already named, and sorts a grouped thing by its own id', () => {
+    expect(
+      query(
+        'scholar',
+        'which author had the most papers in 2020 and how many papers did they have that year',
+      ),
+    ).toMatchObject({
+      dimensions: ['author'],
+      filters: [{ dimension: 'publication_year', values: ['2020'] }],
+      limit: 1,
+    });
+    expect(read('scholar', 'how many papers did they have that year').kind).not.toBe('query');
+  });
 });

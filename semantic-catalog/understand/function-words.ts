@@ -20,6 +20,7 @@ many much got make made numbers figure figures value values amount data info inf
 split broken break breakdown down up across over per each every all any overall
 chart graph plot table trend trends
 currently current so far right now just only
+he she he/she they them corresponding respective respectively relevant
 `;
 
 /** Stems of the words above (the reading compares stemmed words). */

@@ -111,6 +111,13 @@ export function planQuery(
         ? { kind: 'dimension' as const, name: calendarField }
         : undefined
       : reading.sortKey;
+  // "each paper … ordered by the paper ID": a grouped thing's own key sorts it without regrouping.
+  if (
+    key?.kind === 'dimension' &&
+    !query.dimensions.includes(key.name) &&
+    keysGrouped(key.name, query.dimensions, catalog)
+  )
+    query.dimensions = [...query.dimensions, key.name];
   if (key?.kind === 'dimension' && !query.dimensions.includes(key.name))
     return say.unplacedWords(
       question,
@@ -151,4 +158,14 @@ function listingTable(reading: Reading, catalog: Catalog): string | undefined {
   const reachesAll = (table: string) => named.every((d) => !!d && !!reachableSource(catalog, d, table));
   if (!own || reachesAll(own)) return own;
   return catalog.tables.map((t) => t.name).find(reachesAll) ?? own;
+}
+
+/** Whether the field is the key column a grouped field already groups by (its source's `key`). */
+function keysGrouped(field: string, grouped: string[], catalog: Catalog): boolean {
+  const source = dimensionByName(catalog, field)?.sources[0];
+  return grouped.some((name) =>
+    dimensionByName(catalog, name)?.sources.some(
+      (s) => s.table === source?.table && s.key === source?.column,
+    ),
+  );
 }

@@ -59,6 +59,8 @@ type Match = FieldMatch;
 
 const DESTRUCTIVE =
   /\b(delete|drop table|drop schema|drop database|truncate|insert|update|alter|grant|revoke|create table|wipe|erase|remove all|destroy|overwrite)\b/;
+const SAME_PERIOD =
+  /\b(?:in |during |for )?(?:that|the same|this same) (?:year|month|quarter|week|day|period|time)\b/g;
 const WHOLE_DATA =
   /\b(?:in|from|of|across) (?:the|this|our|your) (?:database|db|system|warehouse|records)\b/g;
 const GROUP_WORDS = new Set(['by', 'per', 'each', 'across', 'every']);
@@ -105,6 +107,8 @@ export function readQuestion(
 
   // "the journals in the database": the whole of the data, which every question is about anyway.
   const time = readTimeWords(text.replace(WHOLE_DATA, ' '), today);
+  // "… in 2021, and how many did they have that year": the period already read, named again.
+  if (time.time || time.grain) time.rest = time.rest.replace(SAME_PERIOD, ' ');
   const sorting = readSorting(time.rest);
   const frequency = readFrequency(sorting.rest);
   let rest = ` ${frequency.rest} `;
