@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: speed figures from one run, on a throwaway embedded PostgreSQL.
- *   - whole-process CLI timings next to `node -e 0` (bench/cli.ts);
+ *   - whole-process CLI timings next to `node -e 0` (bench/cli.ts), `npm start` to the first answer
+ *     (bench/startup.ts) and the access rules' database overhead (bench/access-overhead.ts);
  *   - gate validations per second (compiled golden-question SQL);
  *   - `tally ask` split into understanding, gate and database time, at scale 1 and scale 10;
  *   - understanding time per question (median, p95) over every golden set.
@@ -38,6 +39,7 @@ import { freePort } from '../warehouse/free-port.ts';
 import { checkSql } from '../warehouse/gate.ts';
 import { benchCli } from './cli.ts';
 import { DETECTORS, type LabelledSet, nabSets, report, syntheticSets } from './detector.ts';
+import { benchTargets } from './targets.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const goldenFiles = [
@@ -95,6 +97,19 @@ try {
         TALLY_PG_PORT: String(port),
         TALLY_NOW: golden.now,
         LOG_LEVEL: 'warn',
+      });
+      await benchTargets({
+        env: {
+          ...process.env,
+          TALLY_HOME: home,
+          TALLY_PG_PORT: String(port),
+          TALLY_NOW: golden.now,
+          LOG_LEVEL: 'warn',
+        },
+        serverUrl: cluster.superuserUrl('postgres'),
+        golden,
+        scale,
+        end: '2026-06-14',
       });
 
       const sqls = golden.questions.flatMap((q) => {
