@@ -3,7 +3,6 @@
  * day before the golden files' `now`. Test files join it through TALLY_HOME, exactly as a second
  * Tally process joins a running `npm start`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { build } from '../scripts/build.mjs';
 import { seedDemo } from '../warehouse/demo/seed.ts';
 import { ensureDatabase, startEmbedded } from '../warehouse/embedded.ts';
 import { freePort } from '../warehouse/free-port.ts';
+import { failOnLeftovers } from './leftovers.ts';
 import { checkSharedData } from './shared-data.ts';
 
 export const TEST_SEED_END = '2026-06-14';
@@ -36,15 +36,12 @@ export default async function setup(project: TestProject) {
   project.provide('tallyPgPort', port);
   project.provide('adminUrl', cluster.superuserUrl('warehouse'));
   return async () => {
-    const left = tallyProcessesOf(home);
-    for (const pid of left) process.kill(pid, 'SIGKILL');
-    await cluster.stop();
-    await rm(home, { recursive: true, force: true });
-    // A server a test forgot would outlive `npm test`: fail the run, naming it.
-    if (left.length > 0)
-      throw new Error(
-        `tests left ${left.length} tally process(es) running (pids ${left.join(', ')}); killed now`,
-      );
+    try {
+      failOnLeftovers(home);
+    } finally {
+      await cluster.stop();
+      await rm(home, { recursive: true, force: true });
+    }
   };
 }
 
@@ -54,22 +51,4 @@ declare module 'vitest' {
     tallyPgPort: number;
     adminUrl: string;
   }
-}
-
-/** Live `tally` processes of this run: their environment names this run's TALLY_HOME (other runs on the machine have their own). */
-function tallyProcessesOf(home: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!/bin\/tally\.js|bot\/cli\.ts/.test(cmdline)) continue;
-      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`TALLY_HOME=${home}`))
-        pids.push(pid);
-    } catch {
-      // Gone meanwhile, or another user's process.
-    }
-  }
-  return pids;
 }
