@@ -348,4 +348,20 @@ dimensions:
     });
     expect(read('scholar', 'how many papers did they have that year').kind).not.toBe('query');
   });
+  it('counts things picked by a condition: "cities with more than 5 restaurants", "restaurants with a rating above 4"', () => {
+    expect(query('restaurants', 'cities with more than 5 restaurants')).toMatchObject({
+      metrics: ['restaurant_count'],
+      dimensions: ['city'],
+      conditions: [{ metric: 'restaurant_count', level: 'group', op: '>', value: 5 }],
+    });
+    expect(query('restaurants', 'how many cities have more than 5 restaurants')).toMatchObject({
+      dimensions: ['city'],
+      countGroups: { name: 'city_count' },
+    });
+    expect(query('restaurants', 'restaurants with a rating above 4 per city')).toMatchObject({
+      metrics: ['restaurant_count'],
+      dimensions: ['city'],
+      conditions: [{ metric: 'rating', level: 'row', op: '>', value: 4 }],
+    });
+  });
 });

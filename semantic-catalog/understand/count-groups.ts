@@ -3,12 +3,11 @@
  * papers": a count of things that meet a condition on their own metric. Read as that metric by
  * each thing's id, kept where the condition holds, then counted.
  */
-import { joinPath, metricByName, metricTable } from '../catalog.ts';
+import { joinPath, metricByName, metricTable, reachableSource } from '../catalog.ts';
 import { keyColumn } from '../key-dimensions.ts';
 import type { Condition, SemanticQuery } from '../query.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
-
-const PLAIN_COUNT = /^\s*count\s*\(\s*\*\s*\)\s*$/i;
+import { countsRows } from './subjects.ts';
 
 /**
  * When the question counts a table's rows ("how many customers") and puts a condition on another
@@ -19,6 +18,7 @@ export function countOfGroups(
   metrics: string[],
   conditions: Condition[],
   catalog: Catalog,
+  countedField?: string,
 ):
   | { metrics: string[]; dimension: string; countGroups: NonNullable<SemanticQuery['countGroups']> }
   | undefined {
@@ -26,14 +26,23 @@ export function countOfGroups(
   const counted = metricByName(catalog, metrics[0] ?? '');
   const condition = conditions[0] as Condition;
   const measured = metricByName(catalog, condition.metric);
-  if (!counted || !measured || counted === measured) return undefined;
+  if (!measured || counted === measured) return undefined;
+  // "how many cities have more than 5 restaurants": the members of a field, counted.
+  const field = countedField ? catalog.dimensions.find((d) => d.name === countedField) : undefined;
+  const measuredFact = metricTable(catalog, measured)?.name;
+  if (!counted && field && measuredFact && reachableSource(catalog, field, measuredFact))
+    return {
+      metrics: [measured.name],
+      dimension: field.name,
+      countGroups: { label: `${field.label} count`, name: `${field.name}_count` },
+    };
+  if (!counted) return undefined;
   const table = catalog.tables.find((t) => t.name === counted.table);
   const fact = metricTable(catalog, measured as MetricDef)?.name;
   const key = table && keyColumn(table);
   if (!table || !fact || !key || !joinPath(catalog, fact, table.name)) return undefined;
   // It must count the table's rows: COUNT(*), or COUNT(DISTINCT its key).
-  const distinctKey = new RegExp(`^\\s*count\\s*\\(\\s*distinct\\s+${table.alias}\\.${key}\\s*\\)\\s*$`, 'i');
-  if (!PLAIN_COUNT.test(counted.expression) && !distinctKey.test(counted.expression)) return undefined;
+  if (!countsRows(counted, catalog)) return undefined;
   const dimension = catalog.dimensions.find(
     (d) => d.sources.length === 1 && d.sources[0]?.table === table.name && d.sources[0]?.column === key,
   );

@@ -19,7 +19,7 @@ import * as say from './messages.ts';
 import type { Understanding } from './parse.ts';
 import { countFor, readFrequency, readRatios } from './per-and-frequency.ts';
 import { readSorting, SORT_MARKER } from './sorting.ts';
-import { readOwnedMetrics, readSubjects } from './subjects.ts';
+import { plainCount, readOwnedMetrics, readSubjects } from './subjects.ts';
 import { readTimeWords, TIME_WORDS } from './time-words.ts';
 import { normalizeText, similarWord, stem, words } from './words.ts';
 
@@ -254,6 +254,16 @@ export function readQuestion(
   for (const match of unplacedRatios) for (let i = match.start; i < match.end; i++) attached.add(i);
   for (const [index, condition] of found.entries()) {
     const at = tokens.indexOf(`§${index}`);
+    // "more than 5 restaurants": things named after the number are counted, by their table's count.
+    const things = matches.find((m) => m.start === at + 1 && !m.entries.some((e) => e.kind === 'metric'));
+    const entities = things?.entries.filter(
+      (e): e is Extract<LexiconEntry, { kind: 'entity' }> => e.kind === 'entity',
+    );
+    const count = entities?.length ? plainCount(catalog, entities) : undefined;
+    if (things && count) {
+      things.entries = [{ kind: 'metric', name: count.name }];
+      if (!reading.metrics.includes(count.name)) reading.metrics.push(count.name);
+    }
     // "more than 10 orders": a count named after the number is each group's count.
     const counted = matches.find((m) => m.start === at + 1 && m.entries.some((e) => e.kind === 'metric'));
     const subject =
@@ -269,12 +279,29 @@ export function readQuestion(
   }
 
   readGroupBys(tokens, matches, reading);
-  reading.metrics = readSubjects(tokens, matches, reading.metrics, reading.dimensions, catalog);
+  reading.metrics = readSubjects(
+    tokens,
+    matches,
+    reading.metrics,
+    reading.dimensions,
+    catalog,
+    reading.conditions.filter((c) => c.level === 'row').map((c) => c.metric),
+  );
   // "the most common category": counted, never ranked by the default metric.
   const frequent = frequency.frequent && reading.metrics.length === 0 && reading.dimensions[0];
   const frequencyCount = frequent ? countFor(frequent, catalog) : undefined;
   if (frequencyCount) reading.metrics = [frequencyCount];
-  const groups = countOfGroups(text, reading.metrics, reading.conditions, catalog);
+  // "how many cities …": the field named right after the counting words.
+  const countedField = matches
+    .find((m) => m.start === 2 && tokens[0] === 'how' && tokens[1] === 'many')
+    ?.entries.find((e) => e.kind === 'dimension');
+  const groups = countOfGroups(
+    text,
+    reading.metrics.filter((m) => !reading.conditions.some((c) => c.metric === m)),
+    reading.conditions,
+    catalog,
+    countedField?.kind === 'dimension' ? countedField.name : undefined,
+  );
   if (groups) {
     reading.metrics = groups.metrics;
     reading.dimensions = [groups.dimension, ...reading.dimensions];

@@ -6,6 +6,7 @@
  */
 import { dimensionByName, joinPath, metricByName, metricTable } from '../catalog.ts';
 import { isAdditive } from '../compile.ts';
+import { keyColumn } from '../key-dimensions.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import { isLinkingVerb } from './linking-verbs.ts';
@@ -85,11 +86,19 @@ export function readSubjects(
   metrics: string[],
   grouped: string[],
   catalog: Catalog,
+  rowConditions: string[] = [],
 ): string[] {
   const asked = [...metrics];
   for (const match of matches) {
     const entities = match.entries.filter((e): e is Entity => e.kind === 'entity');
     if (entities.length === 0) continue;
+    // "restaurants with a rating above 4": the things picked by a row condition, counted.
+    const picked = firstRowsCounted(match, entities, matches, rowConditions, catalog);
+    if (picked) {
+      match.entries = [{ kind: 'metric', name: picked.name }];
+      asked.push(picked.name);
+      continue;
+    }
     const others = match.entries.filter((e) => e.kind !== 'entity');
     if (others.some((e) => e.kind === 'dimension' && grouped.includes(e.name))) {
       match.entries = others;
@@ -188,6 +197,30 @@ function linkedObject(
   );
 }
 
+/**
+ * The things named before a metric that only picks them ("restaurants with a rating above 4 per
+ * city"): their table's count, when the condition is on a value of each of their rows.
+ */
+function firstRowsCounted(
+  match: Match,
+  entities: Entity[],
+  matches: Match[],
+  rowConditions: string[],
+  catalog: Catalog,
+): MetricDef | undefined {
+  const laterMetrics = matches.filter(
+    (m) => m.start > match.start && m.entries.some((e) => e.kind === 'metric'),
+  );
+  const earlierMetric = matches.some(
+    (m) => m.start < match.start && m.entries.some((e) => e.kind === 'metric'),
+  );
+  if (earlierMetric || laterMetrics.length === 0) return undefined;
+  const onRows = rowConditions.some((name) =>
+    entities.some((e) => metricTable(catalog, metricByName(catalog, name) as MetricDef)?.name === e.table),
+  );
+  return onRows ? plainCount(catalog, entities) : undefined;
+}
+
 /** "how many lakes", "the number of distinct papers": a counting word just before the entity. */
 function counted(tokens: string[], start: number): boolean {
   for (let i = start - 1; i >= 0 && i >= start - 4; i--) {
@@ -198,13 +231,21 @@ function counted(tokens: string[], start: number): boolean {
   return false;
 }
 
-/** The one unfiltered COUNT(*) metric over the entity's table, if the catalog has exactly one. */
-function plainCount(catalog: Catalog, entities: Entity[]): MetricDef | undefined {
+/** The one unfiltered count of the entity's table's rows, if the catalog has exactly one. */
+export function plainCount(catalog: Catalog, entities: Entity[]): MetricDef | undefined {
   const counts = catalog.metrics.filter(
-    (m) =>
-      entities.some((e) => e.table === m.table) &&
-      m.filters.length === 0 &&
-      /^\s*count\s*\(\s*\*\s*\)\s*$/i.test(m.expression),
+    (m) => m.filters.length === 0 && entities.some((e) => e.table === m.table && countsRows(m, catalog)),
   );
   return counts.length === 1 ? counts[0] : undefined;
+}
+
+/** A metric that counts its table's rows: COUNT(*), or COUNT(DISTINCT the table's key). */
+export function countsRows(metric: MetricDef, catalog: Catalog): boolean {
+  const table = catalog.tables.find((t) => t.name === metric.table);
+  const key = table && keyColumn(table);
+  if (/^\s*count\s*\(\s*\*\s*\)\s*$/i.test(metric.expression)) return true;
+  const distinct = /^\s*count\s*\(\s*distinct\s+([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\s*\)\s*$/i.exec(
+    metric.expression,
+  );
+  return !!distinct && !!table && distinct[1] === table.alias && distinct[2] === key;
 }
