@@ -15,6 +15,7 @@ import {
   type Period,
   weekday,
 } from '../semantic-catalog/dates.ts';
+import { bucketName } from '../semantic-catalog/period-words.ts';
 
 /** As many "28 Dec" labels as fit across the plot (about 0.6 em a character), with a gap between; 3 to 8. */
 export function maxDateTicks(plotWidth: number, fontSize: number): number {
@@ -24,19 +25,11 @@ export function maxDateTicks(plotWidth: number, fontSize: number): number {
 const parts = (date: IsoDate) => date.split('-').map(Number) as [number, number, number];
 const short = (month: number) => monthName(month).slice(0, 3);
 
-/** A bucket's label, from its first day. */
+/** A bucket's label, from its first day: as in tables, but a day or week is just "8 Nov" here. */
 export function bucketLabel(date: IsoDate, grain: Period): string {
-  const [y, m, d] = parts(date);
-  switch (grain) {
-    case 'year':
-      return String(y);
-    case 'quarter':
-      return `Q${Math.floor((m - 1) / 3) + 1} ${y}`;
-    case 'month':
-      return `${short(m)} ${y}`;
-    default:
-      return `${d} ${short(m)}`;
-  }
+  if (grain === 'year' || grain === 'quarter' || grain === 'month') return bucketName(date, grain, 'table');
+  const [, m, d] = parts(date);
+  return `${d} ${short(m)}`;
 }
 
 export interface DateTicks {
