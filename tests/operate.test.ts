@@ -4,55 +4,13 @@
  * answer — the answer still arrives and the process exits 0.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { Server } from 'node:http';
-import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../warehouse/free-port.ts';
 import { spawnTally } from './helpers.ts';
+import { SlowConnector } from './slow-connector.ts';
 import { until } from './wait.ts';
 
 const TOKEN = 'metrics-secret';
-
-/** A Bot Connector stand-in that can hold its answers, to keep a turn in flight on purpose. */
-class SlowConnector {
-  readonly sent: { conversation: string; type: string; card: boolean }[] = [];
-  holding = false;
-  private release?: () => void;
-  private server?: Server;
-  url = '';
-  held = false;
-
-  async start(): Promise<void> {
-    const app = express();
-    app.use(express.json({ limit: '5mb' }));
-    app.post('/v3/conversations/:conversation/activities{/:activityId}', async (req, res) => {
-      if (this.holding) {
-        this.held = true;
-        await new Promise<void>((resolve) => {
-          this.release = resolve;
-        });
-      }
-      this.sent.push({
-        conversation: String(req.params.conversation),
-        type: req.body.type,
-        card: !!req.body.attachments?.length,
-      });
-      res.json({ id: `activity-${this.sent.length}` });
-    });
-    this.server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}/`;
-  }
-  letGo(): void {
-    this.holding = false;
-    this.release?.();
-  }
-  async stop(): Promise<void> {
-    this.letGo();
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-}
 
 const connector = new SlowConnector();
 let child: ChildProcess;
