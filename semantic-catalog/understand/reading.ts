@@ -6,22 +6,33 @@
  *
  * A reading may be partial ("only EMEA"): a follow-up merges it into the previous query.
  */
-import { dimensionByName, expressionColumns, metricByName, metricTable } from '../catalog.ts';
+import { dimensionByName } from '../catalog.ts';
 import type { IsoDate } from '../dates.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
 import type { Catalog, Grain } from '../schema.ts';
 import { countOfGroups } from './count-groups.ts';
 import { type FieldMatch, readIdValues, readNamedFields, scopePersonal } from './fields.ts';
-import { FUNCTION_WORDS } from './function-words.ts';
+import { leftoverWords, UNIT_WORDS } from './leftovers.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import { isLinkingVerb } from './linking-verbs.ts';
 import * as say from './messages.ts';
 import type { Understanding } from './parse.ts';
 import { countFor, readFrequency, readRatios } from './per-and-frequency.ts';
+import { correctSpelling, dropInnerGrammar, matchPhrases, nearestReadings, wordIndex } from './phrases.ts';
 import { readSorting, SORT_MARKER } from './sorting.ts';
 import { plainCount, readOwnedMetrics, readSubjects } from './subjects.ts';
-import { readTimeWords, TIME_WORDS } from './time-words.ts';
-import { normalizeText, similarWord, stem, words } from './words.ts';
+import { readTimeWords } from './time-words.ts';
+import {
+  ASC_WORDS,
+  DESC_WORDS,
+  DESCRIBING,
+  FILLER,
+  GROUP_WORDS,
+  isGrammarWord,
+  LIST_WORDS,
+  RANKING_WORDS,
+} from './word-classes.ts';
+import { normalizeText, stem } from './words.ts';
 
 export interface Reading {
   text: string;
@@ -63,18 +74,8 @@ const SAME_PERIOD =
   /\b(?:in |during |for )?(?:that|the same|this same) (?:year|month|quarter|week|day|period|time)\b/g;
 const WHOLE_DATA =
   /\b(?:in|from|of|across) (?:the|this|our|your) (?:database|db|system|warehouse|records)\b/g;
-const GROUP_WORDS = new Set(['by', 'per', 'each', 'across', 'every']);
-const LIST_WORDS = new Set(['and', 'or', 'then', 'also']);
-const FILLER = new Set(['the', 'a', 'an', 'our', 'product', 'of', 'all', 'its', 'their']);
-const RANKING_WORDS =
-  /^(top|best|highest|largest|biggest|bottom|worst|lowest|smallest|longest|shortest|tallest|oldest|newest|cheapest|busiest|which|what|first)$/;
 /** How many rows "top products" shows when the question names no number. */
 const DEFAULT_TOP = 10;
-const DESCRIBING = /^(performing|selling|earning|growing|spending|paying|buying|ordering|rated)$/;
-const DESC_WORDS =
-  /\b(top|best|highest|most|largest|biggest|greatest|leading|maximum|max|descending|desc|longest|tallest|newest|busiest)\b/;
-const ASC_WORDS =
-  /\b(bottom|worst|lowest|least|fewest|smallest|minimum|min|ascending|asc|shortest|oldest|cheapest)\b/;
 const UNITS: [RegExp, Unit][] = [
   [/\bin (?:\$ ?)?(?:thousands|k)\b/, 'thousand'],
   [/\bin (?:\$ ?)?(?:millions|mn|mm|m)\b/, 'million'],
@@ -409,133 +410,9 @@ export function readQuestion(
   return reading;
 }
 
-const COMPARISON_WORDS =
-  /^(vs|versus|compare|compared|comparing|against|growth|grew|grow|growing|change|changed|increase|decrease|difference|delta)$/;
-/** Words that restate how a metric is aggregated: "average response time" when it is an AVG. */
-const AGGREGATE_WORDS: [RegExp, RegExp][] = [
-  [/^(average|avg|mean)$/, /^\s*avg\s*\(/i],
-  [/^(count|number)$/, /^\s*count\s*\(/i],
-  [/^(sum|total)$/, /^\s*(sum|count)\s*\(/i],
-  [/^(distinct|unique|different)$/, /^\s*count\s*\(\s*distinct\b/i],
-];
-const ALPHABETICAL_WORDS = /^(alphabetical|alphabetically|a|to|z|a-z|name)$/;
-
-/**
- * The words of `tokens` that no phase placed: not part of a catalog phrase, an attached
- * condition, a ranking, sorting or comparison word that took effect, nor a function word.
- */
-function leftoverWords(
-  tokens: string[],
-  matches: Match[],
-  attached: Set<number>,
-  conditions: { said: string }[],
-  effects: { compared: boolean; alphabetical: boolean; catalog: Catalog; metrics: string[] },
-): string[] {
-  const placed = new Set<number>();
-  for (const match of matches) for (let i = match.start; i < match.end; i++) placed.add(i);
-  const metricAt = (index: number) => {
-    const match = matches.find((m) => m.start <= index && index < m.end);
-    const entry = match?.entries.find((e) => e.kind === 'metric');
-    return entry?.kind === 'metric' ? metricByName(effects.catalog, entry.name) : undefined;
-  };
-  const nextMetric = (index: number) => {
-    for (let j = index + 1; j < tokens.length; j++) {
-      const metric = metricAt(j);
-      if (metric) return metric;
-      if (
-        placed.has(j) ||
-        !(isFunctionWord(tokens[j] as string) || AGGREGATE_WORDS.some(([w]) => w.test(tokens[j] as string)))
-      )
-        return undefined;
-    }
-    return undefined;
-  };
-  // "over 200 minutes": a unit after a condition is placed when the measured column names it.
-  const conditionUnit = (index: number) => {
-    if (!attached.has(index - 1)) return false;
-    const subject = [...matches].reverse().find((m) => m.end <= index - 1 && metricAt(m.start));
-    const metric = subject ? metricAt(subject.start) : undefined;
-    const measured = words(`${metric?.row_value ?? ''} ${metric?.label ?? ''}`.replace(/[^a-z]+/gi, ' '));
-    return measured.includes(stem(tokens[index] as string));
-  };
-  const leftovers: string[] = [];
-  for (const [i, token] of tokens.entries()) {
-    if (placed.has(i) || attached.has(i) || token === SORT_MARKER) continue;
-    const marker = /^§(\d+)$/.exec(token);
-    if (marker) {
-      leftovers.push(conditions[Number(marker[1])]?.said ?? token);
-      continue;
-    }
-    const aggregate = AGGREGATE_WORDS.find(([word]) => word.test(token));
-    if (aggregate) {
-      // "total revenue", "average response time", "number of orders": placed only when the metric
-      // they describe is aggregated that way; "total fare" of an average is another question.
-      const described = nextMetric(i);
-      if (described && aggregate[1].test(described.expression)) continue;
-      // "the enrollment number", "the review count": said after a metric that counts.
-      const before = metricAt(i - 1);
-      if (/^(number|count|total)$/.test(token) && before && /^\s*(count|sum)\s*\(/i.test(before.expression))
-        continue;
-      // "distinct patients" counted by COUNT(*) over the patients table: its rows are distinct already.
-      const thing = stem(tokens[i + 1] ?? '');
-      const ownTable = described && metricTable(effects.catalog, described);
-      if (
-        /^(distinct|unique|different)$/.test(token) &&
-        /^\s*count\s*\(\s*\*\s*\)\s*$/i.test(described?.expression ?? '') &&
-        ownTable &&
-        [ownTable.name.split('.').pop() ?? '', ...ownTable.synonyms].some((w) => words(w).join(' ') === thing)
-      )
-        continue;
-      // "the total number of citations" (a sum of counts), "the average number of references".
-      const counting = /^(number|count)$/.test(token) && described?.format === 'integer';
-      if (
-        counting &&
-        (/^\s*sum\s*\(/i.test(described.expression) || /^(average|avg|mean|total)$/.test(tokens[i - 1] ?? ''))
-      )
-        continue;
-      leftovers.push(token);
-      continue;
-    }
-    if (isFunctionWord(token)) continue;
-    if (conditionUnit(i)) continue;
-    if (UNIT_WORDS.test(token) && effects.metrics.some((m) => measuredIn(m, token, effects.catalog)))
-      continue;
-    if (GROUP_WORDS.has(token) || LIST_WORDS.has(token) || FILLER.has(token)) continue;
-    if (
-      RANKING_WORDS.test(token) ||
-      DESC_WORDS.test(token) ||
-      ASC_WORDS.test(token) ||
-      DESCRIBING.test(token)
-    )
-      continue;
-    if (effects.compared && COMPARISON_WORDS.test(token)) continue;
-    if (effects.alphabetical && ALPHABETICAL_WORDS.test(token)) continue;
-    if (linksTerms(i, tokens, placed)) continue;
-    // "the drug named Drugalin": naming words before a value.
-    if (
-      /^(named|called|titled)$/.test(token) &&
-      matches.some((m) => m.start === i + 1 && m.entries.some((e) => e.kind === 'value'))
-    )
-      continue;
-    leftovers.push(token);
-  }
-  return leftovers;
-}
-
 /** "received" in "citations received by …": a linking verb that is not part of a catalog phrase ("course offerings"). */
 function passiveVerb(tokens: string[], at: number, matches: Match[]): boolean {
   return isLinkingVerb(tokens[at] ?? '') && !matches.some((m) => m.start <= at && at < m.end);
-}
-
-/** A linking verb after a named thing and before another one (or the end): "restaurants serve Italian food". */
-function linksTerms(index: number, tokens: string[], placed: Set<number>): boolean {
-  if (!isLinkingVerb(tokens[index] as string)) return false;
-  let before = index - 1;
-  while (before >= 0 && !placed.has(before) && isGrammarWord(tokens[before] as string)) before--;
-  if (before < 0 || !placed.has(before)) return false;
-  let after = index + 1;
-  while (after < tokens.length && !placed.has(after) && isGrammarWord(tokens[after] as string)) after++;
-  return after >= tokens.length || placed.has(after) || isLinkingVerb(tokens[after] as string);
 }
 
 const FROM_FIELD = /\b(from|origin|departure|departing|source|sender|start|starting)\b/;
@@ -552,22 +429,6 @@ function direction(tokens: string[], start: number, dimension: string, catalog: 
   const def = dimensionByName(catalog, dimension);
   const said = `${dimension.replaceAll('_', ' ')} ${def?.label.toLowerCase() ?? ''}`;
   return (before === 'from' ? FROM_FIELD : TO_FIELD).test(said);
-}
-
-/** Units a figure may be asked "in": placed only when the metric is measured in that unit. */
-const UNIT_WORDS =
-  /^(meters?|metres?|kilometers?|kilometres?|km|km2|miles?|feet|foot|square|sq|kg|kilograms?|grams?|g|lbs?|pounds?|cm|centimeters?|mm|minutes?|mins?|hours?|hrs?|seconds?|secs?|days?|mph|kmh|dollars?|usd|eur|euros?|percent|percentage)$/;
-
-/** Whether the metric's own words or its columns' descriptions name the unit ("in meters"). */
-function measuredIn(name: string, unit: string, catalog: Catalog): boolean {
-  const metric = metricByName(catalog, name);
-  if (!metric) return false;
-  const columns = expressionColumns(`${metric.expression}`).flatMap(({ alias, column }) => {
-    const table = catalog.tables.find((t) => t.alias === alias) ?? metricTable(catalog, metric);
-    return table?.columns.find((c) => c.name === column)?.description ?? [];
-  });
-  const said = words([metric.label, metric.description, metric.row_value ?? '', ...columns].join(' '));
-  return said.includes(stem(unit));
 }
 
 const NEGATION = /^(not|excluding|exclude|except|without|besides|other|than|apart|minus|including)$/;
@@ -600,60 +461,6 @@ function beside(a: Match, b: Match, tokens: string[]): boolean {
   if (first.end > second.start || second.start - first.end > 2) return false;
   return tokens.slice(first.end, second.start).every((t) => NAMING.test(t));
 }
-
-function isFunctionWord(token: string): boolean {
-  return FUNCTION_WORDS.has(token) || FUNCTION_WORDS.has(stem(token));
-}
-
-/**
- * Misspelled words read as the one known word they are close to ("quater" → "quarter"), before
- * any phase reads them. A word close to several known words is left alone: it becomes a
- * leftover, and the clarifying question offers the candidates.
- */
-export function correctSpelling(
-  text: string,
-  lexicon: Lexicon,
-): { text: string; corrections: { typed: string; read: string }[] } {
-  const { known } = wordIndex(lexicon);
-  const corrections: { typed: string; read: string }[] = [];
-  const corrected = text
-    .split(' ')
-    .map((token) => {
-      const stemmed = stem(token);
-      if (token.length < 4 || /[^a-z]/.test(token) || known.has(token) || known.has(stemmed)) return token;
-      const candidates = spellingCandidates(stemmed, known);
-      if (candidates.length !== 1) return token;
-      const read = candidates[0] as string;
-      corrections.push({ typed: token, read });
-      return read;
-    })
-    .join(' ');
-  return { text: corrected, corrections };
-}
-
-/**
- * What a leftover word may have meant: catalog phrases it is part of ("rate" → "refund rate"),
- * else known words it may be a misspelling of.
- */
-function nearestReadings(word: string, lexicon: Lexicon, vocabulary: Set<string>): string[] {
-  const stemmed = stem(word);
-  if (vocabulary.has(stemmed)) {
-    return [...lexicon.phrases.keys()]
-      .filter((key) => key !== stemmed && key.split(' ').includes(stemmed))
-      .slice(0, 4);
-  }
-  return spellingCandidates(stemmed, vocabulary);
-}
-
-export function spellingCandidates(word: string, known: Set<string>): string[] {
-  return [...known].filter((k) => k.length >= 4 && similarWord(word, k));
-}
-
-/** Ranking, sorting and comparison words: never read as a misspelling of a catalog word. */
-const RANKING_VOCABULARY =
-  'top best highest largest biggest bottom worst lowest smallest most least fewest greatest leading maximum minimum ascending descending first alphabetical alphabetically versus compare compared comparing against more less than higher lower fewer greater longest shortest tallest oldest newest cheapest busiest order ordered sort sorted'.split(
-    ' ',
-  );
 
 /**
  * "return the drug name and …", "show both courses and scores", "what is the highest point": a
@@ -750,147 +557,4 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
     grouping = grouping && !!dimension;
     i = match.end - 1;
   }
-}
-
-/**
- * The catalog phrases of `tokens`, chosen so that the fewest content words are left over (then
- * the fewest phrases, then exact over forgiven spellings): "number of papers published" reads as
- * "number of" + "papers published" when that leaves nothing, though "number of papers" is longer.
- */
-export function matchPhrases(tokens: string[], lexicon: Lexicon): Match[] {
-  const stems = tokens.map(stem);
-  const n = stems.length;
-  // best[i]: the cheapest reading of tokens i…n-1.
-  const best: { cost: number; match?: Match }[] = new Array(n + 1);
-  best[n] = { cost: 0 };
-  for (let i = n - 1; i >= 0; i--) {
-    const token = tokens[i] as string;
-    let choice = { cost: (best[i + 1] as { cost: number }).cost + skipCost(token) };
-    let chosen: Match | undefined;
-    const fuzzy = fuzzyAt(stems, i, lexicon);
-    for (let length = Math.min(lexicon.longest, n - i); length >= 1; length--) {
-      const exact = lexicon.phrases.get(stems.slice(i, i + length).join(' '));
-      const entries = exact ? [...exact] : (fuzzy.get(length) ?? []);
-      if (entries.length === 0) continue;
-      const cost = (best[i + length] as { cost: number }).cost + (exact ? 0.002 : 0.004);
-      if (cost < choice.cost - 1e-9) {
-        choice = { cost };
-        chosen = { start: i, end: i + length, text: tokens.slice(i, i + length).join(' '), entries };
-      }
-    }
-    best[i] = chosen ? { cost: choice.cost, match: chosen } : choice;
-  }
-  const matches: Match[] = [];
-  for (let i = 0; i < n; ) {
-    const match = best[i]?.match;
-    if (match) {
-      matches.push(match);
-      i = match.end;
-    } else i++;
-  }
-  return matches;
-}
-
-/**
- * What leaving a word outside every phrase costs. Grammar costs a little, so a phrase that
- * includes it ("how many mountains") wins; an aggregate word more, since it is placed only beside
- * a metric aggregated its way ("average number of citations" over "number of" + "citations
- * received"); a linking verb less than a content word, since it may link two named things.
- */
-function skipCost(token: string): number {
-  if (AGGREGATE_WORDS.some(([word]) => word.test(token))) return 0.3;
-  if (isGrammarWord(token)) return 0.005;
-  return isLinkingVerb(token) ? 0.2 : 1;
-}
-
-/**
- * "courses are offered", "declared a major": an auxiliary or an article inside what the catalog
- * names as one phrase ("courses offered", "declared major") is dropped, so the phrase is found.
- */
-function dropInnerGrammar(tokens: string[], lexicon: Lexicon): string[] {
-  const { byFirstWord } = wordIndex(lexicon);
-  return tokens.filter((token, i) => {
-    if (!/^(is|are|was|were|be|been|being|a|an|the)$/.test(token) || i === 0 || i === tokens.length - 1)
-      return true;
-    const before = stem(tokens[i - 1] as string);
-    const after = stem(tokens[i + 1] as string);
-    return !(byFirstWord.get(before) ?? []).some((p) => p.words[1] === after);
-  });
-}
-
-/** Words that are never left over on their own: grammar, grouping, ranking and aggregate words. */
-function isGrammarWord(token: string): boolean {
-  return (
-    isFunctionWord(token) ||
-    GROUP_WORDS.has(token) ||
-    LIST_WORDS.has(token) ||
-    FILLER.has(token) ||
-    token.startsWith('§') ||
-    RANKING_WORDS.test(token) ||
-    DESC_WORDS.test(token) ||
-    ASC_WORDS.test(token) ||
-    AGGREGATE_WORDS.some(([word]) => word.test(token))
-  );
-}
-
-/** Catalog phrases starting at `start` that the typed words may be small misspellings of, by length. */
-function fuzzyAt(stems: string[], start: number, lexicon: Lexicon): Map<number, LexiconEntry[]> {
-  const found = new Map<number, LexiconEntry[]>();
-  const { byFirstWord, similar } = wordIndex(lexicon);
-  for (const first of similar(stems[start] as string)) {
-    for (const { words: known, entries } of byFirstWord.get(first) ?? []) {
-      const typed = stems.slice(start, start + known.length);
-      if (typed.length !== known.length || typed.every((w) => w.length < 4)) continue;
-      if (known.every((w, i) => similar(typed[i] as string).has(w)))
-        found.set(known.length, [...(found.get(known.length) ?? []), ...entries]);
-    }
-  }
-  return found;
-}
-
-interface WordIndex {
-  byFirstWord: Map<string, { words: string[]; entries: LexiconEntry[] }[]>;
-  /** Every word the reading knows: catalog phrases, time, function and ranking words (never "corrected"). */
-  known: Set<string>;
-  /** Words of catalog and time phrases: what a leftover word may be a misspelling of. */
-  catalogWords: Set<string>;
-  /** Catalog words a typed word may be a misspelling of (itself included), computed once per word. */
-  similar(word: string): Set<string>;
-}
-
-const wordIndexes = new WeakMap<Lexicon, WordIndex>();
-
-/** The lexicon's words, built once per lexicon: fuzzy matching and spelling without scanning every phrase. */
-function wordIndex(lexicon: Lexicon): WordIndex {
-  const cached = wordIndexes.get(lexicon);
-  if (cached) return cached;
-  const byFirstWord: WordIndex['byFirstWord'] = new Map();
-  const phraseWords = new Set<string>();
-  for (const [key, entries] of lexicon.phrases) {
-    const known = key.split(' ');
-    for (const word of known) phraseWords.add(word);
-    const list = byFirstWord.get(known[0] as string) ?? [];
-    list.push({ words: known, entries });
-    byFirstWord.set(known[0] as string, list);
-  }
-  const grammar = [...FUNCTION_WORDS, ...GROUP_WORDS, ...LIST_WORDS, ...FILLER, ...RANKING_VOCABULARY];
-  const catalogWords = new Set([...phraseWords, ...TIME_WORDS].filter((w) => !FUNCTION_WORDS.has(w)));
-  const memo = new Map<string, Set<string>>();
-  const index: WordIndex = {
-    byFirstWord,
-    known: new Set([...phraseWords, ...TIME_WORDS, ...grammar]),
-    catalogWords,
-    similar(word) {
-      let found = memo.get(word);
-      if (!found) {
-        found = new Set([...phraseWords].filter((known) => similarWord(word, known)));
-        // Typed words are unbounded in a long-running bot; the cache is not.
-        if (memo.size > 20_000) memo.clear();
-        memo.set(word, found);
-      }
-      return found;
-    },
-  };
-  wordIndexes.set(lexicon, index);
-  return index;
 }

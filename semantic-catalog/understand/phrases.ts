@@ -1,0 +1,192 @@
+/**
+ * Typed words → catalog phrases: the phrases chosen so the fewest words are left over, small
+ * misspellings forgiven through an index built once per lexicon, and misspellings of a single
+ * known word read as that word.
+ */
+
+import type { FieldMatch as Match } from './fields.ts';
+import { FUNCTION_WORDS } from './function-words.ts';
+import type { Lexicon, LexiconEntry } from './lexicon.ts';
+import { isLinkingVerb } from './linking-verbs.ts';
+import { TIME_WORDS } from './time-words.ts';
+import {
+  AGGREGATE_WORDS,
+  FILLER,
+  GROUP_WORDS,
+  isGrammarWord,
+  LIST_WORDS,
+  RANKING_VOCABULARY,
+} from './word-classes.ts';
+import { similarWord, stem } from './words.ts';
+
+/**
+ * Misspelled words read as the one known word they are close to ("quater" → "quarter"), before
+ * any phase reads them. A word close to several known words is left alone: it becomes a
+ * leftover, and the clarifying question offers the candidates.
+ */
+export function correctSpelling(
+  text: string,
+  lexicon: Lexicon,
+): { text: string; corrections: { typed: string; read: string }[] } {
+  const { known } = wordIndex(lexicon);
+  const corrections: { typed: string; read: string }[] = [];
+  const corrected = text
+    .split(' ')
+    .map((token) => {
+      const stemmed = stem(token);
+      if (token.length < 4 || /[^a-z]/.test(token) || known.has(token) || known.has(stemmed)) return token;
+      const candidates = spellingCandidates(stemmed, known);
+      if (candidates.length !== 1) return token;
+      const read = candidates[0] as string;
+      corrections.push({ typed: token, read });
+      return read;
+    })
+    .join(' ');
+  return { text: corrected, corrections };
+}
+
+/**
+ * What a leftover word may have meant: catalog phrases it is part of ("rate" → "refund rate"),
+ * else known words it may be a misspelling of.
+ */
+export function nearestReadings(word: string, lexicon: Lexicon, vocabulary: Set<string>): string[] {
+  const stemmed = stem(word);
+  if (vocabulary.has(stemmed)) {
+    return [...lexicon.phrases.keys()]
+      .filter((key) => key !== stemmed && key.split(' ').includes(stemmed))
+      .slice(0, 4);
+  }
+  return spellingCandidates(stemmed, vocabulary);
+}
+
+export function spellingCandidates(word: string, known: Set<string>): string[] {
+  return [...known].filter((k) => k.length >= 4 && similarWord(word, k));
+}
+
+/**
+ * The catalog phrases of `tokens`, chosen so that the fewest content words are left over (then
+ * the fewest phrases, then exact over forgiven spellings): "number of papers published" reads as
+ * "number of" + "papers published" when that leaves nothing, though "number of papers" is longer.
+ */
+export function matchPhrases(tokens: string[], lexicon: Lexicon): Match[] {
+  const stems = tokens.map(stem);
+  const n = stems.length;
+  // best[i]: the cheapest reading of tokens i…n-1.
+  const best: { cost: number; match?: Match }[] = new Array(n + 1);
+  best[n] = { cost: 0 };
+  for (let i = n - 1; i >= 0; i--) {
+    const token = tokens[i] as string;
+    let choice = { cost: (best[i + 1] as { cost: number }).cost + skipCost(token) };
+    let chosen: Match | undefined;
+    const fuzzy = fuzzyAt(stems, i, lexicon);
+    for (let length = Math.min(lexicon.longest, n - i); length >= 1; length--) {
+      const exact = lexicon.phrases.get(stems.slice(i, i + length).join(' '));
+      const entries = exact ? [...exact] : (fuzzy.get(length) ?? []);
+      if (entries.length === 0) continue;
+      const cost = (best[i + length] as { cost: number }).cost + (exact ? 0.002 : 0.004);
+      if (cost < choice.cost - 1e-9) {
+        choice = { cost };
+        chosen = { start: i, end: i + length, text: tokens.slice(i, i + length).join(' '), entries };
+      }
+    }
+    best[i] = chosen ? { cost: choice.cost, match: chosen } : choice;
+  }
+  const matches: Match[] = [];
+  for (let i = 0; i < n; ) {
+    const match = best[i]?.match;
+    if (match) {
+      matches.push(match);
+      i = match.end;
+    } else i++;
+  }
+  return matches;
+}
+
+/**
+ * What leaving a word outside every phrase costs. Grammar costs a little, so a phrase that
+ * includes it ("how many mountains") wins; an aggregate word more, since it is placed only beside
+ * a metric aggregated its way ("average number of citations" over "number of" + "citations
+ * received"); a linking verb less than a content word, since it may link two named things.
+ */
+function skipCost(token: string): number {
+  if (AGGREGATE_WORDS.some(([word]) => word.test(token))) return 0.3;
+  if (isGrammarWord(token)) return 0.005;
+  return isLinkingVerb(token) ? 0.2 : 1;
+}
+
+/**
+ * "courses are offered", "declared a major": an auxiliary or an article inside what the catalog
+ * names as one phrase ("courses offered", "declared major") is dropped, so the phrase is found.
+ */
+export function dropInnerGrammar(tokens: string[], lexicon: Lexicon): string[] {
+  const { byFirstWord } = wordIndex(lexicon);
+  return tokens.filter((token, i) => {
+    if (!/^(is|are|was|were|be|been|being|a|an|the)$/.test(token) || i === 0 || i === tokens.length - 1)
+      return true;
+    const before = stem(tokens[i - 1] as string);
+    const after = stem(tokens[i + 1] as string);
+    return !(byFirstWord.get(before) ?? []).some((p) => p.words[1] === after);
+  });
+}
+
+/** Catalog phrases starting at `start` that the typed words may be small misspellings of, by length. */
+function fuzzyAt(stems: string[], start: number, lexicon: Lexicon): Map<number, LexiconEntry[]> {
+  const found = new Map<number, LexiconEntry[]>();
+  const { byFirstWord, similar } = wordIndex(lexicon);
+  for (const first of similar(stems[start] as string)) {
+    for (const { words: known, entries } of byFirstWord.get(first) ?? []) {
+      const typed = stems.slice(start, start + known.length);
+      if (typed.length !== known.length || typed.every((w) => w.length < 4)) continue;
+      if (known.every((w, i) => similar(typed[i] as string).has(w)))
+        found.set(known.length, [...(found.get(known.length) ?? []), ...entries]);
+    }
+  }
+  return found;
+}
+
+interface WordIndex {
+  byFirstWord: Map<string, { words: string[]; entries: LexiconEntry[] }[]>;
+  /** Every word the reading knows: catalog phrases, time, function and ranking words (never "corrected"). */
+  known: Set<string>;
+  /** Words of catalog and time phrases: what a leftover word may be a misspelling of. */
+  catalogWords: Set<string>;
+  /** Catalog words a typed word may be a misspelling of (itself included), computed once per word. */
+  similar(word: string): Set<string>;
+}
+
+const wordIndexes = new WeakMap<Lexicon, WordIndex>();
+
+/** The lexicon's words, built once per lexicon: fuzzy matching and spelling without scanning every phrase. */
+export function wordIndex(lexicon: Lexicon): WordIndex {
+  const cached = wordIndexes.get(lexicon);
+  if (cached) return cached;
+  const byFirstWord: WordIndex['byFirstWord'] = new Map();
+  const phraseWords = new Set<string>();
+  for (const [key, entries] of lexicon.phrases) {
+    const known = key.split(' ');
+    for (const word of known) phraseWords.add(word);
+    const list = byFirstWord.get(known[0] as string) ?? [];
+    list.push({ words: known, entries });
+    byFirstWord.set(known[0] as string, list);
+  }
+  const grammar = [...FUNCTION_WORDS, ...GROUP_WORDS, ...LIST_WORDS, ...FILLER, ...RANKING_VOCABULARY];
+  const catalogWords = new Set([...phraseWords, ...TIME_WORDS].filter((w) => !FUNCTION_WORDS.has(w)));
+  const memo = new Map<string, Set<string>>();
+  const index: WordIndex = {
+    byFirstWord,
+    known: new Set([...phraseWords, ...TIME_WORDS, ...grammar]),
+    catalogWords,
+    similar(word) {
+      let found = memo.get(word);
+      if (!found) {
+        found = new Set([...phraseWords].filter((known) => similarWord(word, known)));
+        // Typed words are unbounded in a long-running bot; the cache is not.
+        if (memo.size > 20_000) memo.clear();
+        memo.set(word, found);
+      }
+      return found;
+    },
+  };
+  wordIndexes.set(lexicon, index);
+  return index;
+}
