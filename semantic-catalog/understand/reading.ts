@@ -1,8 +1,11 @@
 /**
  * Reading a question: the phases that turn words into catalog terms, before any planning.
  *
- *   normalize → guard (destructive words) → time words → ranking, sorting, units, conditions
- *   → phrase matching → personal data? → metric-or-value ambiguity → group-bys → filters
+ *   normalize → guard (destructive words) → spelling → time words → sorting, "most common"
+ *   → units, conditions, ranking → phrases (phrases.ts: the fewest words left over) → names and
+ *   ids (fields.ts) → personal data? → owned metrics, metric-or-value → ratios ("X per Y")
+ *   → conditions attached → group-bys → subjects (subjects.ts) → counts of groups → values
+ *   (negated, from/to) → leftover words (leftovers.ts)
  *
  * A reading may be partial ("only EMEA"): a follow-up merges it into the previous query.
  */
