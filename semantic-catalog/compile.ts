@@ -66,10 +66,22 @@ export interface CompileOptions {
 }
 
 /** "how many customers had more than 10 orders": the groups that meet the conditions, counted. */
-function countGroups(compiled: CompiledQuery, counted: { name: string; label: string }): CompiledQuery {
+function countGroups(
+  compiled: CompiledQuery,
+  counted: { name: string; label: string },
+  query: SemanticQuery,
+): CompiledQuery {
+  // The first dimension is what is counted; the others, if any, are what it is counted by.
+  const by = compiled.columns.filter((c) => c.role === 'dimension' && c.name !== query.dimensions[0]);
+  const keys = by.map((c) => quoteIdent(c.name)).join(', ');
+  const count = `COUNT(*) AS ${quoteIdent(counted.name)}`;
   return {
-    sql: `SELECT COUNT(*) AS ${quoteIdent(counted.name)} FROM (${compiled.sql}) AS counted`,
+    sql:
+      by.length > 0
+        ? `SELECT ${keys}, ${count} FROM (${compiled.sql}) AS counted GROUP BY ${keys} ORDER BY ${quoteIdent(counted.name)} DESC`
+        : `SELECT ${count} FROM (${compiled.sql}) AS counted`,
     columns: [
+      ...by,
       {
         name: counted.name,
         role: 'metric',
@@ -89,7 +101,7 @@ export function compile(
   options: CompileOptions = {},
 ): CompiledQuery {
   const compiled = compileGroups(query, catalog, today, options);
-  return query.countGroups ? countGroups(compiled, query.countGroups) : compiled;
+  return query.countGroups ? countGroups(compiled, query.countGroups, query) : compiled;
 }
 
 function compileGroups(

@@ -37,8 +37,10 @@ export function restate(
   // "how many customers had more than 10 orders": the count, and what each counted thing met.
   const counted = query.countGroups;
   const grouped = counted ? query.dimensions.slice(1) : query.dimensions;
+  const thing = dimensionLabel(query.dimensions[0] ?? '').replace(/ id$/, '');
+  const met = (query.conditions ?? []).map(condition).join(' and ');
   let head = counted
-    ? `${counted.label}: each ${dimensionLabel(query.dimensions[0] ?? '').replace(/ id$/, '')} whose ${(query.conditions ?? []).map(condition).join(' and ')}`
+    ? `${counted.label}: ${met ? `each ${thing} whose ${met}` : `distinct ${thing} values`}`
     : query.metrics.map(metricLabel).join(' and ');
   const breakdown = [...(query.grain ? [query.grain] : []), ...grouped.map(dimensionLabel)];
   if (breakdown.length > 0) head += ` by ${breakdown.join(' and ')}`;

@@ -364,4 +364,13 @@ dimensions:
       conditions: [{ metric: 'rating', level: 'row', op: '>', value: 4 }],
     });
   });
+  it('counts the distinct members of a field by another ("how many meals are served in each compartment")', () => {
+    const counted = query('atis', 'how many meals are served in each compartment');
+    expect(counted).toMatchObject({ metrics: [], countGroups: { name: 'meal_count' } });
+    expect(counted.dimensions).toHaveLength(2);
+    const sql = compile(counted, loaded.get('atis')?.catalog as Catalog, TODAY).sql;
+    expect(sql).toMatch(
+      /^SELECT "\w+", COUNT\(\*\) AS "meal_count" FROM \(SELECT .*\) AS counted GROUP BY "\w+" ORDER BY "meal_count" DESC$/,
+    );
+  });
 });

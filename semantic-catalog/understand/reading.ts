@@ -311,6 +311,19 @@ export function readQuestion(
     reading.dimensions = [groups.dimension, ...reading.dimensions];
     reading.countGroups = groups.countGroups;
     for (const condition of reading.conditions) condition.level = 'group';
+  } else if (
+    countedField?.kind === 'dimension' &&
+    reading.metrics.length === 0 &&
+    reading.conditions.length === 0
+  ) {
+    // "how many meals are served in each compartment": the distinct members of a field, counted
+    // by the fields grouped after it.
+    const field = dimensionByName(catalog, countedField.name);
+    reading.dimensions = [countedField.name, ...reading.dimensions.filter((d) => d !== countedField.name)];
+    reading.countGroups = {
+      name: `${countedField.name}_count`,
+      label: `${field?.label ?? countedField.name} count`,
+    };
   }
   if (sorting.keyed) reading.sortKey = sortKey(tokens, matches);
   if (sorting.byTime) reading.sortKey = { kind: 'time', name: '' };
