@@ -11,7 +11,8 @@ const LINKING_VERBS = new Set(
   located situated based serve served serving offer offered offering associated linked related connected
   attached belong belonging assigned taken take took taking taught teach teaching occurred occur
   happened reported made placed received given gave left held listed found appear appeared
-  featured involved involving involve flow flows flowing traverse traverses cross crosses pass passes`
+  featured involved involving involve flow flows flowing traverse traverses cross crosses pass passes
+  cite cites cited citing contain contains contained include includes included`
     .split(/\s+/)
     .filter(Boolean)
     .map(stem),

@@ -75,6 +75,8 @@ const DESTRUCTIVE =
   /\b(delete|drop table|drop schema|drop database|truncate|insert|update|alter|grant|revoke|create table|wipe|erase|remove all|destroy|overwrite)\b/;
 const SAME_PERIOD =
   /\b(?:in |during |for )?(?:that|the same|this same) (?:year|month|quarter|week|day|period|time)\b/g;
+/** "the average number of references" is "the average references": one way to find the phrase. */
+const AVERAGE_NUMBER = /\b(average|avg|mean) (?:number|count|amount) of\b/g;
 const WHOLE_DATA =
   /\b(?:in|from|of|across) (?:the|this|our|your) (?:database|db|system|warehouse|records)\b/g;
 /** How many rows "top products" shows when the question names no number. */
@@ -110,7 +112,7 @@ export function readQuestion(
   const { text, corrections } = correctSpelling(typed, lexicon);
 
   // "the journals in the database": the whole of the data, which every question is about anyway.
-  const time = readTimeWords(text.replace(WHOLE_DATA, ' '), today);
+  const time = readTimeWords(text.replace(WHOLE_DATA, ' ').replace(AVERAGE_NUMBER, '$1'), today);
   // "… in 2021, and how many did they have that year": the period already read, named again.
   if (time.time || time.grain) time.rest = time.rest.replace(SAME_PERIOD, ' ');
   const sorting = readSorting(time.rest);

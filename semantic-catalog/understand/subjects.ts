@@ -4,7 +4,7 @@
  * the metrics asked (their fact table, or a table each fact row belongs to), or, after "how many"
  * with no other metric, that table's one plain count. Anything else stays unplaced.
  */
-import { dimensionByName, joinPath, metricByName, metricTable } from '../catalog.ts';
+import { baseMetrics, dimensionByName, joinPath, metricByName, metricTable } from '../catalog.ts';
 import { isAdditive } from '../compile.ts';
 import { keyColumn } from '../key-dimensions.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
@@ -151,6 +151,8 @@ function measuredOver(catalog: Catalog, metric: MetricDef, table: string, qualif
   const fact = metricTable(catalog, metric)?.name;
   if (!fact) return false;
   if (fact === table) return true;
+  // A ratio "per publication" is measured over what its denominator counts.
+  if (baseMetrics(catalog, metric).some((base) => base !== metric && base.table === table)) return true;
   return qualified && isAdditive(metric) && !!joinPath(catalog, fact, table);
 }
 
