@@ -46,6 +46,17 @@ describe('sorting words', () => {
       order: { by: 'metric', metric: 'restaurant_count', direction: 'desc' },
     });
   });
+  it('reads "order the results by X in descending order" once, as the sort', () => {
+    expect(
+      query(
+        'restaurants',
+        'how many restaurants in each city? order the results by the number of restaurants in descending order',
+      ),
+    ).toMatchObject({
+      dimensions: ['city'],
+      order: { by: 'metric', metric: 'restaurant_count', direction: 'desc' },
+    });
+  });
   it('reads "sort the X in ascending order" as sorting by X', () => {
     expect(
       query('restaurants', 'average rating per city, sort the cities in descending order').order,

@@ -20,7 +20,7 @@ export interface Sorting {
 // "order"/"sort" are nouns too ("orders by region"): the present tense counts only when it
 // takes an object ("order the results by") or opens the question ("sort by revenue").
 const SORT_VERB =
-  /(?:\b(?:then |and )?(?:ordered|sorted|arranged)|\b(?:order|sort|arrange) (?:the )?(?:results?|rows|list|output|them|it|answer)|^ ?(?:order|sort))(?: (?:the )?(?:results?|rows|list|output|them|it|answer))?(?: (?:by|on|according to|based on))?\b/g;
+  /(?:\b(?:then |and )?(?:ordered|sorted|arranged)|(?<!§)\b(?:order|sort|arrange) (?:the )?(?:results?|rows|list|output|them|it|answer)|^ ?(?:order|sort))(?: (?:the )?(?:results?|rows|list|output|them|it|answer))?(?: (?:by|on|according to|based on))?\b/g;
 const DIRECTIONS: [RegExp, 'asc' | 'desc'][] = [
   [/\b(?:in )?(?:descending|decreasing|reverse|desc) (?:order|alphabetical order)\b/g, 'desc'],
   [/\b(?:in )?(?:ascending|increasing|asc) order\b/g, 'asc'],
@@ -41,7 +41,7 @@ const DIRECTIONS: [RegExp, 'asc' | 'desc'][] = [
   [/\b(?:in )?(?:ascending|increasing)\b/g, 'asc'],
 ];
 const SORT_OBJECT =
-  /\b(?:order|sort|arrange|rank) (?:the |all )?(?=[a-z][a-z ]{0,40} (?:in (?:ascending|descending|increasing|decreasing|reverse|alphabetical) order|alphabetically|from (?:the )?(?:highest|lowest|largest|smallest|best|worst|most|least|longest|shortest|a to z)))/g;
+  /(?<!§)\b(?:order|sort|arrange|rank) (?!(?:the )?(?:results?|rows|list|output|them|it|answer)\b)(?:the |all )?(?=[a-z][a-z ]{0,40} (?:in (?:ascending|descending|increasing|decreasing|reverse|alphabetical) order|alphabetically|from (?:the )?(?:highest|lowest|largest|smallest|best|worst|most|least|longest|shortest|a to z)))/g;
 /** What may follow a sort verb that names no key: a direction. */
 const HOW =
   /^\s*(?:(?:starting\s+)?from\b|in\s+(?:ascending|descending|decreasing|increasing|reverse|alphabetical)|alphabetically|ascending|descending|asc\b|desc\b|(?:with\s+)?(?:the\s+)?(?:highest|lowest|largest|smallest|best|worst|most|least|longest|shortest)\b|a to z|a-z)/;
