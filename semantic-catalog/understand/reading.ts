@@ -19,11 +19,12 @@ import { leftoverWords, UNIT_WORDS } from './leftovers.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import { isLinkingVerb } from './linking-verbs.ts';
 import * as say from './messages.ts';
+import { readOwnedMetrics } from './owned-metrics.ts';
 import type { Understanding } from './parse.ts';
 import { countFor, readFrequency, readRatios } from './per-and-frequency.ts';
 import { correctSpelling, dropInnerGrammar, matchPhrases, nearestReadings, wordIndex } from './phrases.ts';
 import { readSorting, SORT_MARKER } from './sorting.ts';
-import { plainCount, readOwnedMetrics, readSubjects } from './subjects.ts';
+import { plainCount, readSubjects } from './subjects.ts';
 import { readTimeWords } from './time-words.ts';
 import {
   ASC_WORDS,

@@ -8,9 +8,8 @@ import { baseMetrics, dimensionByName, joinPath, metricByName, metricTable } fro
 import { isAdditive } from '../compile.ts';
 import { keyColumn } from '../key-dimensions.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
-import type { Lexicon, LexiconEntry } from './lexicon.ts';
+import type { LexiconEntry } from './lexicon.ts';
 import { isLinkingVerb } from './linking-verbs.ts';
-import { stem } from './words.ts';
 
 interface Match {
   start: number;
@@ -20,58 +19,6 @@ interface Match {
 }
 
 type Entity = Extract<LexiconEntry, { kind: 'entity' }>;
-
-/**
- * "the population of the cities", "top 5 cities with the highest population": a metric named with
- * a thing its facts can't reach is that thing's own metric when the catalog has one by that name
- * ("city population"). Only where the plain reading would be refused as unconnected.
- */
-export function readOwnedMetrics(matches: Match[], lexicon: Lexicon, catalog: Catalog): void {
-  const tableOf = (e: LexiconEntry) =>
-    e.kind === 'entity'
-      ? [e.table]
-      : e.kind === 'dimension' || e.kind === 'value'
-        ? (dimensionByName(catalog, e.kind === 'value' ? e.dimension : e.name)?.sources.map((s) => s.table) ??
-          [])
-        : [];
-  for (const match of matches) {
-    const metric = match.entries.find((e) => e.kind === 'metric');
-    if (metric?.kind !== 'metric' || match.entries.length > 1) continue;
-    const fact = metricTable(catalog, metricByName(catalog, metric.name) as MetricDef)?.name;
-    if (!fact) continue;
-    for (const thing of matches) {
-      const tables = thing.entries.flatMap(tableOf);
-      if (thing === match || tables.length === 0 || tables.some((t) => joinPath(catalog, fact, t))) continue;
-      // "the number of papers" with "each dataset" → "dataset papers": the metric's content words.
-      const core = match.text
-        .split(' ')
-        .filter((w) => !ADJECTIVES.test(w) && !/^(number|count|of|the|a|an)$/.test(w));
-      // A value stands for its field: "papers on 'Machine Learning'" → "keyphrase papers".
-      const thingWords = thing.entries.some((e) => e.kind === 'value')
-        ? (dimensionByName(
-            catalog,
-            (thing.entries.find((e) => e.kind === 'value') as { dimension: string }).dimension,
-          )
-            ?.label.toLowerCase()
-            .split(' ') ?? [])
-        : thing.text.split(' ');
-      const phrase = [...thingWords, ...core].map(stem).join(' ');
-      const owned = lexicon.phrases.get(phrase)?.find((e) => e.kind === 'metric');
-      const ownedFact =
-        owned?.kind === 'metric'
-          ? metricTable(catalog, metricByName(catalog, owned.name) as MetricDef)?.name
-          : undefined;
-      if (owned && ownedFact && tables.some((t) => joinPath(catalog, ownedFact, t))) {
-        match.entries = [owned];
-        break;
-      }
-    }
-  }
-}
-
-/** Ranking words inside a metric phrase ("highest population") that the owned name leaves out. */
-const ADJECTIVES =
-  /^(highest|lowest|largest|smallest|biggest|most|least|greatest|total|average|avg|how|many)$/;
 
 const COUNTING = /^(many|number|count|counts)$/;
 const GRAMMAR_BETWEEN = /^(of|the|distinct|unique|different|total|all)$/;
