@@ -3,7 +3,8 @@
  * though admins rightly hide it from suggestions. Each table whose key column can be told from
  * its name (`course_id` or `courseid` on `course` or `courses`, else `id`) answers to
  * "<table> id" and to its synonyms' "<synonym> id", unless the catalog already defines such a
- * field or the key is personal.
+ * field or the key is personal. And a table's name column groups by that key too
+ * (withLabelKeys).
  */
 import type { Catalog, DimensionDef, TableDef } from './schema.ts';
 
@@ -44,7 +45,27 @@ export function withKeyDimensions(catalog: Catalog): Catalog {
       value_synonyms: {},
     });
   }
-  return added.length > 0 ? { ...catalog, dimensions: [...catalog.dimensions, ...added] } : catalog;
+  return { ...catalog, dimensions: [...catalog.dimensions.map((d) => withLabelKeys(d, catalog)), ...added] };
+}
+
+/**
+ * A table's name column ("neighbourhood_name", "name", "title") labels rows that may share a
+ * name: two restaurants called "Jade Garden" are two restaurants. Such a field groups by the
+ * table's key as well, as an explicit `key:` would, unless the catalog says otherwise.
+ */
+function withLabelKeys(dimension: DimensionDef, catalog: Catalog): DimensionDef {
+  let changed = false;
+  const sources = dimension.sources.map((source) => {
+    const table = catalog.tables.find((t) => t.name === source.table);
+    const key = table && keyColumn(table);
+    if (source.key || !source.column || !table || !key || key === source.column) return source;
+    const bare = (table.name.split('.').pop() as string).toLowerCase();
+    const labels = ['name', 'title', `${bare}_name`, `${singular(bare)}_name`, `${singular(bare)}_title`];
+    if (!labels.includes(source.column.toLowerCase())) return source;
+    changed = true;
+    return { ...source, key };
+  });
+  return changed ? { ...dimension, sources } : dimension;
 }
 
 export function keyColumn(table: TableDef): string | undefined {
