@@ -20,6 +20,7 @@ import {
   tableByName,
 } from './catalog.ts';
 import type { IsoDate } from './dates.ts';
+import { labelKey } from './key-dimensions.ts';
 import type { SemanticQuery, TimeRange } from './query.ts';
 import type { Catalog, JoinDef, MetricDef, MetricFormat, TableDef } from './schema.ts';
 
@@ -295,8 +296,11 @@ function groupSelect(
     usesTables(expression);
     selects.push(`${expression} AS ${quoteIdent(name)}`);
     groupBy.push(expression);
-    if (reach.source.key)
-      groupBy.push(`${tableByName(catalog, reach.source.table)?.alias}.${reach.source.key}`);
+    // A name labels rows that may share it: another table's facts group by its key as well.
+    const table = tableByName(catalog, reach.source.table) as TableDef;
+    const key =
+      reach.source.key ?? (table.name !== fact.name ? labelKey(table, reach.source.column) : undefined);
+    if (key) groupBy.push(`${table.alias}.${key}`);
   }
   for (const metric of group.metrics) {
     const expression = withToday(metricExpression(metric, catalog));

@@ -3,10 +3,10 @@
  * though admins rightly hide it from suggestions. Each table whose key column can be told from
  * its name (`course_id` or `courseid` on `course` or `courses`, else `id`) answers to
  * "<table> id" and to its synonyms' "<synonym> id", unless the catalog already defines such a
- * field or the key is personal. And a table's name column groups by that key too
- * (withLabelKeys).
+ * field or the key is personal.
  */
 import type { Catalog, DimensionDef, TableDef } from './schema.ts';
+import { stem } from './understand/words.ts';
 
 export function withKeyDimensions(catalog: Catalog): Catalog {
   const taken = new Set(
@@ -21,7 +21,7 @@ export function withKeyDimensions(catalog: Catalog): Catalog {
     const key = keyColumn(table);
     if (!key) continue;
     const bare = table.name.split('.').pop() as string;
-    const one = singular(bare);
+    const one = stem(bare);
     const name = `${one}_id`;
     const label = `${one.replaceAll('_', ' ')} id`;
     if (
@@ -45,37 +45,26 @@ export function withKeyDimensions(catalog: Catalog): Catalog {
       value_synonyms: {},
     });
   }
-  return { ...catalog, dimensions: [...catalog.dimensions.map((d) => withLabelKeys(d, catalog)), ...added] };
+  return added.length > 0 ? { ...catalog, dimensions: [...catalog.dimensions, ...added] } : catalog;
 }
 
 /**
- * A table's name column ("neighbourhood_name", "name", "title") labels rows that may share a
- * name: two restaurants called "Jade Garden" are two restaurants. Such a field groups by the
- * table's key as well, as an explicit `key:` would, unless the catalog says otherwise.
+ * The key a table's name column ("neighbourhood_name", "name", "title") stands for: rows that
+ * share a name are still different rows (two neighbourhood rows called "Downtown"). Grouping
+ * another table's facts by such a field groups by this key too, as an explicit `key:` would.
  */
-function withLabelKeys(dimension: DimensionDef, catalog: Catalog): DimensionDef {
-  let changed = false;
-  const sources = dimension.sources.map((source) => {
-    const table = catalog.tables.find((t) => t.name === source.table);
-    const key = table && keyColumn(table);
-    if (source.key || !source.column || !table || !key || key === source.column) return source;
-    const bare = (table.name.split('.').pop() as string).toLowerCase();
-    const labels = ['name', 'title', `${bare}_name`, `${singular(bare)}_name`, `${singular(bare)}_title`];
-    if (!labels.includes(source.column.toLowerCase())) return source;
-    changed = true;
-    return { ...source, key };
-  });
-  return changed ? { ...dimension, sources } : dimension;
+export function labelKey(table: TableDef, column: string | undefined): string | undefined {
+  const key = keyColumn(table);
+  if (!column || !key || key === column) return undefined;
+  const bare = (table.name.split('.').pop() as string).toLowerCase();
+  const labels = ['name', 'title', `${bare}_name`, `${stem(bare)}_name`, `${stem(bare)}_title`];
+  return labels.includes(column.toLowerCase()) ? key : undefined;
 }
 
 export function keyColumn(table: TableDef): string | undefined {
   const bare = (table.name.split('.').pop() as string).toLowerCase();
   const columns = table.columns.filter((c) => !c.personal);
   const named = (candidate: string) => columns.find((c) => c.name.toLowerCase() === candidate)?.name;
-  const one = singular(bare);
+  const one = stem(bare);
   return named(`${bare}_id`) ?? named(`${one}_id`) ?? named(`${bare}id`) ?? named(`${one}id`) ?? named('id');
-}
-
-function singular(word: string): string {
-  return word.endsWith('ies') ? `${word.slice(0, -3)}y` : word.replace(/(?<!s)s$/, '');
 }
