@@ -23,6 +23,7 @@ import path from 'node:path';
 import express from 'express';
 import pg from 'pg';
 import { build } from '../scripts/build.mjs';
+import { monthName } from '../semantic-catalog/dates.ts';
 import { loadGoldenFile } from '../skills/eval.ts';
 import { seedDemo } from '../warehouse/demo/seed.ts';
 import { ensureDatabase, startEmbedded } from '../warehouse/embedded.ts';
@@ -53,22 +54,8 @@ function distinctQuestions(count: number): string[] {
     'gross margin %',
   ];
   const breakdowns = ['region', 'channel', 'category', 'segment', 'country'];
-  const months = [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December',
-  ];
   const periods: string[] = [];
-  for (let m = 0; m < 29; m++) periods.push(`in ${months[m % 12]} ${2024 + Math.floor(m / 12)}`);
+  for (let m = 0; m < 29; m++) periods.push(`in ${monthName((m % 12) + 1)} ${2024 + Math.floor(m / 12)}`);
   for (let q = 0; q < 9; q++) periods.push(`in Q${(q % 4) + 1} ${2024 + Math.floor(q / 4)}`);
   periods.push('in 2024', 'in 2025');
   const all = metrics.flatMap((m) => breakdowns.flatMap((b) => periods.map((p) => `${m} by ${b} ${p}`)));

@@ -49,12 +49,19 @@ export async function readWithLookedUpValues(
   return again.kind === 'query' ? again : undefined;
 }
 
-/** Fields whose values people type but the catalog could not learn: too many, or not asked to. */
+const fieldsByLexicon = new WeakMap<Lexicon, DimensionDef[]>();
+
+/**
+ * Fields whose values people type but the catalog could not learn: too many, or not asked to.
+ * Found once per lexicon (a catalog reload builds a new one), not per question.
+ */
 function lookupFields(catalog: Catalog, lexicon: Lexicon): DimensionDef[] {
+  const cached = fieldsByLexicon.get(lexicon);
+  if (cached) return cached;
   const known = new Set<string>();
   for (const entries of lexicon.phrases.values())
     for (const e of entries) if (e.kind === 'value') known.add(e.dimension);
-  return catalog.dimensions
+  const fields = catalog.dimensions
     .filter((d) => {
       const source = d.sources[0];
       const table = source && tableByName(catalog, source.table);
@@ -63,6 +70,8 @@ function lookupFields(catalog: Catalog, lexicon: Lexicon): DimensionDef[] {
       return !known.has(d.name) && !!table && text && !column?.personal && d.sources.length === 1;
     })
     .slice(0, MAX_FIELDS);
+  fieldsByLexicon.set(lexicon, fields);
+  return fields;
 }
 
 async function lookUp(deps: AskDeps, dimension: DimensionDef, phrase: string): Promise<Found[]> {
