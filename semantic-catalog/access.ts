@@ -159,7 +159,7 @@ export function queryAccessProblem(
     ];
     if (!groups.some((g) => groupMayUseColumns(catalog, g, columns))) return `field ${name}`;
   }
-  return undefined;
+  return query.ratio ? queryAccessProblem(query.ratio.over, catalog, access) : undefined;
 }
 
 /** The table a row filter is written over (lint makes sure there is exactly one). */

@@ -19,9 +19,11 @@ import {
   tableByAlias,
   tableByName,
 } from './catalog.ts';
+import { compileRatio } from './compile-ratio.ts';
 import type { IsoDate } from './dates.ts';
 import { labelKey } from './key-dimensions.ts';
 import type { SemanticQuery, TimeRange } from './query.ts';
+import { sideWords } from './restate.ts';
 import type { Catalog, JoinDef, MetricDef, MetricFormat, TableDef } from './schema.ts';
 
 export interface OutputColumn {
@@ -39,6 +41,8 @@ export function isAdditive(metric: MetricDef): boolean {
   return !!metric.table && ADDITIVE.test(metric.expression);
 }
 
+/** Counts and sums: nothing recorded is zero of them. */
+const COUNTS = /^\s*(sum|count)\s*\(/i;
 const ADDITIVE = /^\s*(sum|count)\s*\((?!\s*distinct)(?:[^()]|\([^()]*\))*\)\s*$/i;
 
 export interface CompiledQuery {
@@ -101,6 +105,17 @@ export function compile(
   today: IsoDate,
   options: CompileOptions = {},
 ): CompiledQuery {
+  if (query.ratio)
+    return compileRatio(
+      query,
+      query.ratio.over,
+      (side) => compile(side, catalog, today, options),
+      {
+        numerator: sideWords(query, catalog),
+        denominator: sideWords(query.ratio.over, catalog),
+      },
+      (column) => COUNTS.test(metricByName(catalog, column.metric ?? '')?.expression ?? 'count('),
+    );
   const compiled = compileGroups(query, catalog, today, options);
   return query.countGroups ? countGroups(compiled, query.countGroups, query) : compiled;
 }

@@ -30,6 +30,9 @@ export interface SemanticQuery {
   listFrom?: string;
   /** Show amounts in thousands, millions or billions. */
   unit?: Unit;
+  /** "the ratio of A to B": this query's one metric (A) divided by another's (B), row by row on
+   * the dimensions B shares; a B without dimensions is one total for every row (a share of it). */
+  ratio?: { over: SemanticQuery };
 }
 
 export type Unit = 'thousand' | 'million' | 'billion';

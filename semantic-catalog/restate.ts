@@ -6,7 +6,7 @@
  */
 import { dimensionByName, metricByName } from './catalog.ts';
 import { type DataExtent, dataWords, rangeWords } from './period-words.ts';
-import type { SemanticQuery, TimeRange } from './query.ts';
+import type { Condition, SemanticQuery, TimeRange } from './query.ts';
 import type { Catalog } from './schema.ts';
 
 /** What the reading saw in the typed words. */
@@ -30,31 +30,31 @@ export function restate(
 ): Interpretation {
   const metricLabel = (name: string | undefined) => metricByName(catalog, name ?? '')?.label ?? name ?? '';
   const dimensionLabel = (name: string) => (dimensionByName(catalog, name)?.label ?? name).toLowerCase();
+  const condition = (c: Condition) => conditionWords(c, catalog);
 
   const pieces: string[] = [];
-  const condition = (c: NonNullable<SemanticQuery['conditions']>[number]) =>
-    `${metricLabel(c.metric).toLowerCase()} ${OPS[c.op]} ${c.value.toLocaleString('en-US')}`;
   // "how many customers had more than 10 orders": the count, and what each counted thing met.
   const counted = query.countGroups;
   const grouped = counted ? query.dimensions.slice(1) : query.dimensions;
   const thing = dimensionLabel(query.dimensions[0] ?? '').replace(/ id$/, '');
   const met = (query.conditions ?? []).map(condition).join(' and ');
-  let head = counted
-    ? `${counted.label}: ${met ? `each ${thing} whose ${met}` : `distinct ${thing} values`}`
-    : query.metrics.map(metricLabel).join(' and ');
+  let head = query.ratio
+    ? `ratio of ${sideWords(query, catalog)} to ${sideWords(query.ratio.over, catalog)}`
+    : counted
+      ? `${counted.label}: ${met ? `each ${thing} whose ${met}` : `distinct ${thing} values`}`
+      : query.metrics.map(metricLabel).join(' and ');
   const breakdown = [...(query.grain ? [query.grain] : []), ...grouped.map(dimensionLabel)];
   if (breakdown.length > 0) head += ` by ${breakdown.join(' and ')}`;
   pieces.push(head);
-  pieces.push(
-    query.time ? spanWords(query.time, extent) : `all dates${extent ? ` (${dataWords(extent)})` : ''}`,
-  );
-  for (const filter of query.filters) {
+  // A ratio's sides say their own periods, filters and conditions.
+  if (!query.ratio) {
     pieces.push(
-      `${dimensionLabel(filter.dimension)} ${filter.exclude ? 'is not' : 'is'} ${filter.values.join(filter.exclude ? ' nor ' : ' or ')}`,
+      query.time ? spanWords(query.time, extent) : `all dates${extent ? ` (${dataWords(extent)})` : ''}`,
     );
+    for (const filter of query.filters) pieces.push(filterWords(filter, catalog));
+    for (const c of counted ? [] : (query.conditions ?? []))
+      pieces.push(`${c.level === 'row' ? 'each row’s' : 'each group’s'} ${condition(c)}`);
   }
-  for (const c of counted ? [] : (query.conditions ?? []))
-    pieces.push(`${c.level === 'row' ? 'each row’s' : 'each group’s'} ${condition(c)}`);
   if (query.compare) pieces.push(`compared with ${spanWords(query.compare.range)}`);
   if (query.order) {
     const { by, direction, dimension } = query.order;
@@ -82,6 +82,25 @@ export function restate(
     text += ` Read ${said.corrections.map((c) => `“${c.typed}” as “${c.read}”`).join(', ')}.`;
   }
   return { text, parts: said.parts, corrections: said.corrections };
+}
+
+const conditionWords = (c: Condition, catalog: Catalog) =>
+  `${(metricByName(catalog, c.metric)?.label ?? c.metric).toLowerCase()} ${OPS[c.op]} ${c.value.toLocaleString('en-US')}`;
+
+const filterWords = (filter: SemanticQuery['filters'][number], catalog: Catalog) =>
+  `${(dimensionByName(catalog, filter.dimension)?.label ?? filter.dimension).toLowerCase()} ${filter.exclude ? 'is not' : 'is'} ${filter.values.join(filter.exclude ? ' nor ' : ' or ')}`;
+
+/** One side of a ratio in a few words: "Number of restaurants (rating over 4; city is New York)". */
+export function sideWords(query: SemanticQuery, catalog: Catalog): string {
+  const metric =
+    query.countGroups?.label ??
+    query.metrics.map((name) => metricByName(catalog, name)?.label ?? name).join(' and ');
+  const which = [
+    ...(query.time ? [spanWords(query.time)] : []),
+    ...query.filters.map((f) => filterWords(f, catalog)),
+    ...(query.conditions ?? []).map((c) => conditionWords(c, catalog)),
+  ];
+  return which.length > 0 ? `${metric} (${which.join('; ')})` : metric;
 }
 
 /**

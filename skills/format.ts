@@ -16,6 +16,8 @@ const UNIT_SIZE: Record<Unit, number> = { thousand: 1e3, million: 1e6, billion: 
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
 const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+/** A ratio of 0.0123 is not "0.01": three significant digits below one. */
+const small = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
 const twoDecimals = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export function formatValue(value: unknown, format: MetricFormat | undefined, unit?: Unit): string {
@@ -39,7 +41,9 @@ export function formatValue(value: unknown, format: MetricFormat | undefined, un
         ? `${sign}${compact.format(abs)}`
         : Number.isInteger(value)
           ? whole.format(value)
-          : twoDecimals.format(value);
+          : abs < 1
+            ? small.format(value)
+            : twoDecimals.format(value);
   }
 }
 

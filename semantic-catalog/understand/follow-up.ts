@@ -11,6 +11,7 @@ import type { Catalog } from '../schema.ts';
 import type { Lexicon } from './lexicon.ts';
 import type { Understanding } from './parse.ts';
 import { planQuery } from './plan.ts';
+import { asksRatio } from './ratio-of.ts';
 import { type Reading, readQuestion } from './reading.ts';
 import { previousRange } from './time-words.ts';
 
@@ -49,10 +50,14 @@ export function understandFollowUp(
   lexicon: Lexicon,
   today: IsoDate,
 ): Understanding | undefined {
+  // "the ratio of A to B" is a question of its own.
+  if (asksRatio(question)) return undefined;
   const reading = readQuestion(question, catalog, lexicon, today);
   if ('kind' in reading)
     return reading.kind === 'refuse' && reading.code === 'not_understood' ? undefined : reading;
   if (!isFollowUp(question, reading)) return undefined;
+  if (previous.ratio)
+    return ratioFollowUp(question, reading, previous, previous.ratio.over, catalog, lexicon, today);
   const additive = ADDITIVE.test(reading.text);
   const before = /\b(?:the )?(?:day|week|month|quarter|year|period) before\b|\bthe one before\b/.test(
     reading.text,
@@ -107,6 +112,30 @@ export function understandFollowUp(
   // A metric that can't be grouped the old way is a new question rather than a broken follow-up.
   if (merged.metrics.some((m) => !metricByName(catalog, m))) return undefined;
   return planQuery(question, merged, catalog, today);
+}
+
+/**
+ * "now by city", "only in 2021" after a ratio: the change applies to both sides, and a share of
+ * the whole stays a share of the whole. Another metric is a new question.
+ */
+function ratioFollowUp(
+  question: string,
+  reading: Reading,
+  previous: SemanticQuery,
+  over: SemanticQuery,
+  catalog: Catalog,
+  lexicon: Lexicon,
+  today: IsoDate,
+): Understanding | undefined {
+  if (reading.metrics.length > 0) return undefined;
+  const { ratio: _, ...top } = previous;
+  const numerator = understandFollowUp(question, top, catalog, lexicon, today);
+  const denominator = understandFollowUp(question, over, catalog, lexicon, today);
+  if (numerator?.kind !== 'query') return numerator;
+  if (denominator?.kind !== 'query') return denominator;
+  const whole = over.dimensions.length === 0 && !over.grain && (top.dimensions.length > 0 || !!top.grain);
+  const bottom = whole ? { ...denominator.query, dimensions: [], grain: undefined } : denominator.query;
+  return { ...numerator, query: { ...numerator.query, ratio: { over: bottom } } };
 }
 
 function union<T>(a: T[], b: T[]): T[] {

@@ -9,6 +9,7 @@ import type { Said } from '../restate.ts';
 import type { Catalog } from '../schema.ts';
 import type { Lexicon } from './lexicon.ts';
 import { planQuery } from './plan.ts';
+import { readRatioOf } from './ratio-of.ts';
 import { readQuestion } from './reading.ts';
 
 export type RefusalCode = 'destructive' | 'personal_data' | 'not_understood' | 'unsupported';
@@ -24,6 +25,8 @@ export function understand(
   lexicon: Lexicon,
   today: IsoDate,
 ): Understanding {
+  const ratio = readRatioOf(question, (side) => understand(side, catalog, lexicon, today));
+  if (ratio) return ratio;
   const reading = readQuestion(question, catalog, lexicon, today);
   if ('kind' in reading) return reading;
   return planQuery(question, reading, catalog, today);

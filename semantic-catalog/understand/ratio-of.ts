@@ -1,0 +1,89 @@
+/**
+ * "The ratio of A to B": two questions in one. Each side is read as a question of its own (its
+ * metric, and the filters, conditions and period that say which part of it), and what follows
+ * both sides applies to both: in "restaurants rated above 4 to restaurants rated below 4 in New
+ * York", the denominator owns as many qualifiers as the numerator has ("rated below 4") and "in
+ * New York" is shared. A side that starts "all …" or "the total …" owns none ("Italian
+ * restaurants out of all restaurants in Los Angeles"). A side with no metric of its own is counted
+ * ("publications to authors"). When no split reads cleanly, the question is left to the ordinary
+ * reading, which then asks about "ratio" instead of guessing.
+ */
+import type { SemanticQuery } from '../query.ts';
+import type { Said } from '../restate.ts';
+import type { Understanding } from './parse.ts';
+import { normalizeText } from './words.ts';
+
+type Read = (text: string) => Understanding;
+type Query = Extract<Understanding, { kind: 'query' }>;
+
+const RATIO_OF = /^(.*?)\b(?:the |an? )?(?:ratio|proportion|fraction) (?:of|between) (.+)$/;
+const SPLIT = / (?:to|out of|versus|vs|against|compared to|compared with|relative to|over|per) /g;
+const ASKING =
+  /^(?:(?:what|whats|which|how|does|do|is|was|are|the|calculate|compute|get|give|show|find|tell|me|return|us|please)\b ?)*$/;
+const WHOLE = /^(?:all|the total|total|overall|the whole|the entire)\b/;
+/** "how does the ratio … vary across different courses": a breakdown, said as a question. */
+const VARY =
+  /\b(?:vary|varies|differ|differs|change|changes) (?:across|by|between|among|for|with)(?: (?:the )?different)?\b/g;
+
+export const asksRatio = (question: string) => RATIO_OF.test(normalizeText(question));
+
+export function readRatioOf(question: string, read: Read): Understanding | undefined {
+  const match = RATIO_OF.exec(normalizeText(question).replace(VARY, ' by '));
+  if (!match) return undefined;
+  // "the average ratio of …" is another computation (the mean of each row's ratio).
+  if (!ASKING.test((match[1] ?? '').trim())) return undefined;
+  const body = match[2] ?? '';
+  for (const split of body.matchAll(SPLIT)) {
+    const aText = body.slice(0, split.index);
+    const rest = body.slice((split.index ?? 0) + split[0].length).split(' ');
+    const a = side(read, aText);
+    if (!a) continue;
+    const owned = WHOLE.test(rest.join(' ')) ? 0 : qualifiers(a.query);
+    for (let j = 1; j <= rest.length; j++) {
+      const bText = rest.slice(0, j).join(' ');
+      const b = side(read, bText);
+      if (!b || qualifiers(b.query) !== owned) continue;
+      const tail = rest.slice(j).join(' ');
+      const numerator = side(read, `${aText} ${tail}`);
+      const denominator = side(read, `${bText} ${tail}`);
+      if (!numerator || !denominator) break;
+      const dims = [...(numerator.query.grain ? ['grain'] : []), ...numerator.query.dimensions];
+      const shared = [...(denominator.query.grain ? ['grain'] : []), ...denominator.query.dimensions];
+      if (
+        shared.some((d) => !dims.includes(d)) ||
+        numerator.query.grain !== (denominator.query.grain ?? numerator.query.grain)
+      )
+        break;
+      return {
+        kind: 'query',
+        query: { ...numerator.query, ratio: { over: denominator.query } },
+        said: merged(numerator.said, denominator.said),
+      };
+    }
+  }
+  return undefined;
+}
+
+/** A side read as a question with exactly one metric; things named without one are counted. */
+function side(read: Read, text: string): Query | undefined {
+  for (const asked of [`how many ${text}`, text]) {
+    const understood = read(asked);
+    if (understood.kind === 'query' && single(understood.query)) return understood;
+  }
+  return undefined;
+}
+
+const single = (q: SemanticQuery) =>
+  q.metrics.length === 1 && !q.compare && !q.listFrom && !q.ratio && !q.unit && q.limit === undefined;
+
+/** How many things a side says about which part of its metric it means. */
+const qualifiers = (q: SemanticQuery) => q.filters.length + (q.conditions?.length ?? 0) + (q.time ? 1 : 0);
+
+function merged(a: Said | undefined, b: Said | undefined): Said {
+  const parts = [...(a?.parts ?? []), ...(b?.parts ?? [])];
+  const corrections = [...(a?.corrections ?? []), ...(b?.corrections ?? [])];
+  return {
+    parts: parts.filter((p, i) => parts.findIndex((q) => q.said === p.said && q.became === p.became) === i),
+    corrections: corrections.filter((c, i) => corrections.findIndex((d) => d.typed === c.typed) === i),
+  };
+}

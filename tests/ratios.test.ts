@@ -1,0 +1,122 @@
+/**
+ * "The ratio of A to B": each side read as a question of its own, what follows both shared, the
+ * division done in the warehouse, the restatement naming both sides — checked on the embedded demo
+ * warehouse against Tally's answers to each side asked alone, and with the readings it must NOT
+ * give (an average of ratios, a follow-up that changes one side only).
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { askDeps, type Runtime } from '../bot/runtime.ts';
+import { queryAccessProblem, resolveAccess } from '../semantic-catalog/access.ts';
+import { parseCatalog } from '../semantic-catalog/loader.ts';
+import { buildLexicon } from '../semantic-catalog/understand/lexicon.ts';
+import { understand } from '../semantic-catalog/understand/parse.ts';
+import type { Answer } from '../skills/answer.ts';
+import { ask } from '../skills/ask.ts';
+import { runtimeWithAdmin } from './helpers.ts';
+
+let runtime: Runtime;
+let close: () => Promise<void>;
+beforeAll(async () => {
+  let admin: pg.Client;
+  ({ runtime, admin, close } = await runtimeWithAdmin());
+  await admin.end();
+});
+afterAll(() => close());
+
+let conversation = 0;
+const askDemo = (text: string, conversationId = `ratio-${++conversation}`) =>
+  ask(askDeps(runtime), { text, channel: 'test', conversationId });
+
+/** Each row's member (its text column) → the value of the column named. */
+function byKey(answer: Answer, column: string): Map<string, number> {
+  const key = answer.columns.findIndex((c) => c.type === 'text');
+  const value = answer.columns.findIndex((c) => c.name === column);
+  return new Map(answer.rows.map((row) => [String(key >= 0 ? row[key] : ''), Number(row[value])]));
+}
+const only = (answer: Answer, column: string) => [...byKey(answer, column).values()][0] as number;
+
+describe('the ratio of A to B', () => {
+  it('divides one filtered total by another and says both sides', async () => {
+    const ratio = await askDemo('what is the ratio of revenue in EMEA to revenue in APAC last year?');
+    const emea = await askDemo('revenue in EMEA last year');
+    const apac = await askDemo('revenue in APAC last year');
+    expect(ratio.status).toBe('answer');
+    expect(only(ratio, 'ratio')).toBeCloseTo(only(emea, 'revenue') / only(apac, 'revenue'), 6);
+    expect(ratio.interpretation?.text).toMatch(
+      /^ratio of revenue \(.*region is EMEA\) to revenue \(.*region is APAC\)/i,
+    );
+  });
+
+  it('shares what follows both sides: a breakdown applies to each', async () => {
+    const ratio = await askDemo('ratio of online orders to all orders by region in 2025');
+    const online = byKey(await askDemo('online orders by region in 2025'), 'orders');
+    const all = byKey(await askDemo('orders by region in 2025'), 'orders');
+    const got = byKey(ratio, 'ratio');
+    expect(got.size).toBe(all.size);
+    expect(all.size).toBeGreaterThan(1);
+    for (const [region, total] of all)
+      expect(got.get(region)).toBeCloseTo((online.get(region) ?? 0) / total, 6);
+  });
+
+  it('divides each group by the whole when only the numerator is broken down', async () => {
+    const ratio = await askDemo(
+      'the ratio of the orders in each region to the total number of orders in 2025',
+    );
+    const all = only(await askDemo('orders in 2025'), 'orders');
+    const each = byKey(await askDemo('orders by region in 2025'), 'orders');
+    const got = byKey(ratio, 'ratio');
+    for (const [region, orders] of each) expect(got.get(region)).toBeCloseTo(orders / all, 6);
+    expect([...got.values()].reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+  });
+
+  it('keeps each side’s own period', async () => {
+    const ratio = await askDemo('ratio of revenue in 2025 to revenue in 2024');
+    const y2025 = only(await askDemo('revenue in 2025'), 'revenue');
+    const y2024 = only(await askDemo('revenue in 2024'), 'revenue');
+    expect(only(ratio, 'ratio')).toBeCloseTo(y2025 / y2024, 6);
+  });
+
+  it('never answers an average of ratios with a ratio of totals', async () => {
+    const answer = await askDemo('what is the average ratio of revenue to orders by region');
+    expect(answer.status).not.toBe('answer');
+    expect(answer.message).toContain('ratio');
+  });
+
+  it('changes both sides on a follow-up', async () => {
+    const id = 'ratio-follow-up';
+    const first = await askDemo('what is the proportion of online orders out of all orders in 2025', id);
+    expect(first.status).toBe('answer');
+    const next = await askDemo('now by region', id);
+    expect(next.status).toBe('answer');
+    expect(next.interpretation?.text).toMatch(/channel is Online\) to orders \(2025[^;]*\) by region\.$/i);
+    const online = byKey(await askDemo('online orders by region in 2025'), 'orders');
+    const all = byKey(await askDemo('orders by region in 2025'), 'orders');
+    for (const [region, share] of byKey(next, 'ratio'))
+      expect(share).toBeCloseTo((online.get(region) ?? 0) / (all.get(region) as number), 6);
+  });
+});
+
+describe('access to a ratio', () => {
+  it('is checked on both sides: a metric only the denominator uses is still refused', async () => {
+    const demo = await readFile(
+      path.join(import.meta.dirname, '..', 'catalog', 'demo', 'catalog.yaml'),
+      'utf8',
+    );
+    const catalog = parseCatalog(
+      `${demo}\naccess:\n  default: nothing\n  groups:\n    - { name: sales, members: [u-sales] }\n    - { name: finance, members: [u-finance], tables: [finance.gl_entries, finance.gl_accounts, finance.cost_centers] }\n`,
+    );
+    const read = understand('ratio of revenue to opex in 2025', catalog, buildLexicon(catalog), '2026-06-15');
+    if (read.kind !== 'query') throw new Error(read.message);
+    expect(read.query.ratio?.over.metrics).toEqual(['opex']);
+    const sales = resolveAccess(catalog, { id: 'u-sales' });
+    expect(queryAccessProblem(read.query, catalog, sales)).toBe('metric opex');
+    const { ratio: _, ...numerator } = read.query;
+    expect(queryAccessProblem(numerator, catalog, sales)).toBeUndefined();
+    expect(
+      queryAccessProblem(read.query, catalog, resolveAccess(catalog, { id: 'u-finance' })),
+    ).toBeUndefined();
+  });
+});
