@@ -86,7 +86,7 @@ export async function lintWarehouseCommand(
   );
   if (problems.length > 0) throw new CatalogError(problems);
   process.stdout.write(
-    `${file}: OK against the warehouse — ${catalog.tables.length} tables, every column, type, join key and sample value found\n`,
+    `${file}: OK against the warehouse — ${catalog.tables.length} tables, every column, type, join key, sample value and metric time found\n`,
   );
 }
 

@@ -3,11 +3,15 @@
  *   structure (pure, over one introspection): tables and columns that are gone, columns whose
  *   kind of value changed, join keys of different kinds, and — for drift — new tables in the
  *   catalog's schemas;
- *   values (one query per column that lists some): sample values the column no longer holds.
+ *   values (one query per column that lists some): sample values the column no longer holds;
+ *   time (one query per metric time, two when it says how finely it is known): a time column or
+ *   time_expression that fails on some row, is no date or timestamp, or is known more coarsely
+ *   than the catalog says (every value the first of a month, but no `time_precision: month`).
  * The loader already proved the catalog consistent with itself; this proves it true of the data.
  */
 import pg from 'pg';
 import { LineCounter, parseDocument } from 'yaml';
+import { expressionColumns, metricTable, metricTime } from '../semantic-catalog/catalog.ts';
 import type { CatalogProblem } from '../semantic-catalog/loader.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
 import { introspect, type LiveSchema, type RunSql, typeFamily } from './introspect.ts';
@@ -18,6 +22,7 @@ export type WarehouseProblemKind =
   | 'retyped_column'
   | 'join_key_types'
   | 'unknown_value'
+  | 'bad_time'
   | 'new_table';
 
 export interface WarehouseProblem extends CatalogProblem {
@@ -157,6 +162,89 @@ export async function valueProblems(
   return problems;
 }
 
+/** Values enough to say a time is only ever the first of a month, not by chance. */
+const COARSE_EVIDENCE = 3;
+
+/**
+ * Each metric's time against the rows: it must evaluate on every row (a month name `to_date`
+ * can't read fails the whole answer), be a date or timestamp, and be known as finely as declared —
+ * and no more coarsely: a time that is always the first of a month, declared by the day, would
+ * answer "the last 7 days" with whole months. One query per distinct time, inside a savepoint so a
+ * failing one leaves the lint's transaction usable.
+ */
+export async function timeProblems(
+  catalog: Catalog,
+  run: RunSql,
+  file: string,
+  lineOf: (at: Place) => number | undefined,
+  live: LiveSchema,
+): Promise<WarehouseProblem[]> {
+  const problems: WarehouseProblem[] = [];
+  const verdicts = new Map<string, string | undefined>();
+  const liveColumns = (table: string) => live.tables.find((t) => t.qualified === table)?.columns ?? [];
+  for (const [mi, metric] of catalog.metrics.entries()) {
+    const declared = metric.time_expression !== undefined ? 'time_expression' : 'time_column';
+    if (metric.time_expression === undefined && metric.time_column === undefined) continue;
+    const time = metricTime(catalog, metric);
+    const table = metricTable(catalog, metric);
+    if (!time || !table) continue;
+    // A missing table or column is reported once, structurally; its time can't be read.
+    const columns = liveColumns(table.name);
+    if (expressionColumns(time.sql).some((c) => !columns.some((l) => l.name === c.column))) continue;
+    const [schema, name] = table.name.split('.') as [string, string];
+    const from = `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)} AS ${table.alias}`;
+    const key = JSON.stringify([from, time.sql, time.precision]);
+    if (!verdicts.has(key)) verdicts.set(key, await judgeTime(run, from, time.sql, time.precision));
+    const verdict = verdicts.get(key);
+    if (verdict) {
+      const at = ['metrics', mi, declared];
+      problems.push({ kind: 'bad_time', file, line: lineOf(at), path: formatPath(at), message: verdict });
+    }
+  }
+  return problems;
+}
+
+async function judgeTime(
+  run: RunSql,
+  from: string,
+  time: string,
+  precision: string,
+): Promise<string | undefined> {
+  const guarded = async <T>(work: () => Promise<T>): Promise<T | Error> => {
+    const saved = await run('SAVEPOINT tally_time').then(
+      () => true,
+      () => false,
+    );
+    try {
+      const result = await work();
+      if (saved) await run('RELEASE SAVEPOINT tally_time');
+      return result;
+    } catch (error) {
+      if (saved) await run('ROLLBACK TO SAVEPOINT tally_time');
+      return error as Error;
+    }
+  };
+  // MIN reads every row: a row the expression can't evaluate fails here, as it would in an answer.
+  const typed = await guarded(() => run(`SELECT pg_typeof(MIN(${time}))::text AS type FROM ${from}`));
+  if (typed instanceof Error) return `fails on the warehouse's rows: ${typed.message}`;
+  const type = String(typed[0]?.type ?? '');
+  if (!/^(date|timestamp)/.test(type)) return `is ${type}, not a date or timestamp`;
+  const grain = precision === 'day' ? 'month' : precision;
+  const counted = await guarded(() =>
+    run(
+      `SELECT COUNT(DISTINCT ${time}) AS dated, COUNT(*) FILTER (WHERE ${time} <> date_trunc('${grain}', ${time})) AS inside FROM ${from}`,
+    ),
+  );
+  if (counted instanceof Error) return `fails on the warehouse's rows: ${counted.message}`;
+  const dated = Number(counted[0]?.dated ?? 0);
+  const inside = Number(counted[0]?.inside ?? 0);
+  if (precision !== 'day' && inside > 0)
+    return `says time_precision: ${precision}, but ${inside} row(s) fall inside a ${precision}: the time is known more finely`;
+  if (precision === 'day' && inside === 0 && dated >= COARSE_EVIDENCE)
+    return `every value is the first day of a month: if the time is known only to the month, say time_precision: month (else "the last 7 days" counts whole months)`;
+  return undefined;
+}
+
 /** Everything `tally catalog lint --warehouse` reports (drift adds new tables and skips values). */
 export async function lintAgainstWarehouse(
   catalog: Catalog,
@@ -173,5 +261,6 @@ export async function lintAgainstWarehouse(
   return [
     ...problems,
     ...(await valueProblems(catalog, raw.dimensions?.length ?? 0, run, file, lineOf, live)),
+    ...(await timeProblems(catalog, run, file, lineOf, live)),
   ];
 }

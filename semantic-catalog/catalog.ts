@@ -8,6 +8,7 @@ import type {
   ColumnDef,
   DimensionDef,
   DimensionSource,
+  Grain,
   JoinDef,
   MetricDef,
   TableDef,
@@ -61,8 +62,33 @@ export function metricTable(catalog: Catalog, metric: MetricDef): TableDef | und
   return name ? tableByName(catalog, name) : undefined;
 }
 
+/** What dates a metric's facts: a column of its table, or an SQL expression over the table's alias. */
+export interface MetricTime {
+  /** SQL over the fact table's alias, compiled wherever a time column would be: `o.order_date`. */
+  sql: string;
+  /** As the catalog says it: the column's name, or the expression. */
+  declared: string;
+  /** The finest grain the time is known to: `day` unless the catalog says coarser. */
+  precision: Grain;
+}
+
+/** The metric's own time, else that of the base metric it is computed from; undefined when it has none. */
+export function metricTime(catalog: Catalog, metric: MetricDef): MetricTime | undefined {
+  const owner = [metric, ...baseMetrics(catalog, metric)].find(
+    (m) => m.time_column !== undefined || m.time_expression !== undefined,
+  );
+  const table = owner ? metricTable(catalog, owner) : undefined;
+  if (!owner || !table) return undefined;
+  const precision = owner.time_precision ?? 'day';
+  if (owner.time_column !== undefined)
+    return { sql: `${table.alias}.${owner.time_column}`, declared: owner.time_column, precision };
+  const expression = owner.time_expression as string;
+  return { sql: `(${expression})`, declared: expression, precision };
+}
+
+/** What dates the metric, as the catalog declares it (a column's name or an expression); undefined when nothing does. */
 export function metricTimeColumn(catalog: Catalog, metric: MetricDef): string | undefined {
-  return metric.time_column ?? baseMetrics(catalog, metric)[0]?.time_column;
+  return metricTime(catalog, metric)?.declared;
 }
 
 /** `{today}` becomes a literal the parser accepts, metric references a number. */

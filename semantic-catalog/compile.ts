@@ -13,7 +13,7 @@ import {
   joinPath,
   metricByName,
   metricRefs,
-  metricTimeColumn,
+  metricTime,
   reachableSource,
   sourceExpression,
   tableByAlias,
@@ -25,6 +25,7 @@ import { labelKey } from './key-dimensions.ts';
 import type { SemanticQuery, TimeRange } from './query.ts';
 import { sideWords } from './restate.ts';
 import type { Catalog, JoinDef, MetricDef, MetricFormat, TableDef } from './schema.ts';
+import { timePrecisionProblem } from './time-precision.ts';
 
 export interface OutputColumn {
   name: string;
@@ -53,6 +54,9 @@ export interface CompiledQuery {
 export class CompileError extends Error {
   readonly code = 'tally_compile';
 }
+
+/** The question asks finer time than the facts are dated to ("last 7 days" of monthly facts): its message says so. */
+export class TimePrecisionError extends CompileError {}
 
 interface Group {
   table: TableDef;
@@ -290,8 +294,14 @@ function groupSelect(
   const selects: string[] = [];
   const groupBy: string[] = [];
   const first = group.metrics[0];
-  const timeColumn = first ? metricTimeColumn(catalog, first) : undefined;
-  const timeExpression = timeColumn ? `${fact.alias}.${timeColumn}` : undefined;
+  const time = first ? metricTime(catalog, first) : undefined;
+  const timeExpression = time?.sql;
+  if (time && (query.grain || range)) {
+    const label = group.metrics.map((m) => m.label).join(' and ');
+    const problem = timePrecisionProblem(label, time.precision, query.grain, [range], today);
+    if (problem) throw new TimePrecisionError(problem);
+    usesTables(timeExpression as string);
+  }
   if (query.grain) {
     if (!timeExpression) throw new CompileError(`Metric ${group.metrics[0]?.name} has no time column`);
     const shifted = shift ? `(${timeExpression} + INTERVAL ${quoteLiteral(shift)})` : timeExpression;

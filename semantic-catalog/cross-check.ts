@@ -3,6 +3,7 @@
  * name real columns, joins that connect, no personal data in any definition.
  */
 
+import { checkSql } from '../warehouse/gate.ts';
 import { checkAccess } from './access-check.ts';
 import {
   baseMetrics,
@@ -12,10 +13,11 @@ import {
   joinPath,
   metricByName,
   metricRefs,
+  metricTable,
   tableByAlias,
   tableByName,
 } from './catalog.ts';
-import type { Catalog } from './schema.ts';
+import type { Catalog, MetricDef } from './schema.ts';
 
 export interface CrossCheckProblem {
   at: (string | number)[];
@@ -94,6 +96,8 @@ export function crossCheck(catalog: Catalog): CrossCheckProblem[] {
 
   for (const [mi, metric] of catalog.metrics.entries()) {
     const at = ['metrics', mi];
+    const time = timeProblem(catalog, metric);
+    if (time) report([...at, time.field], time.message);
     if (metric.table) {
       const table = tableByName(catalog, metric.table);
       if (!table) {
@@ -158,6 +162,45 @@ export function crossCheck(catalog: Catalog): CrossCheckProblem[] {
   }
   checkAccess(catalog, report);
   return problems;
+}
+
+/**
+ * A metric's time: a column, or an expression over its own table's alias that parses, names real
+ * non-personal columns of that table and passes the SQL gate as it will be compiled. (Whether it
+ * is a date and holds on every row, only the warehouse can say: `tally catalog lint --warehouse`.)
+ */
+function timeProblem(catalog: Catalog, metric: MetricDef): { field: string; message: string } | undefined {
+  const expression = metric.time_expression;
+  const problem = (message: string) => ({ field: 'time_expression', message });
+  if (metric.time_column !== undefined && expression !== undefined)
+    return problem('a metric has a time_column or a time_expression, not both');
+  if (metric.time_precision && metric.time_column === undefined && expression === undefined && metric.table)
+    return {
+      field: 'time_precision',
+      message: 'says how finely time is known, but the metric names no time',
+    };
+  const table = metricTable(catalog, metric);
+  if (expression === undefined || !table) return undefined;
+  if (expression.includes('{')) return problem('must not refer to metrics or {today}');
+  const syntax = expressionSyntaxError(expression);
+  if (syntax) return problem(`is not valid SQL: ${syntax}`);
+  for (const { alias, column } of expressionColumns(expression)) {
+    if (alias !== table.alias)
+      return problem(
+        `refers to ${alias ? `${alias}.` : ''}${column}: write the time over ${table.name}'s own columns, as ${table.alias}.column`,
+      );
+    const def = columnOf(table, column);
+    if (!def) return problem(`refers to ${alias}.${column}, but ${table.name} has no column ${column}`);
+    if (def.personal) return problem(`uses ${table.name}.${column}, which is personal data`);
+  }
+  const from = table.name
+    .split('.')
+    .map((part) => `"${part}"`)
+    .join('.');
+  const verdict = checkSql(`SELECT MIN(${expression}) FROM ${from} AS ${table.alias}`, catalog, {
+    maxRows: 1,
+  });
+  return verdict.ok ? undefined : problem(`would be refused by the SQL gate: ${verdict.reason}`);
 }
 
 function duplicates(names: string[]): number[] {

@@ -17,6 +17,14 @@ export interface DateSpan {
 export interface DataExtent {
   first: IsoDate;
   last: IsoDate;
+  /** Facts dated only to the month (or coarser): `first` and `last` are the first and last periods' bounds. */
+  precision?: Period;
+}
+
+/** A bound of the data in words: "27 Nov 2026", or "November 2026" for facts dated only to the month. */
+function extentDay(extent: DataExtent, date: IsoDate): string {
+  const precision = extent.precision;
+  return precision && precision !== 'day' ? bucketName(startOf(precision, date), precision) : formatDay(date);
 }
 
 const PERIODS: readonly Period[] = ['day', 'week', 'month', 'quarter', 'year'];
@@ -101,8 +109,8 @@ export function outsideData(span: DateSpan, extent: DataExtent | undefined): boo
 /** What the data holds of a range, when not all of it: "data through 27 Nov 2026", "data from 1 Jan 2024". */
 export function dataNote(span: DateSpan, extent: DataExtent | undefined): string {
   if (!extent || outsideData(span, extent)) return '';
-  const from = extent.first > span.from ? `from ${formatDay(extent.first)}` : '';
-  const through = endsBeforeData(span, extent) ? `through ${formatDay(extent.last)}` : '';
+  const from = extent.first > span.from ? `from ${extentDay(extent, extent.first)}` : '';
+  const through = endsBeforeData(span, extent) ? `through ${extentDay(extent, extent.last)}` : '';
   return from || through ? `data ${[from, through].filter(Boolean).join(' ')}` : '';
 }
 
@@ -121,7 +129,9 @@ export function rangeWords(span: DateSpan, extent?: DataExtent, name = false): s
   return note ? `${days}, ${note}` : days;
 }
 
-/** All of the data's days: "1 Jan 2024 – 27 Nov 2026". */
+/** All of the data's days: "1 Jan 2024 – 27 Nov 2026" ("January 2021 – April 2026" by the month). */
 export function dataWords(extent: DataExtent): string {
+  if (extent.precision && extent.precision !== 'day')
+    return `${extentDay(extent, extent.first)} – ${extentDay(extent, extent.last)}`;
   return datesWords({ from: extent.first, to: addDays(extent.last, 1) });
 }

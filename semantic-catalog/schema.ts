@@ -55,7 +55,19 @@ export const metricSchema = z
     expression: z.string().min(1),
     table: qualifiedTable.optional(),
     filters: z.array(z.string().min(1)).default([]),
+    /** The date or timestamp column the facts happen at. */
     time_column: identifier.optional(),
+    /**
+     * When no column holds it: the time as an SQL expression over the table's alias, compiled in
+     * place of a column — `TIMESTAMP 'epoch' + f.departure_time * INTERVAL '1 second'` (Unix
+     * seconds), `to_date(r.year || ' ' || r.month, 'YYYY Month')` (a year and a month name).
+     */
+    time_expression: z.string().min(1).optional(),
+    /**
+     * How finely the time is known (default `day`): `month` when the facts carry only a year and a
+     * month. Grains and periods that cut through one of these are refused, never answered.
+     */
+    time_precision: grainSchema.optional(),
     /** What one fact row is worth (an order's amount), for conditions like "orders over $1,000". */
     row_value: z.string().optional(),
     format: formatSchema.default('number'),

@@ -11,7 +11,7 @@ import type { AppDb, AuditEntry } from '../app-db/app-db.ts';
 import type { SecondReader } from '../model-reader/second-reader.ts';
 import type { PostTarget } from '../scheduler/deliver.ts';
 import type { UserAccess } from '../semantic-catalog/access.ts';
-import { CompileError, compile } from '../semantic-catalog/compile.ts';
+import { CompileError, compile, TimePrecisionError } from '../semantic-catalog/compile.ts';
 import type { IsoDate } from '../semantic-catalog/dates.ts';
 import type { SemanticQuery } from '../semantic-catalog/query.ts';
 import { restate, type Said } from '../semantic-catalog/restate.ts';
@@ -257,6 +257,9 @@ async function queryAnswer(
     compiled = compile(query, deps.catalog, today, compileOptions(deps));
   } catch (error) {
     if (!(error instanceof CompileError)) throw error;
+    // Finer time than the facts are dated to: an honest refusal, never a different question.
+    if (error instanceof TimePrecisionError)
+      return { ...emptyAnswer(question, 'refuse', error.message), rule: 'time_precision' };
     deps.log.error({ err: error.message, question }, 'compile failed');
     return emptyAnswer(
       question,

@@ -1,11 +1,12 @@
 /**
  * Where a metric's data starts and ends, so an answer can say "data through 27 Nov 2026" for a
  * period that runs to today, and where the data lies when a period has none. One MIN/MAX query over
- * the metric's time column, through the same gate and read-only executor as every answer, beside
+ * the metric's time (its column or its expression; facts dated only to the month end with their
+ * last month, "data through April 2026"), through the same gate and read-only executor as every answer, beside
  * (never inside) the answer's own SQL; kept per metric for a few minutes, since data arrives in
  * loads, not by the second.
  */
-import { baseMetrics, metricByName, metricTimeColumn, tableByName } from '../semantic-catalog/catalog.ts';
+import { baseMetrics, metricByName, metricTime, tableByName } from '../semantic-catalog/catalog.ts';
 import type { DataExtent } from '../semantic-catalog/period-words.ts';
 import type { SemanticQuery } from '../semantic-catalog/query.ts';
 import type { Catalog, MetricDef } from '../semantic-catalog/schema.ts';
@@ -31,14 +32,20 @@ const kept = new WeakMap<Executor, Map<string, Kept>>();
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** The query, or nothing for a metric with no time column (a snapshot such as headcount). */
+/**
+ * The query, or nothing for a metric with no time (a snapshot such as headcount). Time known only
+ * to the month (or coarser) ends on the last day of its last period: that period's facts are in.
+ */
 export function extentSql(metric: MetricDef, catalog: Catalog): string | undefined {
   const table = tableByName(catalog, baseMetrics(catalog, metric)[0]?.table ?? '');
-  const column = metricTimeColumn(catalog, metric);
-  if (!table || !column || metric.snapshot) return undefined;
-  const time = `${table.alias}.${column}`;
+  const time = metricTime(catalog, metric);
+  if (!table || !time || metric.snapshot) return undefined;
   const name = table.name.split('.').map(quoteIdent).join('.');
-  return `SELECT MIN(${time})::date AS first_day, MAX(${time})::date AS last_day FROM ${name} AS ${table.alias}`;
+  const last =
+    time.precision === 'day'
+      ? `MAX(${time.sql})::date`
+      : `(date_trunc('${time.precision}', MAX(${time.sql})) + INTERVAL '1 ${time.precision}' - INTERVAL '1 day')::date`;
+  return `SELECT MIN(${time.sql})::date AS first_day, ${last} AS last_day FROM ${name} AS ${table.alias}`;
 }
 
 /** The first metric's extent (the one the sentence is about); undefined when it can't be known. */
@@ -70,7 +77,9 @@ async function readExtent(deps: ExtentDeps, metric: MetricDef): Promise<DataExte
   try {
     const [row] = (await deps.executor.run(verdict.sql)).rows;
     const [first, last] = row ?? [];
-    return typeof first === 'string' && typeof last === 'string' ? { first, last } : undefined;
+    if (typeof first !== 'string' || typeof last !== 'string') return undefined;
+    const precision = metricTime(deps.catalog, metric)?.precision ?? 'day';
+    return precision === 'day' ? { first, last } : { first, last, precision };
   } catch (error) {
     // The dates only add words to an answer: without them the answer still stands.
     deps.log.warn({ err: (error as Error).message, metric: metric.name }, 'data extent query failed');

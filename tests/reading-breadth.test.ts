@@ -184,10 +184,23 @@ describe('more of what people type', () => {
     });
   });
   it('sorts "by the month" through the month field when the facts have no date', () => {
-    expect(query('yelp', 'reviews in each month of 2021, ordered by the month').order).toEqual({
+    // yelp's reviews are dated to the month (time_expression); without it, the month name stands in.
+    const yelp = loaded.get('yelp')?.catalog as Catalog;
+    const undated = {
+      ...yelp,
+      metrics: yelp.metrics.map(({ time_expression: _e, time_precision: _p, ...metric }) => metric),
+    };
+    const question = 'reviews in each month of 2021, ordered by the month';
+    const result = understand(question, undated, buildLexicon(undated), TODAY);
+    expect(result.kind === 'query' && result.query.order).toEqual({
       by: 'dimension',
       dimension: 'month',
       direction: 'asc',
+    });
+    // Dated to the month, the same question is 2021 by month, in time order.
+    expect(query('yelp', question)).toMatchObject({
+      grain: 'month',
+      time: { from: '2021-01-01', to: '2022-01-01' },
     });
   });
   it('reads rolling windows with what they include', () => {
