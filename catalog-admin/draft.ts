@@ -39,6 +39,14 @@ const FREE_TEXT_BYTES = 60;
 const READER_WORDS =
   /^(how|what|when|where|who|which|why|by|per|in|on|of|for|at|to|from|with|count|number|total|average|sum|top|name|day|days|week|month|quarter|year|date|time)$/;
 const LATER_DATES = /(end|updated|modified|deleted|expir|due|until|closed|paid|finish)/;
+/**
+ * Whole numbers that are Unix seconds: the comment says so ("Unix epoch timestamp (seconds)"), or
+ * the name says a moment (sampled as such, see samples.ts) and every sampled value lies in
+ * 1973–2100 as seconds (durations such as `stop_time` are far smaller; milliseconds far larger).
+ */
+const EPOCH_COMMENT = /\b(unix|epoch)\b/i;
+const NOT_SECONDS = /milli|micro|nano|\bms\b/i;
+const EPOCH_SECONDS: [number, number] = [100_000_000, 4_102_444_800];
 
 export function draftCatalog(name: string, schema: LiveSchema, samples: Samples): Draft {
   const comments = new Map<string, string>();
@@ -86,7 +94,7 @@ export function draftCatalog(name: string, schema: LiveSchema, samples: Samples)
   });
 
   const joins = draftJoins(tables, schema, comments, counts);
-  const metrics = draftMetrics(tables, joins, comments, counts);
+  const metrics = draftMetrics(tables, joins, samples, comments, counts);
   const dimensions = draftDimensions(tables, samples, metrics);
   const fact = [...tables]
     .map((t, i) => ({ t, outgoing: joins.filter((j) => j.from === t.name).length, rows: live[i]?.rows ?? 0 }))
@@ -162,9 +170,50 @@ function timeColumnOf(table: TableInput): string | undefined {
   return (dates.find((c) => !LATER_DATES.test(c.name)) ?? dates[0])?.name;
 }
 
+/**
+ * A table with no date column whose whole-number column says it holds Unix seconds: the time as
+ * an expression, read in UTC (a timestamp, so no session time zone moves a day).
+ */
+function epochTimeOf(
+  table: TableInput,
+  samples: Samples,
+): { column: string; expression: string } | undefined {
+  const epochs = table.columns.filter((c) => !c.personal && isEpoch(table, c, samples));
+  const column = (epochs.find((c) => !LATER_DATES.test(c.name)) ?? epochs[0])?.name;
+  return column
+    ? { column, expression: `TIMESTAMP 'epoch' + ${table.alias}.${column} * INTERVAL '1 second'` }
+    : undefined;
+}
+
+/** A whole number that is a moment in Unix seconds: a time, never an amount to add up. */
+function isEpoch(table: TableInput, column: ColumnInput, samples: Samples): boolean {
+  if (typeFamily(column.type) !== 'integer' || NOT_SECONDS.test(`${column.name} ${column.description ?? ''}`))
+    return false;
+  if (EPOCH_COMMENT.test(column.description ?? '')) return true;
+  const range = samples.get(`${table.name}.${column.name}`)?.range;
+  return !!range && range[0] >= EPOCH_SECONDS[0] && range[1] <= EPOCH_SECONDS[1];
+}
+
+/** The time a table's metrics are drafted with, and what the admin should check about it. */
+function draftTime(
+  table: TableInput,
+  samples: Samples,
+): { timed: Partial<MetricInput>; by?: string; check?: string } {
+  const column = timeColumnOf(table);
+  if (column) return { timed: { time_column: column }, by: column };
+  const epoch = epochTimeOf(table, samples);
+  if (!epoch) return { timed: {} };
+  return {
+    timed: { time_expression: epoch.expression },
+    by: epoch.column,
+    check: `time: ${table.name}.${epoch.column} read as Unix seconds in UTC — check it is seconds, and the time the facts happen`,
+  };
+}
+
 function draftMetrics(
   tables: TableInput[],
   joins: JoinInput[],
+  samples: Samples,
   comments: Map<string, string>,
   counts: Draft['counts'],
 ): MetricInput[] {
@@ -179,8 +228,8 @@ function draftMetrics(
   for (const table of tables) {
     const bare = table.name.split('.')[1] as string;
     const many = plural(spaced(bare));
-    const time = timeColumnOf(table);
-    const timed = time ? { time_column: time } : {};
+    const { timed, by: time, check } = draftTime(table, samples);
+    if (check) comments.set(`metrics.${metrics.length}`, check);
     metrics.push({
       name: unique(plural(bare), table),
       label: capitalised(many),
@@ -194,7 +243,13 @@ function draftMetrics(
     const fact = joins.some((j) => j.from === table.name);
     for (const column of table.columns) {
       const family = typeFamily(column.type);
-      if (column.personal || column.hidden || NOT_A_MEASURE.test(column.name)) continue;
+      if (
+        column.personal ||
+        column.hidden ||
+        NOT_A_MEASURE.test(column.name) ||
+        isEpoch(table, column, samples)
+      )
+        continue;
       if (family !== 'integer' && family !== 'decimal') continue;
       const words = spaced(column.name);
       for (const [aggregate, word] of [

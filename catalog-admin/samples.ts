@@ -14,6 +14,8 @@ export interface ColumnSample {
   lowCardinality: boolean;
   /** Typical value length in bytes: long free text is no field to group by. */
   averageLength: number;
+  /** Whole-number columns named like a time: the smallest and largest value seen (are they Unix seconds?). */
+  range?: [number, number];
 }
 
 /** Keyed by `schema.table.column`. */
@@ -36,6 +38,13 @@ export function textColumns(table: LiveTable) {
   return table.columns.filter((c) => typeFamily(c.type) === 'text');
 }
 
+/** Whole numbers named like a moment (`departure_time`, `created_at`, `ts`): perhaps Unix seconds. */
+const TIME_NAME = /(^|_)(time|timestamp|ts|at|epoch|datetime)$/;
+
+export function timeNumberColumns(table: LiveTable) {
+  return table.columns.filter((c) => typeFamily(c.type) === 'integer' && TIME_NAME.test(c.name));
+}
+
 export async function sampleColumns(
   run: RunSql,
   schema: LiveSchema,
@@ -48,6 +57,8 @@ export async function sampleColumns(
   for (const [index, table] of schema.tables.entries()) {
     const missing = textColumns(table).filter((c) => !samples.has(key(table, c.name)));
     if (missing.length > 0) await fromRows(run, table, missing, samples);
+    const times = timeNumberColumns(table);
+    if (times.length > 0) await rangesFromRows(run, table, times, samples);
     onProgress({ step: 'sampling columns', done: index + 1, total });
   }
   return samples;
@@ -74,6 +85,25 @@ async function fromStatistics(run: RunSql, schema: LiveSchema, wanted: string[],
       averageLength: Number(row.width),
     });
   }
+}
+
+/** The range of a few time-named whole-number columns, over at most SCAN_ROWS rows: one query per table. */
+async function rangesFromRows(run: RunSql, table: LiveTable, columns: { name: string }[], samples: Samples) {
+  const from = `${ident(table.schema)}.${ident(table.name)}`;
+  const scan = `(SELECT ${columns.map((c, i) => `${ident(c.name)}::float8 AS x${i}`).join(', ')} FROM ${from} LIMIT ${SCAN_ROWS}) s`;
+  const parts = columns.map((_, i) => `min(x${i}) AS lo${i}, max(x${i}) AS hi${i}`);
+  const [row] = await run(`SELECT ${parts.join(', ')} FROM ${scan}`);
+  columns.forEach((c, i) => {
+    const lo = row?.[`lo${i}`];
+    const hi = row?.[`hi${i}`];
+    if (lo === null || lo === undefined || hi === null || hi === undefined) return;
+    samples.set(key(table, c.name), {
+      values: [],
+      lowCardinality: false,
+      averageLength: 8,
+      range: [Number(lo), Number(hi)],
+    });
+  });
 }
 
 async function fromRows(run: RunSql, table: LiveTable, columns: { name: string }[], samples: Samples) {
