@@ -346,12 +346,7 @@ function groupSelect(
     need(reach.source.table);
     const expression = sourceExpression(catalog, reach.source);
     usesTables(expression);
-    const values = filter.values.map(quoteLiteral).join(', ');
-    where.push(
-      filter.exclude
-        ? `(${expression} IS NULL OR ${expression} NOT IN (${values}))`
-        : `${expression} IN (${values})`,
-    );
+    where.push(filterCondition(expression, filter));
   }
   const having: string[] = [];
   for (const condition of query.conditions ?? []) {
@@ -389,6 +384,25 @@ function groupSelect(
   ]
     .filter(Boolean)
     .join(' ');
+}
+
+const LIKE_PATTERN = {
+  prefix: (text: string) => `${text}%`,
+  suffix: (text: string) => `%${text}`,
+  contains: (text: string) => `%${text}%`,
+};
+
+/** Members by value, or by part of their text as typed (its wildcards matched literally). */
+function filterCondition(expression: string, filter: SemanticQuery['filters'][number]): string {
+  let picked: string;
+  if (filter.match) {
+    const pattern = LIKE_PATTERN[filter.match];
+    picked = filter.values
+      .map((v) => `${expression}::text ILIKE ${quoteLiteral(pattern(v.replace(/[\\%_]/g, '\\$&')))}`)
+      .join(' OR ');
+    picked = filter.values.length > 1 ? `(${picked})` : picked;
+  } else picked = `${expression} IN (${filter.values.map(quoteLiteral).join(', ')})`;
+  return filter.exclude ? `(${expression} IS NULL OR NOT ${picked})` : picked;
 }
 
 function qualified(table: TableDef): string {

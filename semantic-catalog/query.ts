@@ -16,8 +16,14 @@ export interface SemanticQuery {
   dimensions: string[];
   grain?: Grain;
   /** Values of one dimension are alternatives (OR); filters on different dimensions all apply (AND);
-   * an excluding filter ("not from Partner") keeps every other member, blank ones included. */
-  filters: { dimension: string; values: string[]; exclude?: boolean }[];
+   * an excluding filter ("not from Partner") keeps every other member, blank ones included; a
+   * matching one picks members by part of their text, as typed ("starts with J"). */
+  filters: {
+    dimension: string;
+    values: string[];
+    exclude?: boolean;
+    match?: 'prefix' | 'suffix' | 'contains';
+  }[];
   time?: TimeRange;
   compare?: { kind: 'previous_year' | 'previous_period'; range: TimeRange };
   order?: { by: 'metric' | 'dimension'; metric?: string; dimension?: string; direction: 'asc' | 'desc' };

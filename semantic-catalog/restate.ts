@@ -87,8 +87,30 @@ export function restate(
 const conditionWords = (c: Condition, catalog: Catalog) =>
   `${(metricByName(catalog, c.metric)?.label ?? c.metric).toLowerCase()} ${OPS[c.op]} ${c.value.toLocaleString('en-US')}`;
 
-const filterWords = (filter: SemanticQuery['filters'][number], catalog: Catalog) =>
-  `${(dimensionByName(catalog, filter.dimension)?.label ?? filter.dimension).toLowerCase()} ${filter.exclude ? 'is not' : 'is'} ${filter.values.join(filter.exclude ? ' nor ' : ' or ')}`;
+type Filter = SemanticQuery['filters'][number];
+/** How a match is said, and said negated. */
+const MATCH_VERBS = {
+  prefix: ['starts with', 'does not start with'],
+  suffix: ['ends with', 'does not end with'],
+  contains: ['contains', 'does not contain'],
+} as const;
+
+/** "EMEA or APAC", "all but Partner", "starting with “J”": which members a filter keeps. */
+export function filterValueWords(filter: Filter): string {
+  if (filter.match) {
+    const way = { prefix: 'starting with', suffix: 'ending with', contains: 'containing' }[filter.match];
+    return `${filter.exclude ? 'all but those ' : ''}${way} ${filter.values.map((v) => `“${v}”`).join(' or ')}`;
+  }
+  return `${filter.exclude ? 'all but ' : ''}${filter.values.join(' or ')}`;
+}
+
+/** "region is EMEA or APAC", "journal name starts with “J”". */
+export function filterWords(filter: Filter, catalog: Catalog): string {
+  const label = (dimensionByName(catalog, filter.dimension)?.label ?? filter.dimension).toLowerCase();
+  if (filter.match)
+    return `${label} ${MATCH_VERBS[filter.match][filter.exclude ? 1 : 0]} ${filter.values.map((v) => `“${v}”`).join(' or ')}`;
+  return `${label} ${filter.exclude ? 'is not' : 'is'} ${filter.values.join(filter.exclude ? ' nor ' : ' or ')}`;
+}
 
 /** One side of a ratio in a few words: "Number of restaurants (rating over 4; city is New York)". */
 export function sideWords(query: SemanticQuery, catalog: Catalog): string {

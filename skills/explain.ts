@@ -2,6 +2,7 @@
 import { dimensionByName, metricByName, metricTimeColumn } from '../semantic-catalog/catalog.ts';
 import type { IsoDate } from '../semantic-catalog/dates.ts';
 import type { SemanticQuery } from '../semantic-catalog/query.ts';
+import { filterWords } from '../semantic-catalog/restate.ts';
 import type { Catalog, MetricDef } from '../semantic-catalog/schema.ts';
 import type { Lexicon } from '../semantic-catalog/understand/lexicon.ts';
 import { readQuestion } from '../semantic-catalog/understand/reading.ts';
@@ -39,10 +40,7 @@ export function explain(query: SemanticQuery, catalog: Catalog) {
       const metric = metricByName(catalog, name) as MetricDef;
       return { name, label: metric.label, definition: describeMetric(metric, catalog) };
     }),
-    filters: query.filters.map(
-      (f) =>
-        `${dimensionByName(catalog, f.dimension)?.label ?? f.dimension} ${f.exclude ? 'is not' : 'is'} ${f.values.join(' or ')}`,
-    ),
+    filters: query.filters.map((f) => filterWords(f, catalog)),
   };
 }
 

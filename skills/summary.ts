@@ -12,6 +12,7 @@ import {
   rangeWords,
 } from '../semantic-catalog/period-words.ts';
 import type { SemanticQuery, TimeRange } from '../semantic-catalog/query.ts';
+import { filterValueWords } from '../semantic-catalog/restate.ts';
 import { formatChange, formatValue } from './format.ts';
 
 /**
@@ -43,7 +44,7 @@ function during(when: string): string {
 
 function filterWords(query: SemanticQuery): string {
   if (query.filters.length === 0) return '';
-  return ` for ${query.filters.map((f) => `${f.exclude ? 'all but ' : ''}${f.values.join(' or ')}`).join(', ')}`;
+  return ` for ${query.filters.map(filterValueWords).join(', ')}`;
 }
 
 /** A key as a person says it: a time bucket by its name ("January 2025"), "to date" while its data is still coming. */

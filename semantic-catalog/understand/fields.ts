@@ -17,6 +17,8 @@ export interface FieldMatch {
   entries: LexiconEntry[];
   /** Named as a label to list ("names of …"), so it is a group-by. */
   listed?: boolean;
+  /** Its values are picked by a match on its text ("journals whose names start with J"). */
+  qualified?: boolean;
 }
 
 const LABEL = /^(name|names|title|titles)$/;
@@ -108,7 +110,7 @@ function nameOfTheOneThing(
   own.listed = true;
 }
 
-function nameField(
+export function nameField(
   thing: FieldMatch,
   label: string,
   lexicon: Lexicon,

@@ -105,7 +105,12 @@ export function understandFollowUp(
     ...filters
       .filter((f) => additive || !mentioned.has(f.dimension))
       .flatMap((f) =>
-        f.values.map((value) => ({ said: value, options: [{ dimension: f.dimension, value }] })),
+        f.values.map((value) => ({
+          said: value,
+          options: [{ dimension: f.dimension, value }],
+          ...(f.exclude ? { exclude: true } : {}),
+          ...(f.match ? { match: f.match } : {}),
+        })),
       ),
     ...reading.values,
   ];

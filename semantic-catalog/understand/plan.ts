@@ -42,15 +42,22 @@ export function planQuery(
   };
 
   const filters: SemanticQuery['filters'] = [];
-  for (const { said, options, exclude } of reading.values) {
+  for (const { said, options, exclude, match } of reading.values) {
     const usable = options.filter((o) => reachable(o.dimension));
     const dimensions = [...new Set(usable.map((o) => o.dimension))];
     if (dimensions.length > 1) return say.whichDimension(question, said, dimensions, catalog);
     const chosen = usable[0];
     if (!chosen) return say.unreachable(subjects, options[0]?.dimension ?? '', catalog);
-    const filter = filters.find((f) => f.dimension === chosen.dimension && !f.exclude === !exclude);
+    const filter = filters.find(
+      (f) => f.dimension === chosen.dimension && !f.exclude === !exclude && f.match === match,
+    );
     if (!filter)
-      filters.push({ dimension: chosen.dimension, values: [chosen.value], ...(exclude ? { exclude } : {}) });
+      filters.push({
+        dimension: chosen.dimension,
+        values: [chosen.value],
+        ...(exclude ? { exclude } : {}),
+        ...(match ? { match } : {}),
+      });
     else if (!filter.values.includes(chosen.value)) filter.values.push(chosen.value);
   }
   for (const dimension of reading.dimensions)

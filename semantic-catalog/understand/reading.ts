@@ -25,6 +25,7 @@ import { countFor, readFrequency, readRatios } from './per-and-frequency.ts';
 import { correctSpelling, dropInnerGrammar, matchPhrases, nearestReadings, wordIndex } from './phrases.ts';
 import { readSorting, SORT_MARKER } from './sorting.ts';
 import { plainCount, readSubjects } from './subjects.ts';
+import { extractTextMatches, isMarker, type MatchKind, readTextMatches } from './text-match.ts';
 import { readTimeWords } from './time-words.ts';
 import {
   ASC_WORDS,
@@ -43,7 +44,13 @@ export interface Reading {
   metrics: string[];
   dimensions: string[];
   /** Each value phrase with what it may be: one option, or several dimensions to choose from. */
-  values: { said: string; options: { dimension: string; value: string }[]; exclude?: boolean }[];
+  values: {
+    said: string;
+    options: { dimension: string; value: string }[];
+    exclude?: boolean;
+    /** Part of the text, as typed ("starts with J"), rather than a known value. */
+    match?: MatchKind;
+  }[];
   time?: SemanticQuery['time'];
   grain?: Grain;
   compare?: 'previous_year' | 'previous_period';
@@ -107,7 +114,8 @@ export function readQuestion(
   lexicon: Lexicon,
   today: IsoDate,
 ): Reading | Understanding {
-  const typed = normalizeText(question);
+  const matched = extractTextMatches(question);
+  const typed = normalizeText(matched.text);
   if (!typed) return say.emptyQuestion(catalog);
   if (DESTRUCTIVE.test(typed)) return say.destructive(catalog);
   const { text, corrections } = correctSpelling(typed, lexicon);
@@ -188,6 +196,7 @@ export function readQuestion(
 
   const personal = matches.find((m) => m.entries.some((e) => e.kind === 'personal'));
   if (personal) return say.personalData(personal.text, catalog);
+  const textMatched = readTextMatches(tokens, matches, matched.found, reading, lexicon, catalog);
 
   // "the largest areas in square kilometers": a unit after "in" says how a metric is measured, even
   // where the catalog also calls a metric by that unit's name.
@@ -256,7 +265,7 @@ export function readQuestion(
   const unplacedRatios = ratios.unplaced;
   for (const match of unplacedRatios) matches.splice(matches.indexOf(match), 1);
 
-  const attached = new Set<number>();
+  const attached = new Set<number>(textMatched);
   // Said once, as the ratio the catalog lacks, not word by word.
   for (const match of unplacedRatios) for (let i = match.start; i < match.end; i++) attached.add(i);
   for (const [index, condition] of found.entries()) {
@@ -391,7 +400,11 @@ export function readQuestion(
     alphabetical: reading.alphabetical,
     catalog,
     metrics: reading.metrics,
-  }).map((word) => ({ word, candidates: nearestReadings(word, lexicon, vocabulary) }));
+  }).map((word) =>
+    isMarker(word)
+      ? { word: matched.found[Number(word.replace(/\D/g, ''))]?.said ?? word, candidates: [] }
+      : { word, candidates: nearestReadings(word, lexicon, vocabulary) },
+  );
   // "most common" by which count, when the catalog has several (or none) reaching the field.
   if (frequency.frequent && reading.metrics.length === 0)
     reading.leftovers.push({ word: frequency.frequent, candidates: [] });
@@ -403,7 +416,7 @@ export function readQuestion(
   // A field named but neither grouped by, ranked, nor qualified by a value ("the cities in X",
   // "average rating of businesses"): answering without it would answer another question.
   for (const match of matches) {
-    if (!match.entries.every((e) => e.kind === 'dimension')) continue;
+    if (!match.entries.every((e) => e.kind === 'dimension') || match.qualified) continue;
     const name = (match.entries[0] as { name: string }).name;
     const besideValue = matches.some(
       (m) =>
