@@ -407,3 +407,22 @@ dimensions:
     );
   });
 });
+
+describe('several fields asked to be shown', () => {
+  it('lists every field of "give me the X and Y", not only the first', () => {
+    expect(query('restaurants', 'give me the city name and food type')).toMatchObject({
+      metrics: [],
+      dimensions: ['city', 'food_type'],
+    });
+    expect(query('restaurants', 'whats the name and food type of all the restaurants')).toMatchObject({
+      metrics: [],
+      dimensions: ['restaurant', 'food_type'],
+    });
+  });
+  it('does not list a field that only says which rows ("courses that have X")', () => {
+    expect(read('restaurants', 'which restaurants have a food type')).not.toMatchObject({
+      kind: 'query',
+      query: { dimensions: ['restaurant', 'food_type'] },
+    });
+  });
+});

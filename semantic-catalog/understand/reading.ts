@@ -501,7 +501,7 @@ function beside(a: Match, b: Match, tokens: string[]): boolean {
 function shown(tokens: string[], match: Match): boolean {
   let at = match.start - 1;
   while (at >= 0 && /^(the|both|me|us|all|each|every|their|its)$/.test(tokens[at] as string)) at--;
-  if (/^(show|return|give|list|display|include|provide)$/.test(tokens[at] ?? '')) return true;
+  if (/^(show|return|give|list|display|include|provide|whats)$/.test(tokens[at] ?? '')) return true;
   // "what is the highest point in each state": the field itself is what is asked.
   return /^(is|are|was|were)$/.test(tokens[at] ?? '') && /^(what|which)$/.test(tokens[at - 1] ?? '');
 }
@@ -550,6 +550,8 @@ function sortKey(tokens: string[], matches: Match[]): Reading['sortKey'] {
  */
 function readGroupBys(tokens: string[], matches: Match[], reading: Reading): void {
   let grouping = false;
+  // "give me the flight id and meal description": every field in a list asked to be shown.
+  let showing = false;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string;
     const match = matches.find((m) => m.start === i);
@@ -557,6 +559,7 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
       // "citations received by publications": after a linking verb, "by" names who did it.
       if (GROUP_WORDS.has(token)) grouping = !(token === 'by' && passiveVerb(tokens, i - 1, matches));
       else if (!LIST_WORDS.has(token) && !FILLER.has(token)) grouping = false;
+      if (!LIST_WORDS.has(token) && !FILLER.has(token)) showing = false;
       continue;
     }
     const dimension = match.entries.find((e) => e.kind === 'dimension');
@@ -567,9 +570,11 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
     const picked =
       /^(with|having|whose|that|who)$/.test(tokens[match.end] ?? '') &&
       reading.conditions.some((c) => c.level === 'group');
+    const listed: boolean = !!match.listed || shown(tokens, match) || showing;
+    showing = dimension?.kind === 'dimension' && listed;
     if (
       dimension?.kind === 'dimension' &&
-      (grouping || ranking || picked || match.listed || owning(tokens, match) || shown(tokens, match)) &&
+      (grouping || ranking || picked || listed || owning(tokens, match)) &&
       !reading.dimensions.includes(dimension.name)
     ) {
       reading.dimensions.push(dimension.name);
