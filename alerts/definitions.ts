@@ -1,7 +1,7 @@
 /** Alert definitions, kept in the catalog folder (alerts.yaml) beside the catalog they watch. */
 import { z } from 'zod';
 import { audienceSchema, cronSchema, definitionNameSchema, timezoneSchema } from '../scheduler/cron.ts';
-import { dimensionByName, metricByName, metricTimeColumn } from '../semantic-catalog/catalog.ts';
+import { dimensionByName, metricByName, metricTime } from '../semantic-catalog/catalog.ts';
 import type { CatalogProblem } from '../semantic-catalog/loader.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
 import { failOn, loadSideFile } from '../semantic-catalog/side-file.ts';
@@ -32,8 +32,11 @@ export async function loadAlerts(catalogPath: string, catalog: Catalog): Promise
     const at = (message: string) => problems.push({ file, path: `alerts.${i}`, message });
     const metric = metricByName(catalog, alert.metric);
     if (!metric) at(`${alert.name} watches metric ${alert.metric}, which the catalog does not define`);
-    else if (!metricTimeColumn(catalog, metric))
-      at(`${alert.name}: ${alert.metric} has no date to watch by day`);
+    else if (!metricTime(catalog, metric)) at(`${alert.name}: ${alert.metric} has no date to watch by day`);
+    else if (metricTime(catalog, metric)?.precision !== 'day')
+      at(
+        `${alert.name}: ${alert.metric} is dated only to the ${metricTime(catalog, metric)?.precision}: no day to watch`,
+      );
     for (const slice of alert.slices)
       if (!dimensionByName(catalog, slice))
         at(`${alert.name} slices by ${slice}, which the catalog does not define`);

@@ -1,10 +1,11 @@
 /** Digest definitions, kept in the catalog folder (digests.yaml) beside the catalog they report on. */
 import { z } from 'zod';
 import { audienceSchema, cronSchema, definitionNameSchema, timezoneSchema } from '../scheduler/cron.ts';
-import { metricByName, metricTimeColumn } from '../semantic-catalog/catalog.ts';
+import { metricByName, metricTime, metricTimeColumn } from '../semantic-catalog/catalog.ts';
 import type { CatalogProblem } from '../semantic-catalog/loader.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
 import { failOn, loadSideFile } from '../semantic-catalog/side-file.ts';
+import { grainWithin } from '../semantic-catalog/time-precision.ts';
 
 export const digestSchema = z.strictObject({
   name: definitionNameSchema,
@@ -40,6 +41,11 @@ export async function loadDigests(catalogPath: string, catalog: Catalog): Promis
         problems.push({ ...at, message: `${digest.name} shows ${name}, which the catalog does not define` });
       else if (metric.snapshot || !metricTimeColumn(catalog, metric))
         problems.push({ ...at, message: `${digest.name}: ${name} has no change over a period to report` });
+      else if (!grainWithin(digest.period, metricTime(catalog, metric)?.precision ?? 'day'))
+        problems.push({
+          ...at,
+          message: `${digest.name}: ${name} is dated only to the ${metricTime(catalog, metric)?.precision}, so it has no ${digest.period} to report`,
+        });
     }
   });
   failOn(problems);
