@@ -13,6 +13,10 @@
  *     (text, date, boolean) with a cell whose text is equal, trimmed and case-insensitive.
  *     `{a.name, a.id}` in the reference names one entity several ways: all of them are selected, and
  *     at least one must pair; every other column must pair.
+ *     A cell of one of Tally's time buckets also pairs with the name the answer gives it: a year
+ *     bucket (`2021-01-01`) with its year (2021); a month bucket (`2021-03-01`) with its month's
+ *     name ("March"), but only when all the answer's months lie in one year, so the bare name can
+ *     mean no other month.
  *  2. Tally's row count equals the reference's, unless the reference says LIMIT (a "top 5" answered
  *     with the whole ranking still holds the five) or returns more rows than Tally's row cap; then
  *     every row Tally returned must be matched by a reference row instead.
@@ -262,7 +266,7 @@ async function judge(
     } finally {
       await client.query('ROLLBACK');
     }
-    const miss = compareRows(rows, tally, reference, rowCap);
+    const miss = compareRows(rows, tally, reference, rowCap, bucketNames(answer));
     if (!miss) return { correct: true, note: '' };
     notes.push(miss);
   }
@@ -276,8 +280,14 @@ export function compareRows(
   tally: Cell[][],
   query: Pick<ReferenceQuery, 'braceColumns' | 'limited'>,
   rowCap: number,
+  names: CellNames = () => [],
 ): string | undefined {
-  const covers = (r: Cell[], t: Cell[]) => rowMatches(r, query.braceColumns, t);
+  const covers = (r: Cell[], t: Cell[]) =>
+    rowMatches(
+      r,
+      query.braceColumns,
+      t.map((cell, i) => [cell, ...names(cell, i)]),
+    );
   if (reference.length > rowCap) {
     const stray = tally.find((t) => !reference.some((r) => covers(r, t)));
     return stray ? `answer row ${preview(stray)} is not a reference row` : undefined;
@@ -288,18 +298,52 @@ export function compareRows(
   return missing ? `reference row ${preview(missing)} not in the answer (of ${reference.length})` : undefined;
 }
 
-function rowMatches(reference: Cell[], braceColumns: number, tally: Cell[]): boolean {
+/** Other names of a cell of Tally's answer (its time buckets'), by the cell and its column. */
+type CellNames = (cell: Cell, column: number) => Cell[];
+
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+
+/** What the answer calls its time buckets besides their first day (see the rule above). */
+export function bucketNames(answer: Answer): CellNames {
+  const grains = answer.columns.map(
+    (c) => answer.fields?.find((f) => f.role === 'time' && f.name === c.name)?.name,
+  );
+  const years = (column: number) => new Set(answer.rows.map((row) => String(row[column] ?? '').slice(0, 4)));
+  const oneYear = grains.map((grain, i) => grain === 'month' && years(i).size === 1);
+  return (cell, column) => {
+    const date = /^(\d{4})-(\d{2})-01$/.exec(String(cell));
+    if (!date) return [];
+    if (grains[column] === 'year') return [Number(date[1])];
+    if (grains[column] === 'month' && oneYear[column]) return [MONTHS[Number(date[2]) - 1] as string];
+    return [];
+  };
+}
+
+function rowMatches(reference: Cell[], braceColumns: number, tally: Cell[][]): boolean {
   const others = reference.slice(braceColumns);
   if (braceColumns === 0) return pairs(others, tally, new Set());
   return reference.slice(0, braceColumns).some((name) => pairs([name, ...others], tally, new Set()));
 }
 
-/** Each value pairs with a distinct cell (a small backtracking search: rows are narrow). */
-function pairs(values: Cell[], cells: Cell[], used: Set<number>): boolean {
+/** Each value pairs with a distinct cell, by any of its names (a small backtracking search: rows are narrow). */
+function pairs(values: Cell[], cells: Cell[][], used: Set<number>): boolean {
   const [first, ...rest] = values;
   if (values.length === 0) return true;
   for (let i = 0; i < cells.length; i++) {
-    if (used.has(i) || !sameValue(first as Cell, cells[i] as Cell)) continue;
+    if (used.has(i) || !(cells[i] ?? []).some((name) => sameValue(first as Cell, name))) continue;
     used.add(i);
     if (pairs(rest, cells, used)) return true;
     used.delete(i);
