@@ -7,6 +7,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { loadPgParser } from '../warehouse/pg-parser.ts';
 import { crossCheck } from './cross-check.ts';
+import { withImplicitAggregates } from './implicit-aggregates.ts';
 import { withKeyDimensions } from './key-dimensions.ts';
 import { checkNamedFilters, withNamedFilters } from './named-filters.ts';
 import { type Catalog, catalogSchema } from './schema.ts';
@@ -79,7 +80,7 @@ export function parseCatalog(text: string, file = 'catalog.yaml'): Catalog {
       }),
     );
   }
-  const catalog = withKeyDimensions(withNamedFilters(parsed.data));
+  const catalog = withImplicitAggregates(withKeyDimensions(withNamedFilters(parsed.data)));
   const problems = [
     ...crossCheck(parsed.data),
     ...checkNamedFilters(parsed.data),

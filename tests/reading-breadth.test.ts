@@ -426,3 +426,35 @@ describe('several fields asked to be shown', () => {
     });
   });
 });
+
+describe('sums, averages, maxima and minima of a measure', () => {
+  it('reads "the total cost of round-trip fares" as the sum of each fare’s round-trip cost', () => {
+    const { catalog } = loaded.get('atis') as { catalog: Catalog };
+    const asked = query('atis', 'what is the total cost of round trip fares for each airline');
+    expect(asked.metrics).toHaveLength(1);
+    expect(compile(asked, catalog, TODAY).sql).toMatch(/SUM\(fa\.round_trip_cost\)/);
+    expect(query('atis', 'total round trip fare by airline').metrics).toEqual(asked.metrics);
+  });
+  it('never reads an average of maxima or minima as a measure of each row', () => {
+    expect(read('atis', 'what is the average cost of the cheapest fares').kind).not.toBe('query');
+  });
+  it('adds only what the admin did not define, under the admin’s words', () => {
+    const catalog = parseCatalog(`
+name: mini
+tables:
+  - { name: public.trips, alias: t, columns: [{ name: fare, type: numeric }] }
+metrics:
+  - { name: average_fare, label: Average fare, synonyms: [fare], table: public.trips, expression: AVG(t.fare), row_value: t.fare }
+  - { name: takings, label: Takings, synonyms: [total fare], table: public.trips, expression: SUM(t.fare), row_value: t.fare }
+`);
+    const added = catalog.metrics.filter((m) => !['average_fare', 'takings'].includes(m.name));
+    expect(added.map((m) => m.expression).sort()).toEqual(['MAX(t.fare)', 'MIN(t.fare)']);
+    const lexicon = buildLexicon(catalog);
+    const total = understand('total fare', catalog, lexicon, TODAY);
+    expect(total.kind === 'query' && total.query.metrics).toEqual(['takings']);
+    const most = understand('maximum fare', catalog, lexicon, TODAY);
+    expect(
+      most.kind === 'query' && catalog.metrics.find((m) => m.name === most.query.metrics[0])?.expression,
+    ).toBe('MAX(t.fare)');
+  });
+});

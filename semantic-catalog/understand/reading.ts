@@ -13,6 +13,7 @@ import { dimensionByName } from '../catalog.ts';
 import type { IsoDate } from '../dates.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
 import type { Catalog, Grain } from '../schema.ts';
+import { readAggregateOf } from './aggregate-of.ts';
 import { countOfGroups } from './count-groups.ts';
 import { type FieldMatch, readIdValues, readNamedFields, scopePersonal } from './fields.ts';
 import { leftoverWords, UNIT_WORDS } from './leftovers.ts';
@@ -260,9 +261,10 @@ export function readQuestion(
     if (name && !reading.metrics.includes(name)) reading.metrics.push(name);
   }
 
-  const ratios = readRatios(tokens, matches, reading.metrics, catalog);
+  const aggregated = readAggregateOf(tokens, matches, reading.metrics, catalog);
+  const ratios = readRatios(tokens, matches, aggregated.metrics, catalog);
   reading.metrics = ratios.metrics;
-  const unplacedRatios = ratios.unplaced;
+  const unplacedRatios = [...ratios.unplaced, ...aggregated.unplaced];
   for (const match of unplacedRatios) matches.splice(matches.indexOf(match), 1);
 
   const attached = new Set<number>(textMatched);
@@ -408,11 +410,12 @@ export function readQuestion(
   // "most common" by which count, when the catalog has several (or none) reaching the field.
   if (frequency.frequent && reading.metrics.length === 0)
     reading.leftovers.push({ word: frequency.frequent, candidates: [] });
-  for (let i = 0; i + 1 < unplacedRatios.length; i += 2)
-    reading.leftovers.push({
-      word: `${unplacedRatios[i]?.text} per ${unplacedRatios[i + 1]?.text}`,
-      candidates: [],
-    });
+  for (const [pairs, joined] of [
+    [ratios.unplaced, 'per'],
+    [aggregated.unplaced, 'of'],
+  ] as const)
+    for (let i = 0; i + 1 < pairs.length; i += 2)
+      reading.leftovers.push({ word: `${pairs[i]?.text} ${joined} ${pairs[i + 1]?.text}`, candidates: [] });
   // A field named but neither grouped by, ranked, nor qualified by a value ("the cities in X",
   // "average rating of businesses"): answering without it would answer another question.
   for (const match of matches) {
