@@ -10,16 +10,13 @@
 import type { Catalog, MetricDef } from './schema.ts';
 
 const AGGREGATES = [
-  {
-    fn: 'SUM',
-    suffix: 'total',
-    label: 'Total',
-    words: ['total', 'sum of', 'sum of the', 'total of', 'total of the'],
-  },
-  { fn: 'AVG', suffix: 'average', label: 'Average', words: ['average', 'avg', 'mean', 'average of'] },
+  { fn: 'SUM', suffix: 'total', label: 'Total', words: ['total', 'sum of'] },
+  { fn: 'AVG', suffix: 'average', label: 'Average', words: ['average', 'avg', 'mean'] },
   { fn: 'MAX', suffix: 'maximum', label: 'Maximum', words: ['maximum', 'max'] },
   { fn: 'MIN', suffix: 'minimum', label: 'Minimum', words: ['minimum', 'min'] },
 ] as const;
+/** The measure's own words tried with each aggregate word: its label and first few synonyms. */
+const PHRASES_PER_MEASURE = 6;
 
 /** Words that already say how a metric aggregates: dropped to find what it measures. */
 const AGGREGATE_WORDS =
@@ -65,7 +62,9 @@ export function withImplicitAggregates(catalog: Catalog): Catalog {
           .map((p) => p.toLowerCase())
           .map((p) => (own(p.split(' ')[0] as string) ? p : p.replace(AGGREGATE_WORDS, '').trim())),
       ),
-    ].filter(Boolean);
+    ]
+      .filter(Boolean)
+      .slice(0, PHRASES_PER_MEASURE);
     const column = simple ?? first.name;
     for (const aggregate of AGGREGATES) {
       if (has(aggregate.fn)) continue;

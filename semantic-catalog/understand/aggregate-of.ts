@@ -27,15 +27,23 @@ export function readAggregateOf(
   matches: FieldMatch[],
   metrics: string[],
   catalog: Catalog,
-): { metrics: string[]; unplaced: FieldMatch[] } {
+): { metrics: string[]; unplaced: FieldMatch[]; used: number[] } {
   let asked = [...metrics];
   const unplaced: FieldMatch[] = [];
+  const used: number[] = [];
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i] !== 'of') continue;
     const left = matches.find((m) => m.end === i);
-    const right = matches.find((m) => m.start === (tokens[i + 1] === 'the' ? i + 2 : i + 1));
-    const word = left?.text.split(' ')[0] ?? '';
-    const fn = FUNCTIONS.find(([re]) => re.test(word))?.[1];
+    let next = i + 1;
+    while (/^(the|all|a|an|every|each)$/.test(tokens[next] ?? '')) next++;
+    const right = matches.find((m) => m.start === next);
+    // "total cost" as one phrase, or "total" typed before the metric "cost".
+    const before = left ? left.start - 1 : -1;
+    const own = FUNCTIONS.find(([re]) => re.test(left?.text.split(' ')[0] ?? ''))?.[1];
+    const typed = matches.some((m) => m.start <= before && before < m.end)
+      ? undefined
+      : FUNCTIONS.find(([re]) => re.test(tokens[before] ?? ''))?.[1];
+    const fn = own ?? typed;
     const outer = metricOf(left);
     const inner = catalog.metrics.find((m) => m.name === metricOf(right));
     if (!left || !right || !fn || !outer || !inner || outer === inner.name) continue;
@@ -48,11 +56,12 @@ export function readAggregateOf(
         (m) => m.table === inner.table && same(m.filters) && aggregates(m, [fn], inner.row_value),
       );
     asked = asked.filter((m) => m !== outer && m !== inner.name);
+    if (!own) used.push(before);
     if (target) {
       left.entries = [{ kind: 'metric', name: target.name }];
       right.entries = [{ kind: 'metric', name: target.name }];
       if (!asked.includes(target.name)) asked.push(target.name);
     } else unplaced.push(left, right);
   }
-  return { metrics: asked, unplaced };
+  return { metrics: asked, unplaced, used };
 }

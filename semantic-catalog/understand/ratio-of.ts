@@ -18,6 +18,8 @@ type Query = Extract<Understanding, { kind: 'query' }>;
 
 const RATIO_OF = /^(.*?)\b(?:the |an? )?(?:ratio|proportion|fraction) (?:of|between) (.+)$/;
 const SPLIT = / (?:to|out of|versus|vs|against|compared to|compared with|relative to|over|per) /g;
+/** A denominator's own words before what both sides share: longer is a sentence, not a side. */
+const MAX_SIDE_WORDS = 12;
 const ASKING =
   /^(?:(?:what|whats|which|how|does|do|is|was|are|the|calculate|compute|get|give|show|find|tell|me|return|us|please)\b ?)*$/;
 const WHOLE = /^(?:all|the total|total|overall|the whole|the entire)\b/;
@@ -27,9 +29,16 @@ const VARY =
 
 export const asksRatio = (question: string) => RATIO_OF.test(normalizeText(question));
 
-export function readRatioOf(question: string, read: Read): Understanding | undefined {
+export function readRatioOf(question: string, reader: Read): Understanding | undefined {
   const match = RATIO_OF.exec(normalizeText(question).replace(VARY, ' by '));
   if (!match) return undefined;
+  // The same side is tried with several tails: each text is read once.
+  const seen = new Map<string, Understanding>();
+  const read: Read = (text) => {
+    const known = seen.get(text) ?? reader(text);
+    seen.set(text, known);
+    return known;
+  };
   // "the average ratio of …" is another computation (the mean of each row's ratio).
   if (!ASKING.test((match[1] ?? '').trim())) return undefined;
   const body = match[2] ?? '';
@@ -39,7 +48,7 @@ export function readRatioOf(question: string, read: Read): Understanding | undef
     const a = side(read, aText);
     if (!a) continue;
     const owned = WHOLE.test(rest.join(' ')) ? 0 : qualifiers(a.query);
-    for (let j = 1; j <= rest.length; j++) {
+    for (let j = 1; j <= Math.min(rest.length, MAX_SIDE_WORDS); j++) {
       const bText = rest.slice(0, j).join(' ');
       const b = side(read, bText);
       if (!b || qualifiers(b.query) !== owned) continue;

@@ -267,7 +267,7 @@ export function readQuestion(
   const unplacedRatios = [...ratios.unplaced, ...aggregated.unplaced];
   for (const match of unplacedRatios) matches.splice(matches.indexOf(match), 1);
 
-  const attached = new Set<number>(textMatched);
+  const attached = new Set<number>([...textMatched, ...aggregated.used]);
   // Said once, as the ratio the catalog lacks, not word by word.
   for (const match of unplacedRatios) for (let i = match.start; i < match.end; i++) attached.add(i);
   for (const [index, condition] of found.entries()) {
