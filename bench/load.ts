@@ -1,26 +1,28 @@
 /**
  * `npm run bench:load` (or `npm run bench -- --load`): concurrent Teams questions through the real
  * door of a built `tally start`, on a throwaway embedded PostgreSQL seeded at scale 1, replies
- * caught by a local Bot Connector stand-in. Two cases, each on a fresh server:
+ * caught by a local Bot Connector stand-in that fetches each reply's chart image as a Teams client
+ * would (and checks it is a PNG). Two cases, each on a fresh server:
  *   - warm: the 40 golden questions cycled, so after the warm-up round every chart is in the
  *     chart cache (a team asking the same things all morning);
  *   - distinct: every question of the run is different (metric × breakdown × period), so every
  *     answer draws its own chart.
- * For each: answers/s and p50/p95 from question to final reply over the measured rounds, where the
- * server's time went (its own /metrics), raw `pg` running the answered SQL at the same
- * concurrency with the same pool size right after, and the server's memory after each round of
- * answers past the warm-up — as sampled, and after a full collection (the server runs with
- * --expose-gc and collects on SIGUSR2), so GC timing and growth can be told apart.
+ * Rounds are paired: each round of questions is followed at once by raw `pg` running exactly the
+ * statements that round answered, all at once on a pool of the reader pool's size, so a machine
+ * shared with other work slows both sides of a pair alike. The bot's share of raw throughput is
+ * raw pg's time over the bot's time for the same statements (refusals, which run none, stay in the
+ * bot's time). CPU per answer and per raw statement (server, PostgreSQL, this harness) says where
+ * the time went. Memory is the server's after each round past the warm-up — as sampled, and after
+ * a full collection (the server runs with --expose-gc and collects on SIGUSR2) — JS heap and RSS
+ * apart, since the allocator may keep freed pages that a leak would not explain.
  *   LOAD_CONCURRENCY (200) questions at once; LOAD_ROUNDS (5) measured rounds after one warm-up;
  *   LOAD_CASES (warm,distinct); LOAD_SERVER_ARGS: more node flags for the server, e.g.
- *   "--cpu-prof --cpu-prof-dir=/tmp/prof".
+ *   "--cpu-prof --cpu-prof-dir=/tmp/prof"; LOAD_SERVER_ENV: more environment for the server, e.g.
+ *   "MALLOC_ARENA_MAX=2".
  */
-import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import express from 'express';
 import pg from 'pg';
 import { build } from '../scripts/build.mjs';
 import { monthName } from '../semantic-catalog/dates.ts';
@@ -29,6 +31,15 @@ import { seedDemo } from '../warehouse/demo/seed.ts';
 import { ensureDatabase, startEmbedded } from '../warehouse/embedded.ts';
 import { freePort } from '../warehouse/free-port.ts';
 import { READER_POOL_SIZE } from '../warehouse/grants.ts';
+import {
+  type Connector,
+  type LoadServer,
+  ownCpuSeconds,
+  postgresCpuSeconds,
+  round,
+  startConnector,
+  startServer,
+} from './load-harness.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const concurrency = Number(process.env.LOAD_CONCURRENCY ?? 200);
@@ -38,7 +49,9 @@ const golden = await loadGoldenFile(path.resolve(root, '..', 'shared', 'eval', '
 const quantile = (values: number[], q: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? 0;
 const mb = (b: number) => `${Math.round(b / 1e6)} MB`;
+const ms = (seconds: number, count: number) => `${((1000 * seconds) / Math.max(1, count)).toFixed(1)} ms`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 /**
  * Questions no two alike, each with a breakdown (so a chart): metric × breakdown × period over
@@ -58,32 +71,27 @@ function distinctQuestions(count: number): string[] {
   for (let m = 0; m < 29; m++) periods.push(`in ${monthName((m % 12) + 1)} ${2024 + Math.floor(m / 12)}`);
   for (let q = 0; q < 9; q++) periods.push(`in Q${(q % 4) + 1} ${2024 + Math.floor(q / 4)}`);
   periods.push('in 2024', 'in 2025');
-  const all = metrics.flatMap((m) => breakdowns.flatMap((b) => periods.map((p) => `${m} by ${b} ${p}`)));
+  // One breakdown (bars), then two (grouped bars) once those run out: 1,200 and 2,400 questions.
+  const pairs = breakdowns.flatMap((a, i) => breakdowns.slice(i + 1).map((b) => `${a} and ${b}`));
+  const all = [breakdowns, pairs].flatMap((by) =>
+    shuffled(metrics.flatMap((m) => by.flatMap((b) => periods.map((p) => `${m} by ${b} ${p}`)))),
+  );
+  if (all.length < count) throw new Error(`only ${all.length} distinct questions for ${count} asks`);
+  return all.slice(0, count);
+}
+
+/** A fixed shuffle, so each round mixes metrics, breakdowns and periods the same way every run. */
+function shuffled(all: string[]): string[] {
   let seed = 17;
   for (let i = all.length - 1; i > 0; i--) {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
     const j = seed % (i + 1);
     [all[i], all[j]] = [all[j] as string, all[i] as string];
   }
-  if (all.length < count) throw new Error(`only ${all.length} distinct questions for ${count} asks`);
-  return all.slice(0, count);
+  return all;
 }
 
-/** Final replies by conversation: a card, a card put into "Working on it…", or a plain sentence. */
-const waiting = new Map<string, (at: number) => void>();
-const connector = express();
-connector.use(express.json({ limit: '5mb' }));
-connector.all('/v3/conversations/:conversation/activities{/:activityId}', (req, res) => {
-  const body = req.body as { type?: string; text?: string };
-  if (body.type === 'message' && body.text !== 'Working on it…')
-    waiting.get(String(req.params.conversation))?.(performance.now());
-  res.json({ id: `a-${Math.random().toString(36).slice(2)}` });
-});
-const connectorServer = await new Promise<Server>((resolve) => {
-  const s = connector.listen(0, '127.0.0.1', () => resolve(s));
-});
-const serviceUrl = `http://127.0.0.1:${(connectorServer.address() as { port: number }).port}/`;
-
+const connector: Connector = await startConnector();
 await build();
 const home = await mkdtemp(path.join(tmpdir(), 'tally-load-'));
 await chmod(home, 0o755);
@@ -95,130 +103,69 @@ const seedClient = new pg.Client({ connectionString: cluster.superuserUrl('wareh
 await seedClient.connect();
 await seedDemo(seedClient, { seed: 42, scale: 1, end: '2026-06-14' });
 await seedClient.end();
-const serverArgs = ['--expose-gc', ...(process.env.LOAD_SERVER_ARGS ?? '').split(' ').filter(Boolean)];
+const pgCpu = () => postgresCpuSeconds(path.join(home, 'pg'));
+const serverEnv = Object.fromEntries(
+  (process.env.LOAD_SERVER_ENV ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 
-async function startServer() {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [...serverArgs, path.join(root, 'bin', 'tally.js'), 'start'], {
-    cwd: root,
+const launch = () =>
+  startServer({
+    root,
+    args: ['--expose-gc', ...(process.env.LOAD_SERVER_ARGS ?? '').split(' ').filter(Boolean)],
     env: {
-      ...process.env,
+      ...serverEnv,
       TALLY_HOME: home,
       TALLY_PG_PORT: String(pgPort),
       TALLY_NOW: golden.now,
       TALLY_PLAYGROUND: '0',
-      PORT: String(port),
       LOG_LEVEL: 'error',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  for (let ready = false; !ready; await sleep(250))
-    ready = await fetch(`${base}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-  return {
-    base,
-    async metrics(): Promise<Map<string, number>> {
-      const text = await (await fetch(`${base}/metrics`)).text();
-      return new Map(
-        [...text.matchAll(/^(\w+(?:\{[^}]*\})?) (\S+)$/gm)].map((m) => [m[1] as string, Number(m[2])]),
-      );
-    },
-    /** A full collection in the server (bot/start.ts listens for SIGUSR2 under --expose-gc). */
-    async collect(): Promise<void> {
-      child.kill('SIGUSR2');
-      await sleep(1000);
-    },
-    async stop(): Promise<void> {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
-/** One round: `concurrency` questions at once, each in its own conversation; latencies in ms. */
-async function round(
-  base: string,
-  name: string,
-  questions: string[],
-): Promise<{ seconds: number; latencies: number[] }> {
-  const started = performance.now();
-  const latencies = await Promise.all(
-    questions.map((text, i) => {
-      const conversation = `${name}-${i}`;
-      const sent = performance.now();
-      const replied = new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no reply in ${conversation}`)), 180_000);
-        waiting.set(conversation, (at) => {
-          clearTimeout(timer);
-          waiting.delete(conversation);
-          resolve(at - sent);
-        });
-      });
-      void fetch(`${base}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: 'message',
-          id: `m-${conversation}`,
-          channelId: 'msteams',
-          serviceUrl,
-          text,
-          from: { id: `29:${conversation}`, aadObjectId: `aad-${conversation}` },
-          recipient: { id: '28:tally' },
-          conversation: { id: conversation, conversationType: 'personal' },
-          channelData: { tenant: { id: 'tenant' } },
-        }),
-      }).catch(() => undefined);
-      return replied;
-    }),
-  );
-  return { seconds: (performance.now() - started) / 1000, latencies };
-}
-
-/** The SQL the bot answered with in these conversations, run by plain `pg` at the same concurrency. */
-async function rawPg(
-  prefix: string,
-): Promise<{ rate: number; statuses: string; distinct: number; skipped: number }> {
+/** The statements the bot ran for one round's conversations, and how its replies ended. */
+async function answered(prefix: string): Promise<{ sqls: string[]; statuses: Map<string, number> }> {
   const app = new pg.Client({ connectionString: cluster.superuserUrl('tally') });
   await app.connect();
-  const audited = (
-    await app.query('SELECT status, sql FROM audit_log WHERE conversation_id LIKE $1', [`teams:${prefix}%`])
+  const rows = (
+    await app.query('SELECT status, sql FROM audit_log WHERE conversation_id LIKE $1', [`teams:${prefix}-%`])
   ).rows as { status: string; sql: string | null }[];
   await app.end();
-  const counts = new Map<string, number>();
-  for (const row of audited) counts.set(row.status, (counts.get(row.status) ?? 0) + 1);
-  const answered = audited.filter((r) => r.status === 'answer' && r.sql).map((r) => r.sql as string);
-  // Each different statement once first (warming the cache as the bot's warm-up did); one that
-  // needs the bot's session (its access settings) can't run as plain pg and is left out, said below.
-  const runs = new Map<string, boolean>();
-  const check = new pg.Client({ connectionString: cluster.superuserUrl('warehouse') });
-  await check.connect();
-  for (const sql of new Set(answered))
-    runs.set(
-      sql,
-      await check.query(sql).then(
+  const statuses = new Map<string, number>();
+  for (const row of rows) statuses.set(row.status, (statuses.get(row.status) ?? 0) + 1);
+  return { sqls: rows.filter((r) => r.status === 'answer' && r.sql).map((r) => r.sql as string), statuses };
+}
+
+/**
+ * Raw `pg` on the same statements, all at once, on a pool the size of the reader pool; a
+ * statement that needs the bot's session (its access settings) can't run as plain pg and is
+ * left out (counted). Timed after the pool has connected, as the bot's pool has.
+ */
+async function rawRound(
+  sqls: string[],
+): Promise<{ seconds: number; ran: number; pgCpu: number; ownCpu: number }> {
+  const raw = new pg.Pool({ connectionString: cluster.superuserUrl('warehouse'), max: READER_POOL_SIZE });
+  await Promise.all(Array.from({ length: READER_POOL_SIZE }, () => raw.query('SELECT 1')));
+  const [pgBefore, ownBefore] = [await pgCpu(), ownCpuSeconds()];
+  const started = performance.now();
+  const results = await Promise.all(
+    sqls.map((sql) =>
+      raw.query(sql).then(
         () => true,
         () => false,
       ),
-    );
-  await check.end();
-  const sqls = answered.filter((sql) => runs.get(sql));
-  const raw = new pg.Pool({ connectionString: cluster.superuserUrl('warehouse'), max: READER_POOL_SIZE });
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, (_, i) => raw.query(sqls[i % sqls.length] as string)),
+    ),
   );
-  const rate = concurrency / ((performance.now() - started) / 1000);
+  const seconds = (performance.now() - started) / 1000;
+  const [pgAfter, ownAfter] = [await pgCpu(), ownCpuSeconds()];
   await raw.end();
   return {
-    rate,
-    statuses: [...counts].map(([s, n]) => `${n} ${s}`).join(', '),
-    distinct: runs.size,
-    skipped: answered.length - sqls.length,
+    seconds,
+    ran: results.filter(Boolean).length,
+    pgCpu: pgAfter - pgBefore,
+    ownCpu: ownAfter - ownBefore,
   };
 }
 
@@ -228,66 +175,121 @@ const flat = (values: number[]) => {
   return `max change ${(100 * spread).toFixed(1)}% → ${spread <= 0.1 ? 'flat (±10%)' : 'NOT flat'}`;
 };
 
+/** Growth over the last half of the rounds: a leak keeps growing, an allocator's high-water mark stops. */
+const lastHalf = (values: number[]) => {
+  const from = values[Math.floor(values.length / 2)] as number;
+  const to = values.at(-1) as number;
+  return `${to >= from ? '+' : ''}${((100 * (to - from)) / from).toFixed(1)}% over the last ${values.length - Math.floor(values.length / 2)} rounds`;
+};
+
+interface Sample {
+  rss: number;
+  heap: number;
+  gcRss: number;
+  gcHeap: number;
+}
+
+async function memorySample(server: LoadServer): Promise<Sample> {
+  const m = await server.metrics();
+  await server.collect();
+  const g = await server.metrics();
+  return {
+    rss: m.get('process_resident_memory_bytes') ?? 0,
+    heap: m.get('nodejs_heap_size_used_bytes') ?? 0,
+    gcRss: g.get('process_resident_memory_bytes') ?? 0,
+    gcHeap: g.get('nodejs_heap_size_used_bytes') ?? 0,
+  };
+}
+
 async function runCase(name: string): Promise<void> {
+  const all = name === 'warm' ? [] : distinctQuestions(concurrency * (rounds + 1));
   const perRound = (r: number): string[] =>
     name === 'warm'
       ? Array.from(
           { length: concurrency },
           (_, i) => golden.questions[i % golden.questions.length]?.question ?? '',
         )
-      : distinctQuestions(concurrency * (rounds + 1)).slice(r * concurrency, (r + 1) * concurrency);
+      : all.slice(r * concurrency, (r + 1) * concurrency);
   console.log(
     name === 'warm'
       ? `\n-- warm chart cache: the ${golden.questions.length} golden questions cycled; every chart drawn in the warm-up round`
       : `\n-- distinct questions: ${concurrency * (rounds + 1)} different questions, every answer draws its chart`,
   );
-  const server = await startServer();
+  const server = await launch();
   try {
-    await round(server.base, `${name}-warm`, perRound(0));
+    const warmUp = await round(connector, server.base, `${name}-warm`, perRound(0));
+    // Raw pg's warm-up: each statement once, so its cache is as warm as the bot's.
+    await rawRound([...new Set((await answered(`${name}-warm`)).sqls)]);
     const before = await server.metrics();
-    const memory: { rss: number; heap: number; gcRss: number; gcHeap: number }[] = [];
+    const memory: Sample[] = [];
     const latencies: number[] = [];
-    let seconds = 0;
+    const bot = { seconds: [] as number[], serverCpu: 0, pgCpu: 0, ownCpu: 0 };
+    const raw = { seconds: [] as number[], statements: 0, ran: 0, pgCpu: 0, ownCpu: 0 };
+    const statuses = new Map<string, number>();
+    const images = { fetched: 0, failed: [...warmUp.imageFailures] };
     for (let r = 0; r < rounds; r++) {
-      const result = await round(server.base, `${name}-r${r}`, perRound(r + 1));
+      const cpuBefore = [
+        (await server.metrics()).get('process_cpu_seconds_total') ?? 0,
+        await pgCpu(),
+        ownCpuSeconds(),
+      ];
+      const result = await round(connector, server.base, `${name}-r${r}`, perRound(r + 1));
+      const cpuAfter = [
+        (await server.metrics()).get('process_cpu_seconds_total') ?? 0,
+        await pgCpu(),
+        ownCpuSeconds(),
+      ];
+      bot.serverCpu += (cpuAfter[0] as number) - (cpuBefore[0] as number);
+      bot.pgCpu += (cpuAfter[1] as number) - (cpuBefore[1] as number);
+      bot.ownCpu += (cpuAfter[2] as number) - (cpuBefore[2] as number);
+      bot.seconds.push(result.seconds);
       latencies.push(...result.latencies);
-      seconds += result.seconds;
-      await sleep(2000);
-      const m = await server.metrics();
-      await server.collect();
-      const g = await server.metrics();
-      memory.push({
-        rss: m.get('process_resident_memory_bytes') ?? 0,
-        heap: m.get('nodejs_heap_size_used_bytes') ?? 0,
-        gcRss: g.get('process_resident_memory_bytes') ?? 0,
-        gcHeap: g.get('nodejs_heap_size_used_bytes') ?? 0,
-      });
-      if (r === rounds - 1) {
-        const stage = (s: string) =>
-          (m.get(`tally_stage_seconds_sum{stage="${s}"}`) ?? 0) -
-          (before.get(`tally_stage_seconds_sum{stage="${s}"}`) ?? 0);
-        console.log(
-          `server stage seconds over ${rounds * concurrency} answers: ${['understand', 'gate', 'database', 'chart'].map((s) => `${s} ${stage(s).toFixed(1)}`).join(', ')}`,
-        );
-      }
+      images.fetched += result.imagesFetched;
+      images.failed.push(...result.imageFailures);
+      const done = await answered(`${name}-r${r}`);
+      for (const [status, n] of done.statuses) statuses.set(status, (statuses.get(status) ?? 0) + n);
+      const rawResult = await rawRound(done.sqls);
+      raw.seconds.push(rawResult.seconds);
+      raw.statements += done.sqls.length;
+      raw.ran += rawResult.ran;
+      raw.pgCpu += rawResult.pgCpu;
+      raw.ownCpu += rawResult.ownCpu;
+      await sleep(1000);
+      memory.push(await memorySample(server));
     }
-    const throughput = (rounds * concurrency) / seconds;
-    const raw = await rawPg(`${name}-r`);
+    const after = await server.metrics();
+    const stage = (s: string) =>
+      (after.get(`tally_stage_seconds_sum{stage="${s}"}`) ?? 0) -
+      (before.get(`tally_stage_seconds_sum{stage="${s}"}`) ?? 0);
+    const answers = rounds * concurrency;
+    const botSeconds = sum(bot.seconds);
+    const rawSeconds = sum(raw.seconds);
+    const shares = bot.seconds.map((s, i) => (raw.seconds[i] as number) / s);
     console.log(
-      `replies: ${raw.statuses} (${raw.distinct} different statements answered${raw.skipped ? `; ${raw.skipped} answers' SQL needs the bot's session and is not in the raw run` : ''})`,
+      `server stage seconds over ${answers} answers: ${['understand', 'gate', 'database', 'chart'].map((s) => `${s} ${stage(s).toFixed(1)}`).join(', ')}`,
     );
     console.log(
-      `bot: ${throughput.toFixed(1)} answers/s over ${rounds} rounds; p50 ${(quantile(latencies, 0.5) / 1000).toFixed(2)} s, p95 ${(quantile(latencies, 0.95) / 1000).toFixed(2)} s`,
+      `replies: ${[...statuses].map(([s, n]) => `${n} ${s}`).join(', ')}; chart images fetched ${images.fetched}, ${images.failed.length ? `FAILED ${images.failed.length}: ${images.failed.slice(0, 3).join('; ')}` : 'every one a PNG'}`,
     );
     console.log(
-      `raw pg, the same answered SQL, ${concurrency} at once, pool of ${READER_POOL_SIZE}: ${raw.rate.toFixed(1)} queries/s → bot at ${((100 * throughput) / raw.rate).toFixed(0)}% of raw`,
+      `bot: ${(answers / botSeconds).toFixed(1)} answers/s over ${rounds} rounds; p50 ${(quantile(latencies, 0.5) / 1000).toFixed(2)} s, p95 ${(quantile(latencies, 0.95) / 1000).toFixed(2)} s`,
     );
     console.log(
-      `memory after each ${concurrency} answers, as sampled: RSS ${memory.map((m) => mb(m.rss)).join(', ')} (${flat(memory.map((m) => m.rss))}); heap ${memory.map((m) => mb(m.heap)).join(', ')}`,
+      `raw pg, each round's ${raw.statements / rounds} answered statements right after it, all at once, pool of ${READER_POOL_SIZE}: ${(raw.statements / rawSeconds).toFixed(1)} queries/s${raw.ran < raw.statements ? ` (${raw.statements - raw.ran} need the bot's session and failed here)` : ''}`,
     );
     console.log(
-      `  after a full GC: RSS ${memory.map((m) => mb(m.gcRss)).join(', ')} (${flat(memory.map((m) => m.gcRss))}); heap ${memory.map((m) => mb(m.gcHeap)).join(', ')} (${flat(memory.map((m) => m.gcHeap))})`,
+      `  → bot at ${((100 * rawSeconds) / botSeconds).toFixed(0)}% of raw pg (raw's time over the bot's for the same statements; rounds ${Math.round(100 * Math.min(...shares))}–${Math.round(100 * Math.max(...shares))}%)`,
     );
+    console.log(
+      `CPU per answer: server ${ms(bot.serverCpu, answers)}, PostgreSQL ${ms(bot.pgCpu, answers)}, harness ${ms(bot.ownCpu, answers)}; per raw statement: PostgreSQL ${ms(raw.pgCpu, raw.statements)}, harness ${ms(raw.ownCpu, raw.statements)}`,
+    );
+    const row = (pick: (s: Sample) => number) => memory.map((m) => mb(pick(m))).join(', ');
+    const judged = (pick: (s: Sample) => number) =>
+      `${flat(memory.map(pick))}; ${lastHalf(memory.map(pick))}`;
+    console.log(`memory after each ${concurrency} answers past the warm-up:`);
+    console.log(`  JS heap after a full GC: ${row((m) => m.gcHeap)} (${judged((m) => m.gcHeap)})`);
+    console.log(`  RSS after a full GC:     ${row((m) => m.gcRss)} (${judged((m) => m.gcRss)})`);
+    console.log(`  as sampled: heap ${row((m) => m.heap)}; RSS ${row((m) => m.rss)}`);
   } finally {
     await server.stop();
   }
@@ -297,12 +299,14 @@ try {
   console.log(
     `\n== load: ${concurrency} concurrent Teams questions, ${rounds} rounds after a warm-up; load average ${loadavg()
       .map((l) => l.toFixed(1))
-      .join(' ')} on ${cpus().length} cores`,
+      .join(
+        ' ',
+      )} on ${cpus().length} cores${Object.keys(serverEnv).length ? `; server env ${process.env.LOAD_SERVER_ENV}` : ''}`,
   );
   for (const name of cases) await runCase(name);
   console.log(`(load average at the end: ${loadavg()[0]?.toFixed(1)})`);
 } finally {
-  connectorServer.close();
+  connector.close();
   await cluster.stop();
   await rm(home, { recursive: true, force: true });
 }

@@ -7,7 +7,7 @@ import { type EvalReport, type GoldenFile, loadGoldenFile, runEval } from '../sk
 import { checkSql } from '../warehouse/gate.ts';
 import { configFor, withRuntime } from './cli-support.ts';
 import { normaliseText } from './normalise-text.ts';
-import { askDeps, presentDeps, type Runtime } from './runtime.ts';
+import { askDeps, presentDeps, type Runtime, renderChart } from './runtime.ts';
 import { renderAnswer } from './terminal.ts';
 
 export interface AskOptions {
@@ -49,7 +49,7 @@ export async function askCommand(words: string[], options: AskOptions): Promise<
       const { present } = await import('../skills/present.ts');
       const { reply, chart } = await present(presentDeps(runtime), answer);
       if (options.chart) {
-        if (chart) await writeFile(options.chart, chart.png);
+        if (chart) await writeFile(options.chart, (await renderChart(chart.spec)).png);
         else
           process.stderr.write(
             'No chart for this answer (a single number or a wide table); no PNG written.\n',

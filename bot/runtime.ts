@@ -14,6 +14,7 @@ import { AppDb, type Subscription } from '../app-db/app-db.ts';
 import { cachedRenderer } from '../charts/chart-cache.ts';
 import type { RenderedChart } from '../charts/render.ts';
 import { type AssetStore, DiskAssetStore, S3AssetStore } from '../charts/store.ts';
+import { reusingStore } from '../charts/store-reuse.ts';
 import { type DigestDefinition, loadDigests } from '../digests/definitions.ts';
 import { type ModelSetup, modelSetup, secondReader } from '../model-reader/setup.ts';
 import { resolveAccess, TALLY_GROUP } from '../semantic-catalog/access.ts';
@@ -291,21 +292,24 @@ export function publicUrl(config: Config): string {
 export function createAssetStore(config: Config): { store: AssetStore; diskStore?: DiskAssetStore } {
   const ttlSeconds = config.ASSET_TTL_HOURS * 3600;
   if (config.S3_BUCKET) {
-    return {
-      store: new S3AssetStore({
-        bucket: config.S3_BUCKET,
-        region: config.AWS_REGION,
-        endpoint: config.S3_ENDPOINT,
-        ttlSeconds,
-      }),
-    };
+    const s3 = new S3AssetStore({
+      bucket: config.S3_BUCKET,
+      region: config.AWS_REGION,
+      endpoint: config.S3_ENDPOINT,
+      ttlSeconds,
+    });
+    return { store: reusingStore(s3, ttlSeconds) };
   }
+  // Full-size charts are drawn when first fetched, through a chart cache of their own.
+  const draw = cachedRenderer(renderChart);
   const diskStore = new DiskAssetStore(
     path.join(config.TALLY_HOME ?? DEFAULT_HOME, 'assets'),
     publicUrl(config),
     ttlSeconds,
+    Date.now,
+    async (spec) => (await draw(spec as Parameters<typeof renderChart>[0])).png,
   );
-  return { store: diskStore, diskStore };
+  return { store: reusingStore(diskStore, ttlSeconds), diskStore };
 }
 
 /** vega, vega-lite and resvg load with the first chart, not with every command. */

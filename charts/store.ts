@@ -1,10 +1,13 @@
 /**
  * Where chart images and CSV exports live until a chat client fetches them: the bot's own disk,
  * served at /charts/<id>.png and /exports/<id>.csv with an unguessable id and an expiry, or an S3
- * bucket with presigned URLs when S3_BUCKET is set.
+ * bucket with presigned URLs when S3_BUCKET is set. The disk store can also keep a chart's spec
+ * instead of its image and draw it when the URL is first fetched (`putLater`): the full-size image
+ * behind a card's link is opened by few, and drawing it for every answer doubled the largest cost
+ * of an answer under load (issue 17).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import express from 'express';
@@ -14,7 +17,15 @@ export type AssetKind = 'chart' | 'export';
 export interface AssetStore {
   /** Stores the bytes and returns a URL a chat client can fetch. */
   put(kind: AssetKind, body: Buffer | string): Promise<string>;
+  /**
+   * A chart's URL now, its image drawn from `spec` when the URL is first fetched; only stores that
+   * serve their own URLs can (S3 serves presigned URLs without us, so it has no such method).
+   */
+  putLater?(spec: object): Promise<string>;
 }
+
+/** Draws a chart spec as PNG bytes (charts/render.ts through the chart cache). */
+export type Draw = (spec: object) => Promise<Buffer>;
 
 const KINDS = {
   chart: { folder: 'charts', extension: 'png', contentType: 'image/png' },
@@ -28,19 +39,49 @@ export function newAssetId(): string {
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
+/** A chart waiting to be drawn: its spec, beside where its PNG will be. */
+const SPEC_EXTENSION = 'spec.json';
+
 export class DiskAssetStore implements AssetStore {
   private readonly made = new Set<string>();
+  /** Draws in progress by file, so a burst of first fetches draws a chart once. */
+  private readonly drawing = new Map<string, Promise<Buffer>>();
+  readonly putLater?: (spec: object) => Promise<string>;
 
   constructor(
     private readonly dir: string,
     private readonly publicUrl: string,
     private readonly ttlSeconds: number,
     private readonly now: () => number = Date.now,
-  ) {}
+    private readonly draw?: Draw,
+  ) {
+    if (draw) this.putLater = (spec) => this.later(spec, draw);
+  }
 
   async put(kind: AssetKind, body: Buffer | string): Promise<string> {
-    const { folder, extension } = KINDS[kind];
+    return this.write(kind, newAssetId(), KINDS[kind].extension, body);
+  }
+
+  private async later(spec: object, draw: Draw): Promise<string> {
+    // A file:// URL has no server behind it to draw on fetch (a CLI run with no `tally start`).
+    if (this.publicUrl.startsWith('file:')) return this.put('chart', await draw(spec));
     const id = newAssetId();
+    await this.write('chart', id, SPEC_EXTENSION, JSON.stringify(spec));
+    return this.url('chart', id);
+  }
+
+  private url(kind: AssetKind, id: string): string {
+    const { folder, extension } = KINDS[kind];
+    return `${this.publicUrl.replace(/\/$/, '')}/${folder}/${id}.${extension}`;
+  }
+
+  private async write(
+    kind: AssetKind,
+    id: string,
+    extension: string,
+    body: Buffer | string,
+  ): Promise<string> {
+    const { folder } = KINDS[kind];
     const file = path.join(this.dir, folder, `${id}.${extension}`);
     // The folder is made once, not on every answer (two file-system calls each under load); one
     // removed since (a cleaned disk) is made again.
@@ -53,10 +94,10 @@ export class DiskAssetStore implements AssetStore {
       await mkdir(path.join(this.dir, folder), { recursive: true });
       await writeFile(file, body);
     });
-    return `${this.publicUrl.replace(/\/$/, '')}/${folder}/${id}.${extension}`;
+    return this.url(kind, id);
   }
 
-  /** Serves stored assets; unknown, malformed or expired ids are 404. */
+  /** Serves stored assets; unknown, malformed or expired ids are 404. A kept spec is drawn first. */
   router(): express.Router {
     const router = express.Router();
     for (const kind of Object.keys(KINDS) as AssetKind[]) {
@@ -64,16 +105,40 @@ export class DiskAssetStore implements AssetStore {
       router.get(`/${folder}/:file`, async (req, res) => {
         const [id, ext] = req.params.file.split('.');
         if (!id || ext !== extension || !ID_PATTERN.test(id)) return void res.status(404).end();
-        const file = path.join(this.dir, folder, `${id}.${extension}`);
-        const info = await stat(file).catch(() => undefined);
-        if (!info || this.expired(info.mtimeMs)) return void res.status(404).end();
-        res
-          .set('Content-Type', contentType)
-          .set('Cache-Control', 'private, max-age=3600')
-          .send(await readFile(file));
+        const body = await this.read(folder, id, extension).catch(() => undefined);
+        if (!body) return void res.status(404).end();
+        res.set('Content-Type', contentType).set('Cache-Control', 'private, max-age=3600').send(body);
       });
     }
     return router;
+  }
+
+  /** The stored bytes, or the chart drawn from its kept spec (then stored, so it is drawn once). */
+  private async read(folder: string, id: string, extension: string): Promise<Buffer | undefined> {
+    const file = path.join(this.dir, folder, `${id}.${extension}`);
+    const info = await stat(file).catch(() => undefined);
+    if (info) return this.expired(info.mtimeMs) ? undefined : readFile(file);
+    const specFile = path.join(this.dir, folder, `${id}.${SPEC_EXTENSION}`);
+    const kept = this.draw && (await stat(specFile).catch(() => undefined));
+    if (!this.draw || !kept || this.expired(kept.mtimeMs)) return undefined;
+    const draw = this.draw;
+    let drawn = this.drawing.get(file);
+    if (!drawn) {
+      drawn = readFile(specFile, 'utf8').then(async (spec) => {
+        const png = await draw(JSON.parse(spec) as object);
+        // Written aside and renamed, so a fetch at the same moment never reads half a PNG; it keeps
+        // the spec's age, so it expires when the link was promised to.
+        const aside = `${file}.${newAssetId()}`;
+        await writeFile(aside, png);
+        await utimes(aside, kept.atime, kept.mtime);
+        await rename(aside, file);
+        await rm(specFile, { force: true });
+        return png;
+      });
+      this.drawing.set(file, drawn);
+      void drawn.finally(() => this.drawing.delete(file)).catch(() => undefined);
+    }
+    return drawn;
   }
 
   /** Deletes expired assets; the server calls it now and then. */

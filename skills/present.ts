@@ -18,8 +18,8 @@ export interface PresentDeps {
 
 export interface Presentation {
   reply: Reply;
-  /** `png` is the full-size image; `card` the one a chat card shows at its own size. */
-  chart?: ChartChoice & { png: Buffer; card: { spec: ChartChoice['spec']; png: Buffer } };
+  /** `spec` is the full-size chart's; `card` the one a chat card shows at its own size, drawn. */
+  chart?: ChartChoice & { card: { spec: ChartChoice['spec']; png: Buffer } };
 }
 
 export function chartTitle(answer: Answer): string {
@@ -53,14 +53,17 @@ export async function present(deps: PresentDeps, answer: Answer): Promise<Presen
   // reply says what is missing rather than leaving it out silently.
   try {
     if (choice && cardChoice) {
-      // Side by side: rasterising runs off the event loop (charts/render.ts), one image per thread.
-      const [full, card] = await Promise.all([deps.render(choice.spec), deps.render(cardChoice.spec)]);
-      chart = { ...choice, png: full.png, card: { spec: cardChoice.spec, png: card.png } };
-      const [url, fullUrl] = await Promise.all([
-        deps.store.put('chart', card.png),
-        deps.store.put('chart', full.png),
+      // One image drawn per answer: the card's. The full-size one behind its link is drawn when
+      // first opened where the store can (charts/store.ts), now where it can't.
+      const store = deps.store;
+      const [card, fullUrl] = await Promise.all([
+        deps.render(cardChoice.spec),
+        store.putLater
+          ? store.putLater(choice.spec)
+          : deps.render(choice.spec).then((full) => store.put('chart', full.png)),
       ]);
-      chartAsset = { url, fullUrl, alt: choice.alt, title };
+      chart = { ...choice, card: { spec: cardChoice.spec, png: card.png } };
+      chartAsset = { url: await store.put('chart', card.png), fullUrl, alt: choice.alt, title };
     }
   } catch (error) {
     deps.log.error({ err: (error as Error).message, question: answer.question }, 'chart failed');

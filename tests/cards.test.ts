@@ -67,7 +67,7 @@ describe.each([
     expect(chart?.kind).toBe(kind);
     const validate = vegaLiteValidator();
     expect(validate(chart?.spec), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
-    expect(pngSize(chart?.png as Buffer).width).toBeGreaterThanOrEqual(600);
+    expect(pngSize(chart?.card.png as Buffer).width).toBeGreaterThanOrEqual(600);
     expect(chart?.alt.length).toBeGreaterThan(20);
 
     const card = renderAdaptiveCard(reply);
