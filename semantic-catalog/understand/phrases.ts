@@ -52,9 +52,9 @@ export function correctSpelling(
 export function nearestReadings(word: string, lexicon: Lexicon, vocabulary: Set<string>): string[] {
   const stemmed = stem(word);
   if (vocabulary.has(stemmed)) {
-    return [...lexicon.phrases.keys()]
-      .filter((key) => key !== stemmed && key.split(' ').includes(stemmed))
-      .slice(0, 4);
+    return (wordIndex(lexicon).phrasesWith.get(stemmed) ?? [])
+      .filter((key) => key !== stemmed)
+      .slice(0, PHRASES_OFFERED);
   }
   return spellingCandidates(stemmed, vocabulary);
 }
@@ -152,7 +152,11 @@ interface WordIndex {
   catalogWords: Set<string>;
   /** Catalog words a typed word may be a misspelling of (itself included), computed once per word. */
   similar(word: string): Set<string>;
+  /** The first few phrases each word is part of, in the lexicon's order: what a leftover word may have meant. */
+  phrasesWith: Map<string, string[]>;
 }
+
+const PHRASES_OFFERED = 4;
 
 const wordIndexes = new WeakMap<Lexicon, WordIndex>();
 
@@ -162,9 +166,16 @@ export function wordIndex(lexicon: Lexicon): WordIndex {
   if (cached) return cached;
   const byFirstWord: WordIndex['byFirstWord'] = new Map();
   const phraseWords = new Set<string>();
+  const phrasesWith = new Map<string, string[]>();
   for (const [key, entries] of lexicon.phrases) {
     const known = key.split(' ');
     for (const word of known) phraseWords.add(word);
+    for (const word of new Set(known)) {
+      const list = phrasesWith.get(word) ?? [];
+      // One more than offered: the word's own phrase is not offered for it.
+      if (list.length <= PHRASES_OFFERED) list.push(key);
+      phrasesWith.set(word, list);
+    }
     const list = byFirstWord.get(known[0] as string) ?? [];
     list.push({ words: known, entries });
     byFirstWord.set(known[0] as string, list);
@@ -174,6 +185,7 @@ export function wordIndex(lexicon: Lexicon): WordIndex {
   const memo = new Map<string, Set<string>>();
   const index: WordIndex = {
     byFirstWord,
+    phrasesWith,
     known: new Set([...phraseWords, ...TIME_WORDS, ...grammar]),
     catalogWords,
     similar(word) {
