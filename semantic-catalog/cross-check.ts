@@ -17,7 +17,9 @@ import {
   tableByAlias,
   tableByName,
 } from './catalog.ts';
+import { keyColumn } from './key-dimensions.ts';
 import type { Catalog, MetricDef } from './schema.ts';
+import { stem } from './understand/words.ts';
 
 export interface CrossCheckProblem {
   at: (string | number)[];
@@ -161,7 +163,33 @@ export function crossCheck(catalog: Catalog): CrossCheckProblem[] {
     report(['default_metric'], `metric ${catalog.default_metric} is not defined`);
   }
   checkAccess(catalog, report);
+  checkIdNames(catalog, report);
   return problems;
+}
+
+/**
+ * "course id" is the course table's key (course_id): a field that answers to the name but is
+ * another column ("CS101" course numbers) answers questions about ids with something else.
+ */
+function checkIdNames(catalog: Catalog, report: (at: (string | number)[], message: string) => void): void {
+  const keys = new Map<string, { table: string; column: string }>();
+  for (const table of catalog.tables) {
+    const column = keyColumn(table);
+    const bare = table.name.split('.').pop() as string;
+    if (column)
+      for (const word of [bare, stem(bare), ...table.synonyms])
+        keys.set(`${word.replaceAll('_', ' ').toLowerCase()} id`, { table: table.name, column });
+  }
+  catalog.dimensions.forEach((d, di) => {
+    d.synonyms.forEach((synonym, si) => {
+      const key = keys.get(synonym.toLowerCase());
+      if (key && !d.sources.some((s) => s.table === key.table && s.column === key.column))
+        report(
+          ['dimensions', di, 'synonyms', si],
+          `“${synonym}” names ${key.table}.${key.column}, not this field; Tally answers to it with the key itself`,
+        );
+    });
+  });
 }
 
 /**

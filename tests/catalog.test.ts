@@ -60,6 +60,17 @@ describe('catalog loader', () => {
     expect(problemsOf(minimal())).toEqual([]);
   });
 
+  it('refuses "<table> id" as another column’s name: the words belong to the table’s key', () => {
+    const dimension = (synonyms: string) => `dimensions:
+  - { name: order_code, label: Order code, synonyms: [${synonyms}], sources: [{ table: shop.orders, column: amount }] }
+`;
+    const problems = problemsOf(minimal(dimension('order number, order id')));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ path: 'dimensions[0].synonyms[1]' });
+    expect(problems[0]?.message).toMatch(/“order id” names shop\.orders\.id/);
+    expect(problemsOf(minimal(dimension('order number')))).toEqual([]);
+  });
+
   it('reports the file, line and path of a schema problem', () => {
     const problems = problemsOf(minimal().replace('alias: o', 'alias: O-1'));
     expect(problems[0]).toMatchObject({ file: 'shop.yaml', line: 5, path: 'tables[0].alias' });

@@ -79,6 +79,15 @@ describe('the ratio of A to B', () => {
     expect(only(ratio, 'ratio')).toBeCloseTo(y2025 / y2024, 6);
   });
 
+  it('finds where the denominator ends though its first word alone names a metric', async () => {
+    const ratio = await askDemo('ratio of revenue to units sold by region in 2025');
+    const revenue = byKey(await askDemo('revenue by region in 2025'), 'revenue');
+    const units = byKey(await askDemo('units sold by region in 2025'), 'units_sold');
+    expect(units.size).toBeGreaterThan(1);
+    for (const [region, sold] of units)
+      expect(byKey(ratio, 'ratio').get(region)).toBeCloseTo((revenue.get(region) as number) / sold, 6);
+  });
+
   it('never answers an average of ratios with a ratio of totals', async () => {
     const answer = await askDemo('what is the average ratio of revenue to orders by region');
     expect(answer.status).not.toBe('answer');

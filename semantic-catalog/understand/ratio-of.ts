@@ -55,7 +55,7 @@ export function readRatioOf(question: string, reader: Read): Understanding | und
       const tail = rest.slice(j).join(' ');
       const numerator = side(read, `${aText} ${tail}`);
       const denominator = side(read, `${bText} ${tail}`);
-      if (!numerator || !denominator) break;
+      if (!numerator || !denominator) continue;
       const dims = [...(numerator.query.grain ? ['grain'] : []), ...numerator.query.dimensions];
       const shared = [...(denominator.query.grain ? ['grain'] : []), ...denominator.query.dimensions];
       if (
