@@ -4,6 +4,7 @@
  * without a reply and never sends one twice.
  *
  *   received ──(reply stored)──> ready ──(claimed)──> sending ──(connector said yes)──> sent
+ *       └──────────(reply stored and claimed at once, in the turn)──┘
  *
  * Every row belongs to a live process (`owner`), which renews its lease in `outbox_owners`. Rows
  * of an owner whose lease ran out (a `kill -9`, a lost machine) are adopted by a live process: a
@@ -67,6 +68,10 @@ export class OutboxStore {
     await this.pool.query('DELETE FROM outbox_owners WHERE owner = $1', [this.owner]);
   }
 
+  /**
+   * Records the question; with `referenceId`, in the same statement, keeps the conversation
+   * reference for proactive posts (one round trip per question, not two, under load).
+   */
   async receive(row: {
     id: string;
     channel: string;
@@ -74,9 +79,16 @@ export class OutboxStore {
     userId?: string;
     question: string;
     reference: unknown;
+    referenceId?: string;
   }): Promise<void> {
+    const remember = row.referenceId
+      ? `WITH remembered AS (
+           INSERT INTO conversation_refs (id, channel, reference) VALUES ($8, $2, $6)
+           ON CONFLICT (id) DO UPDATE SET reference = EXCLUDED.reference, updated_at = now())
+         `
+      : '';
     await this.pool.query(
-      `INSERT INTO outbox (id, channel, conversation_id, user_id, question, reference, owner)
+      `${remember}INSERT INTO outbox (id, channel, conversation_id, user_id, question, reference, owner)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [
         row.id,
@@ -86,6 +98,7 @@ export class OutboxStore {
         storable(row.question.slice(0, 10_000)),
         json(row.reference),
         this.owner,
+        ...(row.referenceId ? [row.referenceId] : []),
       ],
     );
   }
@@ -96,6 +109,19 @@ export class OutboxStore {
       `UPDATE outbox SET state = 'ready', reply = $3, outcome = $4, ready_at = now()
        WHERE id = $1 AND owner = $2 AND state = 'received'`,
       [id, this.owner, json(reply), outcome],
+    );
+    return result.rowCount === 1;
+  }
+
+  /**
+   * received → sending in one statement: the reply is stored and claimed by this process, which
+   * sends it next (the in-turn path; a crash from here on is recovered as from `claim`).
+   */
+  async readyToSend(id: string, reply: unknown): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE outbox SET state = 'sending', reply = $3, outcome = 'answer', ready_at = now(), attempts = attempts + 1
+       WHERE id = $1 AND owner = $2 AND state = 'received'`,
+      [id, this.owner, json(reply)],
     );
     return result.rowCount === 1;
   }

@@ -107,9 +107,9 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
     const text = normaliseText(typed);
     const activity = context.activity;
     // Recorded before anything else: from here on a crash still ends in one reply (teams-outbox.ts).
+    // It also keeps the conversation reference (remember's work), in the same statement.
     const turnId = await outbox.receive(context, text, activity.from?.aadObjectId ?? activity.from?.id);
     await context.sendActivity({ type: 'typing' });
-    await remember(context);
     const request = forRequest(context);
     const work = asker(context)
       .then((who) =>

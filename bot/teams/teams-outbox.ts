@@ -21,13 +21,15 @@ export interface TeamsOutbox {
   /** Records the question in the turn; its id, or nothing when the app database refused (the answer still goes). */
   receive(context: TurnContext, text: string, userId?: string): Promise<string | undefined>;
   /**
-   * Stores the reply for the turn, so a crash from here on still delivers it; returns the id to
-   * deliver it by, or nothing when it could not be stored (then it is sent without the outbox).
+   * Stores the reply for the turn, claimed for this process to send, so a crash from here on
+   * still delivers it; returns the id to deliver it by, or nothing when it could not be stored
+   * (then it is sent without the outbox), or null when the row is no longer this process's (a
+   * replica adopted it after this one's lease ran out, and answers it): then nothing is sent.
    */
-  store(id: string | undefined, activity: Partial<Activity>): Promise<string | undefined>;
+  store(id: string | undefined, activity: Partial<Activity>): Promise<string | null | undefined>;
   placeholder(id: string | undefined, activityId: string | undefined): Promise<void>;
-  /** Claims the stored reply, sends it with `send`, and marks it sent; a failed send is retried later. */
-  deliver(id: string | undefined, activity: Partial<Activity>, send: Send): Promise<void>;
+  /** Sends the reply `store` claimed and marks it sent; a failed send goes back for a retry. */
+  deliver(id: string | null | undefined, activity: Partial<Activity>, send: Send): Promise<void>;
   /** Sends into a conversation outside its turn (late answers, recovered replies). */
   sendLater(reference: Partial<ConversationReference>): Send;
   /** Sends what crashed processes left; returns how many replies it sent. */
@@ -63,12 +65,21 @@ export function createTeamsOutbox(runtime: Runtime, adapter: GuardedTeamsAdapter
         if (placeholderId) await later.updateActivity({ ...activity, id: placeholderId });
         else await later.sendActivity(activity);
       });
-  const deliver = async (id: string | undefined, activity: Partial<Activity>, send: Send) => {
-    if (!id) return void (await send(activity, null));
-    const row = await db.claim(id);
-    if (!row) return;
+  // The in-turn reply is claimed already (store): sent as it is in memory, with the placeholder
+  // the turn itself posted.
+  const deliver = async (id: string | null | undefined, activity: Partial<Activity>, send: Send) => {
+    if (id === null) return;
+    if (id === undefined) return void (await send(activity, null));
+    await sendClaimed(id, activity, null, send);
+  };
+  const sendClaimed = async (
+    id: string,
+    activity: Partial<Activity>,
+    placeholderId: string | null,
+    send: Send,
+  ) => {
     try {
-      await send(row.reply as Partial<Activity>, row.placeholderId);
+      await send(activity, placeholderId);
     } catch (error) {
       log.error({ err: (error as Error).message, turn: id }, 'teams reply not sent; it will be retried');
       await db.release(id).catch(() => undefined);
@@ -93,7 +104,15 @@ export function createTeamsOutbox(runtime: Runtime, adapter: GuardedTeamsAdapter
       });
       await db.ready(row.id, reply, 'restarted');
     }
-    await deliver(row.id, reply ?? {}, sendLater(row.reference as Partial<ConversationReference>));
+    // An adopted row is claimed here: another sweep or replica may be at the same row.
+    const claimed = await db.claim(row.id);
+    if (claimed)
+      await sendClaimed(
+        row.id,
+        claimed.reply as Partial<Activity>,
+        claimed.placeholderId,
+        sendLater(row.reference as Partial<ConversationReference>),
+      );
   };
   const recover = async () => {
     await lease();
@@ -117,6 +136,8 @@ export function createTeamsOutbox(runtime: Runtime, adapter: GuardedTeamsAdapter
           userId,
           question: text,
           reference: TurnContext.getConversationReference(context.activity),
+          // Kept for digests and alerts in the same statement (what teams-bot's remember does).
+          referenceId: `teams:${context.activity.conversation.id}`,
         });
         return id;
       } catch (error) {
@@ -130,8 +151,7 @@ export function createTeamsOutbox(runtime: Runtime, adapter: GuardedTeamsAdapter
     async store(id, activity) {
       if (!id) return undefined;
       try {
-        await db.ready(id, activity, 'answer');
-        return id;
+        return (await db.readyToSend(id, activity)) ? id : null;
       } catch (error) {
         log.error({ err: (error as Error).message, turn: id }, 'cannot store the reply; sending it directly');
         return undefined;
