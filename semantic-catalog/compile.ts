@@ -394,15 +394,18 @@ const LIKE_PATTERN = {
 
 /** Members by value, or by part of their text as typed (its wildcards matched literally). */
 function filterCondition(expression: string, filter: SemanticQuery['filters'][number]): string {
-  let picked: string;
   if (filter.match) {
     const pattern = LIKE_PATTERN[filter.match];
-    picked = filter.values
+    const any = filter.values
       .map((v) => `${expression}::text ILIKE ${quoteLiteral(pattern(v.replace(/[\\%_]/g, '\\$&')))}`)
       .join(' OR ');
-    picked = filter.values.length > 1 ? `(${picked})` : picked;
-  } else picked = `${expression} IN (${filter.values.map(quoteLiteral).join(', ')})`;
-  return filter.exclude ? `(${expression} IS NULL OR NOT ${picked})` : picked;
+    const picked = filter.values.length > 1 ? `(${any})` : any;
+    return filter.exclude ? `(${expression} IS NULL OR NOT ${picked})` : picked;
+  }
+  const values = filter.values.map(quoteLiteral).join(', ');
+  return filter.exclude
+    ? `(${expression} IS NULL OR ${expression} NOT IN (${values}))`
+    : `${expression} IN (${values})`;
 }
 
 function qualified(table: TableDef): string {

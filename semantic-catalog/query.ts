@@ -46,6 +46,6 @@ export type Unit = 'thousand' | 'million' | 'billion';
 export interface Condition {
   metric: string;
   level: 'row' | 'group';
-  op: '>' | '>=' | '<' | '<=';
+  op: '>' | '>=' | '<' | '<=' | '=';
   value: number;
 }

@@ -20,7 +20,13 @@ export interface Interpretation extends Said {
   text: string;
 }
 
-const OPS: Record<string, string> = { '>': 'over', '>=': 'at least', '<': 'under', '<=': 'at most' };
+const OPS: Record<string, string> = {
+  '>': 'over',
+  '>=': 'at least',
+  '<': 'under',
+  '<=': 'at most',
+  '=': 'exactly',
+};
 
 export function restate(
   query: SemanticQuery,
@@ -104,9 +110,10 @@ export function filterValueWords(filter: Filter): string {
   return `${filter.exclude ? 'all but ' : ''}${filter.values.join(' or ')}`;
 }
 
-/** "region is EMEA or APAC", "journal name starts with “J”". */
-export function filterWords(filter: Filter, catalog: Catalog): string {
-  const label = (dimensionByName(catalog, filter.dimension)?.label ?? filter.dimension).toLowerCase();
+/** "region is EMEA or APAC", "journal name starts with “J”" (the field's label as given, in a sentence lower case). */
+export function filterWords(filter: Filter, catalog: Catalog, inSentence = true): string {
+  const named = dimensionByName(catalog, filter.dimension)?.label ?? filter.dimension;
+  const label = inSentence ? named.toLowerCase() : named;
   if (filter.match)
     return `${label} ${MATCH_VERBS[filter.match][filter.exclude ? 1 : 0]} ${filter.values.map((v) => `“${v}”`).join(' or ')}`;
   return `${label} ${filter.exclude ? 'is not' : 'is'} ${filter.values.join(filter.exclude ? ' nor ' : ' or ')}`;

@@ -40,7 +40,7 @@ export function explain(query: SemanticQuery, catalog: Catalog) {
       const metric = metricByName(catalog, name) as MetricDef;
       return { name, label: metric.label, definition: describeMetric(metric, catalog) };
     }),
-    filters: query.filters.map((f) => filterWords(f, catalog)),
+    filters: query.filters.map((f) => filterWords(f, catalog, false)),
   };
 }
 

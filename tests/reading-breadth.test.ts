@@ -458,3 +458,25 @@ metrics:
     ).toBe('MAX(t.fare)');
   });
 });
+
+describe('numeric conditions as people type them', () => {
+  it('reads "N or more", "exactly N", "between N and M" and spelled-out numbers', () => {
+    expect(query('scholar', 'how many authors have written 3 or more papers').conditions).toEqual([
+      { metric: 'papers', level: 'group', op: '>=', value: 3 },
+    ]);
+    expect(query('geography', 'which states have fewer than a hundred thousand people').conditions).toEqual([
+      expect.objectContaining({ op: '<', value: 100_000 }),
+    ]);
+    const exactly = query('scholar', 'how many authors have written exactly 2 papers');
+    expect(exactly.conditions).toEqual([expect.objectContaining({ op: '=', value: 2 })]);
+    const { catalog } = loaded.get('scholar') as { catalog: Catalog };
+    expect(compile(exactly, catalog, TODAY).sql).toMatch(/\) = 2\b/);
+    expect(query('restaurants', 'restaurants with a rating between 3 and 4.5').conditions).toEqual([
+      expect.objectContaining({ op: '>=', value: 3 }),
+      expect.objectContaining({ op: '<=', value: 4.5 }),
+    ]);
+  });
+  it('leaves number words that are part of names alone', () => {
+    expect(read('atis', 'average one way fare by airline').kind).toBe('query');
+  });
+});

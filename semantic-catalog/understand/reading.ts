@@ -14,6 +14,7 @@ import type { IsoDate } from '../dates.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
 import type { Catalog, Grain } from '../schema.ts';
 import { readAggregateOf } from './aggregate-of.ts';
+import { readConditionWords } from './condition-words.ts';
 import { countOfGroups } from './count-groups.ts';
 import { type FieldMatch, readIdValues, readNamedFields, scopePersonal } from './fields.ts';
 import { leftoverWords, UNIT_WORDS } from './leftovers.ts';
@@ -95,20 +96,6 @@ const UNITS: [RegExp, Unit][] = [
   [/\bin (?:\$ ?)?(?:millions|mn|mm|m)\b/, 'million'],
   [/\bin (?:\$ ?)?(?:billions|bn|b)\b/, 'billion'],
 ];
-const MULTIPLIER: Record<string, number> = {
-  k: 1e3,
-  thousand: 1e3,
-  m: 1e6,
-  mn: 1e6,
-  mm: 1e6,
-  million: 1e6,
-  b: 1e9,
-  bn: 1e9,
-  billion: 1e9,
-};
-const CONDITION =
-  /\b(over|above|more than|greater than|higher than|larger than|bigger than|exceeding|at least|no less than|under|below|less than|fewer than|lower than|smaller than|at most|no more than) \$? ?(\d[\d,]*(?:\.\d+)?) ?(k|thousand|m|mn|mm|million|b|bn|billion)?\b/g;
-
 export function readQuestion(
   question: string,
   catalog: Catalog,
@@ -154,19 +141,9 @@ export function readQuestion(
   }
 
   // Numeric conditions leave a marker, so their subject is the phrase just before it.
-  const found: { op: Condition['op']; value: number; said: string }[] = [];
-  rest = rest.replace(CONDITION, (whole: string, word: string, number: string, scale: string | undefined) => {
-    const value = Number(number.replaceAll(',', '')) * (scale ? (MULTIPLIER[scale] ?? 1) : 1);
-    const op: Condition['op'] = /at least|no less/.test(word)
-      ? '>='
-      : /at most|no more/.test(word)
-        ? '<='
-        : /over|above|more|greater|higher|larger|bigger|exceeding/.test(word)
-          ? '>'
-          : '<';
-    found.push({ op, value, said: whole.trim() });
-    return ` §${found.length - 1} `;
-  });
+  const conditions = readConditionWords(rest);
+  const found = conditions.found;
+  rest = conditions.rest;
 
   // Ranking: "top 5 …", "bottom 3 …", "which 3 …", "which customer … most".
   const ranked = /\b(top|best|highest|largest|biggest|bottom|worst|lowest|smallest|which|first) (\d+)\b/.exec(
