@@ -32,6 +32,7 @@ import pg from 'pg';
 import { loadConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/logger.ts';
 import { askDeps, createRuntime } from '../../bot/runtime.ts';
+import { monthName } from '../../semantic-catalog/dates.ts';
 import { loadCatalog } from '../../semantic-catalog/loader.ts';
 import type { Answer, AnswerStatus } from '../../skills/answer.ts';
 import { ask } from '../../skills/ask.ts';
@@ -301,21 +302,6 @@ export function compareRows(
 /** Other names of a cell of Tally's answer (its time buckets'), by the cell and its column. */
 type CellNames = (cell: Cell, column: number) => Cell[];
 
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
-
 /** What the answer calls its time buckets besides their first day (see the rule above). */
 export function bucketNames(answer: Answer): CellNames {
   const grains = answer.columns.map(
@@ -327,7 +313,7 @@ export function bucketNames(answer: Answer): CellNames {
     const date = /^(\d{4})-(\d{2})-01$/.exec(String(cell));
     if (!date) return [];
     if (grains[column] === 'year') return [Number(date[1])];
-    if (grains[column] === 'month' && oneYear[column]) return [MONTHS[Number(date[2]) - 1] as string];
+    if (grains[column] === 'month' && oneYear[column]) return [monthName(Number(date[2])).toLowerCase()];
     return [];
   };
 }
