@@ -480,3 +480,24 @@ describe('numeric conditions as people type them', () => {
     expect(read('atis', 'average one way fare by airline').kind).toBe('query');
   });
 });
+
+describe('"distinct" in a count', () => {
+  it('is read when the count counts each thing once, and asked about when it may not', () => {
+    expect(query('restaurants', 'how many distinct restaurants in each city')).toMatchObject({
+      metrics: ['restaurant_count'],
+      dimensions: ['city'],
+    });
+    const catalog = parseCatalog(`
+name: mini
+tables:
+  - { name: public.visits, alias: v, synonyms: [visits], columns: [{ name: page, type: text }] }
+metrics:
+  - { name: visits, label: Visits, synonyms: [number of visits], table: public.visits, expression: COUNT(*) }
+`);
+    const lexicon = buildLexicon(catalog);
+    expect(understand('number of visits', catalog, lexicon, TODAY).kind).toBe('query');
+    const distinct = understand('number of distinct visits', catalog, lexicon, TODAY);
+    expect(distinct.kind).not.toBe('query');
+    expect(distinct.kind !== 'query' && distinct.message).toContain('distinct');
+  });
+});

@@ -9,8 +9,9 @@
  *
  * A reading may be partial ("only EMEA"): a follow-up merges it into the previous query.
  */
-import { dimensionByName } from '../catalog.ts';
+import { dimensionByName, metricByName, tableByName } from '../catalog.ts';
 import type { IsoDate } from '../dates.ts';
+import { keyColumn } from '../key-dimensions.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
 import type { Catalog, Grain } from '../schema.ts';
 import { readAggregateOf } from './aggregate-of.ts';
@@ -166,6 +167,13 @@ export function readQuestion(
   else if (ASC_WORDS.test(rest)) reading.direction = 'asc';
   else if (DESC_WORDS.test(rest)) reading.direction ??= 'desc';
 
+  // "the number of distinct patients": a count that already counts each once, said so; checked below.
+  const distinct =
+    / (?:number|count|many) of (distinct|unique|different) | many (distinct|unique|different) /.exec(
+      ` ${rest} `,
+    );
+  if (distinct)
+    rest = ` ${rest} `.replace(distinct[0], distinct[0].replace(/ (distinct|unique|different) /, ' '));
   const tokens = dropInnerGrammar(rest.split(' ').filter(Boolean), lexicon);
   const matches = matchPhrases(tokens, lexicon);
   readNamedFields(tokens, matches, lexicon, catalog);
@@ -374,6 +382,16 @@ export function readQuestion(
     (/\b(vs|versus|compared|against)\b/.test(rest) && reading.dimensions.length > 0);
   dropPossessedMetrics(tokens, matches, reading);
   const vocabulary = wordIndex(lexicon).catalogWords;
+  // Counted once each: a distinct count, or rows of a table with a key (each row is one thing).
+  const countsOnce = (name: string) => {
+    const metric = metricByName(catalog, name);
+    const table = metric?.table ? tableByName(catalog, metric.table) : undefined;
+    return (
+      /^\s*count\s*\(\s*distinct\b/i.test(metric?.expression ?? '') ||
+      (/^\s*count\s*\(\s*\*\s*\)\s*$/i.test(metric?.expression ?? '') && !!table && !!keyColumn(table))
+    );
+  };
+  const distinctLeft = distinct && !reading.countGroups && !reading.metrics.some(countsOnce);
   reading.leftovers = leftoverWords(tokens, matches, attached, found, {
     compared,
     alphabetical: reading.alphabetical,
@@ -384,6 +402,8 @@ export function readQuestion(
       ? { word: matched.found[Number(word.replace(/\D/g, ''))]?.said ?? word, candidates: [] }
       : { word, candidates: nearestReadings(word, lexicon, vocabulary) },
   );
+  // A count that may count a thing twice, asked for each once: said, not silently dropped.
+  if (distinctLeft) reading.leftovers.push({ word: (distinct[1] ?? distinct[2]) as string, candidates: [] });
   // "most common" by which count, when the catalog has several (or none) reaching the field.
   if (frequency.frequent && reading.metrics.length === 0)
     reading.leftovers.push({ word: frequency.frequent, candidates: [] });
