@@ -119,24 +119,89 @@ export function expressionSyntaxError(expression: string): string | undefined {
   }
 }
 
+/** How a path may go: `bridges` also crosses link tables backwards (see joinPath). */
+export interface PathOptions {
+  bridges?: boolean;
+}
+
 /**
  * The joins that lead from a fact table to another table, following many-to-one edges only, so a
  * join never multiplies the fact's rows. Shortest path; undefined when unreachable.
+ *
+ * With `bridges`, a path may also enter a link table from one of the tables it links (a
+ * publication's rows in publication_domain, then their domains): that multiplies the fact's rows
+ * by its links, so only aggregates that a repeated row can't change (distinct counts, minimum,
+ * maximum, a list of distinct members) may ask for it.
  */
-export function joinPath(catalog: Catalog, from: string, to: string): JoinDef[] | undefined {
+export function joinPath(
+  catalog: Catalog,
+  from: string,
+  to: string,
+  options: PathOptions = {},
+): JoinDef[] | undefined {
   if (from === to) return [];
-  const queue: { table: string; path: JoinDef[] }[] = [{ table: from, path: [] }];
+  const direct = shortestPath(catalog.joins, from, to).path;
+  if (direct || !options.bridges) return direct;
+  // Through link tables, two ways to the same table are two meanings ("authors in a domain" by
+  // their own domain or by their publications'): neither is chosen.
+  const linked = shortestPath([...catalog.joins, ...bridgeEntries(catalog)], from, to);
+  return linked.only ? linked.path : undefined;
+}
+
+/**
+ * A shortest path of joins from one table to another (breadth first), and whether it is the only
+ * one; each table is kept once per level with how many ways lead to it.
+ */
+function shortestPath(joins: JoinDef[], from: string, to: string): { path?: JoinDef[]; only: boolean } {
+  let level = new Map<string, { path: JoinDef[]; ways: number }>([[from, { path: [], ways: 1 }]]);
   const seen = new Set([from]);
-  while (queue.length > 0) {
-    const { table, path } = queue.shift() as { table: string; path: JoinDef[] };
-    for (const join of catalog.joins.filter((j) => j.from === table && !seen.has(j.to))) {
-      const next = [...path, join];
-      if (join.to === to) return next;
-      seen.add(join.to);
-      queue.push({ table: join.to, path: next });
-    }
+  while (level.size > 0) {
+    const next = new Map<string, { path: JoinDef[]; ways: number }>();
+    for (const [table, { path, ways }] of level)
+      for (const join of joins.filter((j) => j.from === table && !seen.has(j.to))) {
+        const known = next.get(join.to);
+        if (known) known.ways = Math.min(2, known.ways + ways);
+        else next.set(join.to, { path: [...path, join], ways });
+      }
+    const arrived = next.get(to);
+    if (arrived) return { path: arrived.path, only: arrived.ways === 1 };
+    for (const table of next.keys()) seen.add(table);
+    level = next;
   }
-  return undefined;
+  return { only: false };
+}
+
+const bridgeCache = new WeakMap<Catalog, JoinDef[]>();
+
+/**
+ * Link tables entered backwards: a table whose columns are all keys of its own many-to-one joins,
+ * two or more of them (publication_domain: pid → publication, did → domain), reached from each
+ * table it links.
+ */
+function bridgeEntries(catalog: Catalog): JoinDef[] {
+  const cached = bridgeCache.get(catalog);
+  if (cached) return cached;
+  const entries: JoinDef[] = [];
+  for (const table of catalog.tables) {
+    const out = catalog.joins.filter((j) => j.from === table.name);
+    const keys = new Set(out.flatMap((j) => j.on.map(([column]) => column)));
+    if (out.length < 2 || !table.columns.every((c) => keys.has(c.name))) continue;
+    for (const join of out)
+      entries.push({
+        from: join.to,
+        to: table.name,
+        on: join.on.map(([a, b]) => [b, a] as [string, string]),
+      });
+  }
+  bridgeCache.set(catalog, entries);
+  return entries;
+}
+
+/** Aggregates a repeated fact row can't change: what may be computed through a link table. */
+export function unchangedByRepeats(catalog: Catalog, metric: MetricDef): boolean {
+  return baseMetrics(catalog, metric).every((m) =>
+    /^\s*(count\s*\(\s*distinct\b|min\s*\(|max\s*\()/i.test(m.expression),
+  );
 }
 
 /** The source of a dimension that can be reached from the fact table, if any. */
@@ -144,10 +209,11 @@ export function reachableSource(
   catalog: Catalog,
   dimension: DimensionDef,
   factTable: string,
+  options: PathOptions = {},
 ): { source: DimensionSource; joins: JoinDef[] } | undefined {
   let best: { source: DimensionSource; joins: JoinDef[] } | undefined;
   for (const source of dimension.sources) {
-    const joins = joinPath(catalog, factTable, source.table);
+    const joins = joinPath(catalog, factTable, source.table, options);
     if (joins && (!best || joins.length < best.joins.length)) best = { source, joins };
   }
   return best;

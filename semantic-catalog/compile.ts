@@ -18,6 +18,7 @@ import {
   sourceExpression,
   tableByAlias,
   tableByName,
+  unchangedByRepeats,
 } from './catalog.ts';
 import { compileRatio } from './compile-ratio.ts';
 import type { IsoDate } from './dates.ts';
@@ -278,8 +279,10 @@ function groupSelect(
 ): string {
   const fact = group.table;
   const joins: JoinDef[] = [];
+  // Through a link table only for aggregates its repeated rows can't change (catalog.ts joinPath).
+  const path = { bridges: group.metrics.every((m) => unchangedByRepeats(catalog, m)) };
   const need = (table: string) => {
-    for (const join of joinPath(catalog, fact.name, table) ?? []) {
+    for (const join of joinPath(catalog, fact.name, table, path) ?? []) {
       if (!joins.some((j) => j.from === join.from && j.to === join.to)) joins.push(join);
     }
   };
@@ -314,7 +317,7 @@ function groupSelect(
   }
   for (const name of query.dimensions) {
     const dimension = dimensionByName(catalog, name);
-    const reach = dimension && reachableSource(catalog, dimension, fact.name);
+    const reach = dimension && reachableSource(catalog, dimension, fact.name, path);
     if (!reach) throw new CompileError(`Dimension ${name} is not reachable from ${fact.name}`);
     need(reach.source.table);
     const expression = sourceExpression(catalog, reach.source);
@@ -341,7 +344,7 @@ function groupSelect(
   }
   for (const filter of query.filters) {
     const dimension = dimensionByName(catalog, filter.dimension);
-    const reach = dimension && reachableSource(catalog, dimension, fact.name);
+    const reach = dimension && reachableSource(catalog, dimension, fact.name, path);
     if (!reach) throw new CompileError(`Dimension ${filter.dimension} is not reachable from ${fact.name}`);
     need(reach.source.table);
     const expression = sourceExpression(catalog, reach.source);

@@ -501,3 +501,53 @@ metrics:
     expect(distinct.kind !== 'query' && distinct.message).toContain('distinct');
   });
 });
+
+describe('link tables (many-to-many)', () => {
+  const catalog = () =>
+    parseCatalog(`
+name: papers
+tables:
+  - { name: public.papers, alias: p, synonyms: [papers], columns: [{ name: id, type: int }, { name: citations, type: int }] }
+  - { name: public.topics, alias: t, columns: [{ name: id, type: int }, { name: name, type: text }] }
+  - { name: public.paper_topics, alias: pt, columns: [{ name: paper_id, type: int }, { name: topic_id, type: int }] }
+  - { name: public.authors, alias: a, columns: [{ name: id, type: int }] }
+  - { name: public.writes, alias: w, columns: [{ name: paper_id, type: int }, { name: author_id, type: int }] }
+  - { name: public.author_topics, alias: at, columns: [{ name: author_id, type: int }, { name: topic_id, type: int }] }
+joins:
+  - { from: public.paper_topics, to: public.papers, on: [[paper_id, id]] }
+  - { from: public.paper_topics, to: public.topics, on: [[topic_id, id]] }
+  - { from: public.writes, to: public.papers, on: [[paper_id, id]] }
+  - { from: public.writes, to: public.authors, on: [[author_id, id]] }
+  - { from: public.author_topics, to: public.authors, on: [[author_id, id]] }
+  - { from: public.author_topics, to: public.topics, on: [[topic_id, id]] }
+metrics:
+  - { name: paper_count, label: Papers, synonyms: [number of papers], table: public.papers, expression: COUNT(DISTINCT p.id) }
+  - { name: citations, label: Citations, table: public.papers, expression: SUM(p.citations) }
+  - { name: author_count, label: Authors, synonyms: [number of authors], table: public.writes, expression: COUNT(DISTINCT w.author_id) }
+dimensions:
+  - { name: topic, label: Topic, synonyms: [topics], sources: [{ table: public.topics, column: name }], sample_values: [Biology, Physics] }
+`);
+  it('counts things by what a link table links them to', () => {
+    const mini = catalog();
+    const read = understand('number of papers by topic', mini, buildLexicon(mini), TODAY);
+    if (read.kind !== 'query') throw new Error(read.message);
+    expect(compile(read.query, mini, TODAY).sql).toMatch(
+      /FROM "public"\."papers" AS p JOIN "public"\."paper_topics" AS pt ON pt\.paper_id = p\.id JOIN "public"\."topics" AS t ON t\.id = pt\.topic_id/,
+    );
+  });
+  it('asks about "both X and Y" rather than answering "either"', () => {
+    const mini = catalog();
+    const lexicon = buildLexicon(mini);
+    expect(understand('number of papers in Biology or Physics', mini, lexicon, TODAY).kind).toBe('query');
+    const both = understand('number of papers in both Biology and Physics', mini, lexicon, TODAY);
+    expect(both.kind !== 'query' && both.message).toContain('both');
+  });
+  it('never sums through one: a paper in two topics would count twice', () => {
+    const mini = catalog();
+    expect(understand('citations by topic', mini, buildLexicon(mini), TODAY).kind).toBe('refuse');
+  });
+  it('never picks one of two ways: authors by their own topics or by their papers’', () => {
+    const mini = catalog();
+    expect(understand('number of authors by topic', mini, buildLexicon(mini), TODAY).kind).toBe('refuse');
+  });
+});

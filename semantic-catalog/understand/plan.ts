@@ -3,7 +3,14 @@
  * Checks that every metric has a time column when time is asked for, that dimensions and filters
  * connect to the metrics' facts, and resolves values that several dimensions share.
  */
-import { dimensionByName, metricByName, metricTable, metricTimeColumn, reachableSource } from '../catalog.ts';
+import {
+  dimensionByName,
+  metricByName,
+  metricTable,
+  metricTimeColumn,
+  reachableSource,
+  unchangedByRepeats,
+} from '../catalog.ts';
 import { addPeriods, type IsoDate } from '../dates.ts';
 import type { SemanticQuery } from '../query.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
@@ -36,9 +43,13 @@ export function planQuery(
     : metrics.map((name) => metricTable(catalog, metricByName(catalog, name) as MetricDef)?.name);
   // What a refusal names: the metrics, or the listed field.
   const subjects = listing ? reading.dimensions.slice(0, 1) : metrics;
+  // A link table may be crossed only by aggregates its repeated rows can't change (joinPath).
+  const path = {
+    bridges: metrics.every((name) => unchangedByRepeats(catalog, metricByName(catalog, name) as MetricDef)),
+  };
   const reachable = (dimension: string) => {
     const def = dimensionByName(catalog, dimension);
-    return !!def && factTables.every((t) => t && reachableSource(catalog, def, t));
+    return !!def && factTables.every((t) => t && reachableSource(catalog, def, t, path));
   };
 
   const filters: SemanticQuery['filters'] = [];

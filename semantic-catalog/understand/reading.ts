@@ -404,6 +404,12 @@ export function readQuestion(
   );
   // A count that may count a thing twice, asked for each once: said, not silently dropped.
   if (distinctLeft) reading.leftovers.push({ word: (distinct[1] ?? distinct[2]) as string, candidates: [] });
+  // "in both the domain X and the domain Y": things having both, which a filter (either) is not.
+  const single = reading.values.flatMap((v) =>
+    v.options.length === 1 && !v.exclude ? [v.options[0]?.dimension] : [],
+  );
+  if (/\bboth\b/.test(rest) && single.some((d, i) => single.indexOf(d) !== i))
+    reading.leftovers.push({ word: 'both … and …', candidates: [] });
   // "most common" by which count, when the catalog has several (or none) reaching the field.
   if (frequency.frequent && reading.metrics.length === 0)
     reading.leftovers.push({ word: frequency.frequent, candidates: [] });
