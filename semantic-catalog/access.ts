@@ -151,7 +151,9 @@ export function queryAccessProblem(
   for (const name of [...query.dimensions, ...query.filters.map((f) => f.dimension)]) {
     const dimension = dimensionByName(catalog, name);
     if (!dimension) continue;
-    const source = factTable ? reachableSource(catalog, dimension, factTable, { bridges: true })?.source : dimension.sources[0];
+    const source = factTable
+      ? reachableSource(catalog, dimension, factTable, { bridges: true })?.source
+      : dimension.sources[0];
     if (!source) continue;
     const columns = [
       { table: source.table, column: source.column ?? '' },
