@@ -187,6 +187,9 @@ interface Sample {
   heap: number;
   gcRss: number;
   gcHeap: number;
+  /** After the collection: the heap V8 keeps (used or not), and memory outside it (Buffers: PNGs). */
+  gcCommitted: number;
+  gcExternal: number;
 }
 
 async function memorySample(server: LoadServer): Promise<Sample> {
@@ -198,6 +201,8 @@ async function memorySample(server: LoadServer): Promise<Sample> {
     heap: m.get('nodejs_heap_size_used_bytes') ?? 0,
     gcRss: g.get('process_resident_memory_bytes') ?? 0,
     gcHeap: g.get('nodejs_heap_size_used_bytes') ?? 0,
+    gcCommitted: g.get('nodejs_heap_size_total_bytes') ?? 0,
+    gcExternal: g.get('nodejs_external_memory_bytes') ?? 0,
   };
 }
 
@@ -289,6 +294,9 @@ async function runCase(name: string): Promise<void> {
     console.log(`memory after each ${concurrency} answers past the warm-up:`);
     console.log(`  JS heap after a full GC: ${row((m) => m.gcHeap)} (${judged((m) => m.gcHeap)})`);
     console.log(`  RSS after a full GC:     ${row((m) => m.gcRss)} (${judged((m) => m.gcRss)})`);
+    console.log(
+      `  heap V8 keeps after it:  ${row((m) => m.gcCommitted)}; outside the heap: ${row((m) => m.gcExternal)}`,
+    );
     console.log(`  as sampled: heap ${row((m) => m.heap)}; RSS ${row((m) => m.rss)}`);
   } finally {
     await server.stop();
