@@ -148,7 +148,12 @@ export function queryAccessProblem(
   }
   const fact = query.metrics[0] ? metricByName(catalog, query.metrics[0]) : undefined;
   const factTable = fact ? metricTable(catalog, fact)?.name : undefined;
-  for (const name of [...query.dimensions, ...query.filters.map((f) => f.dimension)]) {
+  const fields = [
+    ...query.dimensions,
+    ...query.filters.map((f) => f.dimension),
+    ...(query.averageOver ? [query.averageOver.dimension] : []),
+  ];
+  for (const name of fields) {
     const dimension = dimensionByName(catalog, name);
     if (!dimension) continue;
     const source = factTable

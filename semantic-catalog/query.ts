@@ -32,6 +32,9 @@ export interface SemanticQuery {
   conditions?: Condition[];
   /** Count the groups (each the first dimension's member) that meet the conditions, not their metric. */
   countGroups?: { name: string; label: string };
+  /** "the average number of orders per customer": the metric taken for each member of this field,
+   * then averaged over them (within each group of the other dimensions). */
+  averageOver?: { dimension: string };
   /** A list with no metric: the table its rows come from. */
   listFrom?: string;
   /** Show amounts in thousands, millions or billions. */

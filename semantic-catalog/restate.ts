@@ -46,9 +46,11 @@ export function restate(
   const met = (query.conditions ?? []).map(condition).join(' and ');
   let head = query.ratio
     ? `ratio of ${sideWords(query, catalog)} to ${sideWords(query.ratio.over, catalog)}`
-    : counted
-      ? `${counted.label}: ${met ? `each ${thing} whose ${met}` : `distinct ${thing} values`}`
-      : query.metrics.map(metricLabel).join(' and ');
+    : query.averageOver
+      ? `average ${query.metrics.map(metricLabel).join(' and ').toLowerCase()} per ${dimensionLabel(query.averageOver.dimension)} (each ${dimensionLabel(query.averageOver.dimension)}’s total, averaged)`
+      : counted
+        ? `${counted.label}: ${met ? `each ${thing} whose ${met}` : `distinct ${thing} values`}`
+        : query.metrics.map(metricLabel).join(' and ');
   const breakdown = [...(query.grain ? [query.grain] : []), ...grouped.map(dimensionLabel)];
   if (breakdown.length > 0) head += ` by ${breakdown.join(' and ')}`;
   pieces.push(head);

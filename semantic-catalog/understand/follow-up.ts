@@ -74,6 +74,8 @@ export function understandFollowUp(
           ? union(previous.metrics, reading.metrics)
           : reading.metrics,
     dimensions: previous.dimensions,
+    // "the average orders per customer", then "by region": still per customer, averaged.
+    averageOver: reading.metrics.length === 0 ? previous.averageOver?.dimension : reading.averageOver,
     values: [],
     conditions: reading.conditions.length > 0 ? reading.conditions : (previous.conditions ?? []),
   };

@@ -120,6 +120,10 @@ export function planQuery(
   }
   if (reading.unit) query.unit = reading.unit;
   if (reading.countGroups) query.countGroups = reading.countGroups;
+  if (reading.averageOver) {
+    if (!reachable(reading.averageOver)) return say.unreachable(subjects, reading.averageOver, catalog);
+    query.averageOver = { dimension: reading.averageOver };
+  }
 
   // "ordered by the month" without a date: by the calendar field that stands in for it.
   const calendarField = query.dimensions.find((d) => !reading.dimensions.includes(d));

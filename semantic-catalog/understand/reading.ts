@@ -15,6 +15,7 @@ import { keyColumn } from '../key-dimensions.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
 import type { Catalog, Grain } from '../schema.ts';
 import { readAggregateOf } from './aggregate-of.ts';
+import { markAveragePer, readAveragePer } from './average-per.ts';
 import { readConditionWords } from './condition-words.ts';
 import { countOfGroups } from './count-groups.ts';
 import { type FieldMatch, readIdValues, readNamedFields, scopePersonal } from './fields.ts';
@@ -65,6 +66,8 @@ export interface Reading {
   alphabetical: boolean;
   /** "how many customers had more than 10 orders": the groups meeting the condition are counted. */
   countGroups?: SemanticQuery['countGroups'];
+  /** "the average number of orders per customer": the field each total is taken for, then averaged. */
+  averageOver?: string;
   /** "ordered by X": the metric or dimension named as the sort key. */
   sortKey?: { kind: 'metric' | 'dimension' | 'time'; name: string };
   conditions: Condition[];
@@ -110,7 +113,10 @@ export function readQuestion(
   const { text, corrections } = correctSpelling(typed, lexicon);
 
   // "the journals in the database": the whole of the data, which every question is about anyway.
-  const time = readTimeWords(text.replace(WHOLE_DATA, ' ').replace(AVERAGE_NUMBER, '$1'), today);
+  const time = readTimeWords(
+    markAveragePer(text.replace(WHOLE_DATA, ' '), lexicon).replace(AVERAGE_NUMBER, '$1'),
+    today,
+  );
   // "… in 2021, and how many did they have that year": the period already read, named again.
   if (time.time || time.grain) time.rest = time.rest.replace(SAME_PERIOD, ' ');
   const sorting = readSorting(time.rest);
@@ -324,6 +330,15 @@ export function readQuestion(
       label: `${field?.label ?? countedField.name} count`,
     };
   }
+  const averaged = readAveragePer(tokens, matches, reading.metrics, catalog);
+  if (averaged) {
+    attached.add(averaged.at);
+    if (averaged.field) {
+      reading.averageOver = averaged.field;
+      reading.dimensions = reading.dimensions.filter((d) => d !== averaged.field);
+      reading.parts.push({ said: `average … per`, became: `average over ${averaged.field}` });
+    }
+  }
   if (sorting.keyed) reading.sortKey = sortKey(tokens, matches);
   if (sorting.byTime) reading.sortKey = { kind: 'time', name: '' };
 
@@ -410,6 +425,7 @@ export function readQuestion(
   );
   if (/\bboth\b/.test(rest) && single.some((d, i) => single.indexOf(d) !== i))
     reading.leftovers.push({ word: 'both … and …', candidates: [] });
+  if (averaged && !averaged.field) reading.leftovers.push({ word: 'average … per', candidates: [] });
   // "most common" by which count, when the catalog has several (or none) reaching the field.
   if (frequency.frequent && reading.metrics.length === 0)
     reading.leftovers.push({ word: frequency.frequent, candidates: [] });
@@ -432,7 +448,13 @@ export function readQuestion(
             e.kind === 'value' && (e.dimension === name || m.start === match.end || m.end === match.start),
         ),
     );
-    if (reading.dimensions.includes(name) || reading.unfiltered.includes(name) || besideValue) continue;
+    if (
+      reading.dimensions.includes(name) ||
+      reading.unfiltered.includes(name) ||
+      besideValue ||
+      name === reading.averageOver
+    )
+      continue;
     if (reading.sortKey?.name === name && reading.alphabetical) continue;
     reading.leftovers.push({ word: match.text, candidates: [`by ${match.text}`] });
   }

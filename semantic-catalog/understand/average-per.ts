@@ -1,0 +1,48 @@
+/**
+ * "the average number of orders per customer", "average revenue for each customer": a total
+ * taken for each member of a field, then averaged over them — not the catalog's "average order"
+ * (the average order's value), and not revenue broken down by customer. The words become
+ * "orders ⟨per⟩ customer" with a marker the reading resolves once the field is found; the metric
+ * must be a sum or a count, or the words stay unplaced.
+ */
+import { metricByName } from '../catalog.ts';
+import type { Catalog } from '../schema.ts';
+import type { FieldMatch } from './fields.ts';
+import type { Lexicon } from './lexicon.ts';
+import { stem } from './words.ts';
+
+export const PER_MARKER = '§per';
+const AVERAGE_PER =
+  /\b(?:average|avg|mean) (?:(number|count|amount) of )?((?:[a-z0-9$-]+ ){1,5}?)(?:per|for each|for every|by each) /;
+
+/** The text with "average … per" rewritten around a marker, when it asks for an average over a field. */
+export function markAveragePer(text: string, lexicon: Lexicon): string {
+  const found = AVERAGE_PER.exec(` ${text} `);
+  if (!found) return text;
+  const [whole, counted, what] = found as unknown as [string, string | undefined, string];
+  // "average order value per region": the catalog's own average, broken down.
+  const own = `average ${what.trim()}`.split(' ').map(stem).join(' ');
+  if (!counted && [...lexicon.phrases.keys()].some((key) => own.startsWith(key) && key.split(' ').length > 1))
+    return text;
+  return ` ${text} `.replace(whole, ` ${what.trim()} ${PER_MARKER} `).trim();
+}
+
+/**
+ * The field after the marker, and whether the metric before it adds up; the marker's position is
+ * then placed. Undefined when there is no marker.
+ */
+export function readAveragePer(
+  tokens: string[],
+  matches: FieldMatch[],
+  metrics: string[],
+  catalog: Catalog,
+): { field?: string; at: number } | undefined {
+  const at = tokens.indexOf(PER_MARKER);
+  if (at < 0) return undefined;
+  const after = matches.find((m) => m.start === at + 1);
+  const field = after?.entries.find((e) => e.kind === 'dimension');
+  const metric = metrics.length === 1 ? metricByName(catalog, metrics[0] as string) : undefined;
+  const addsUp = !!metric?.table && /^\s*(sum|count)\s*\(/i.test(metric.expression);
+  if (field?.kind !== 'dimension' || !addsUp) return { at };
+  return { field: field.name, at };
+}
