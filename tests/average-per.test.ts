@@ -55,6 +55,12 @@ describe('an average over a field', () => {
     }
   });
 
+  it('never reads "the average number of orders" as the average order’s value', async () => {
+    const answer = await askDemo('what is the average number of orders in 2025');
+    expect(answer.status).toBe('clarify');
+    expect(answer.message).toContain('average');
+  });
+
   it('keeps the catalog’s own average metrics as they are', async () => {
     const answer = await askDemo('average order value per region in 2025');
     expect(answer.interpretation?.text).toMatch(/^average order value by region/i);

@@ -253,6 +253,26 @@ export function readQuestion(
   }
 
   const aggregated = readAggregateOf(tokens, matches, reading.metrics, catalog);
+  // "the average number of orders" is read as "the average orders": a count's average, never an
+  // amount's ("average order" may be the catalog's average order value).
+  const countedAverage = AVERAGE_NUMBER.test(text);
+  AVERAGE_NUMBER.lastIndex = 0;
+  const amounts = countedAverage
+    ? matches.filter(
+        (m) =>
+          /^(average|avg|mean) /.test(m.text) &&
+          m.entries.some(
+            (e) =>
+              e.kind === 'metric' && /currency|percent/.test(metricByName(catalog, e.name)?.format ?? ''),
+          ),
+      )
+    : [];
+  for (const match of amounts) {
+    matches.splice(matches.indexOf(match), 1);
+    aggregated.metrics = aggregated.metrics.filter(
+      (m) => !match.entries.some((e) => 'name' in e && e.name === m),
+    );
+  }
   const ratios = readRatios(tokens, matches, aggregated.metrics, catalog);
   reading.metrics = ratios.metrics;
   const unplacedRatios = [...ratios.unplaced, ...aggregated.unplaced];
