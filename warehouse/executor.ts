@@ -6,6 +6,7 @@
  * read, one statement per user runs at a time, and a connection that dies under a query (a
  * terminated backend, a restarted server) is retried once, never left to crash the process.
  */
+import type { Writable } from 'node:stream';
 import pg from 'pg';
 import { ACCESS_SETTINGS } from './access-policies.ts';
 import { READER_POOL_SIZE } from './grants.ts';
@@ -100,6 +101,8 @@ export class Executor {
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: 10_000,
       types: typeParsers,
+      // Each statement is written without waiting for the one before (runOnce).
+      pipeline: true,
     });
     // An idle client that errors (server restart, terminated backend) must not take the process down.
     this.pool.on('error', () => undefined);
@@ -156,32 +159,42 @@ export class Executor {
     };
     client.on('error', onError);
     const timeoutMs = Math.round(this.options.timeoutSeconds * 1000);
-    let broken = false;
-    try {
-      // SET LOCAL, not set_config(): the reader role has no EXECUTE on set_config (grants.ts).
-      // Always set, even empty: a value a previous statement left on this pooled session must not carry over.
-      // One round trip with BEGIN (our own fixed statements; only the gated SQL needs the extended protocol).
-      await client.query(
-        [
-          'BEGIN READ ONLY',
-          `SET LOCAL statement_timeout = ${timeoutMs}`,
-          `SET LOCAL ${ACCESS_SETTINGS.groups} = ${pg.escapeLiteral(access?.groups.join(',') ?? '')}`,
-          `SET LOCAL ${ACCESS_SETTINGS.email} = ${pg.escapeLiteral(access?.user.email ?? '')}`,
-          `SET LOCAL ${ACCESS_SETTINGS.id} = ${pg.escapeLiteral(access?.user.id ?? '')}`,
-        ].join('; '),
-      );
-      const result = await this.read(client, sql, timeoutMs);
-      await client.query('COMMIT');
-      return { ...result, durationMs: performance.now() - started };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw toExecutorError(lost ?? error, this.options);
-    } finally {
-      client.removeListener('error', onError);
-      client.release(broken || lost !== undefined);
-    }
+    // SET LOCAL, not set_config(): the reader role has no EXECUTE on set_config (grants.ts).
+    // Always set, even empty: a value a previous statement left on this pooled session must not carry over.
+    const begin = [
+      'BEGIN READ ONLY',
+      `SET LOCAL statement_timeout = ${timeoutMs}`,
+      `SET LOCAL ${ACCESS_SETTINGS.groups} = ${pg.escapeLiteral(access?.groups.join(',') ?? '')}`,
+      `SET LOCAL ${ACCESS_SETTINGS.email} = ${pg.escapeLiteral(access?.user.email ?? '')}`,
+      `SET LOCAL ${ACCESS_SETTINGS.id} = ${pg.escapeLiteral(access?.user.id ?? '')}`,
+    ].join('; ');
+    // One write and one round trip for the three (a pipelined client): under load each write to
+    // the server costs more CPU than the statements themselves. Still three statements in order:
+    // should BEGIN or a SET fail, the transaction is aborted and PostgreSQL refuses the gated SQL
+    // (25P02), so it never runs outside the read-only transaction or without its access setting;
+    // should the gated SQL fail, the COMMIT behind it ends the transaction as a rollback.
+    const stream = (client as unknown as { connection: { stream: Writable } }).connection.stream;
+    stream.cork();
+    const statements = [
+      client.query(begin),
+      this.read(client, sql, timeoutMs),
+      client.query('COMMIT'),
+    ] as const;
+    stream.uncork();
+    const [began, read, committed] = await Promise.allSettled(statements);
+    client.removeListener('error', onError);
+    // The first failure in statement order is the cause; the ones after it follow from it.
+    const failure = [began, read, committed].find((s) => s.status === 'rejected')?.reason as unknown;
+    // A session is reused only when its transaction ended (the COMMIT, a rollback if the SQL failed)
+    // and no cancel of ours was sent to it, which could otherwise land on the next person's statement.
+    const reusable =
+      lost === undefined &&
+      committed.status === 'fulfilled' &&
+      !(read.status === 'rejected' && read.reason instanceof ExecutorError);
+    client.release(!reusable);
+    if (failure !== undefined || read.status === 'rejected')
+      throw toExecutorError(lost ?? failure, this.options);
+    return { ...read.value, durationMs: performance.now() - started };
   }
 
   /**
