@@ -15,6 +15,7 @@ export function compileRatio(
   compileSide: (side: SemanticQuery) => CompiledQuery,
   labels: { numerator: string; denominator: string },
   counts: (column: OutputColumn) => boolean,
+  percent = false,
 ): CompiledQuery {
   const { ratio: _, order, limit, ...rest } = numerator;
   const top = compileSide(rest);
@@ -41,7 +42,7 @@ export function compileRatio(
       : `top.${quoteIdent(k.name)}`;
   const selects = [
     ...keys.map((k) => `${keyOf(k)} AS ${quoteIdent(k.name)}`),
-    `${side('top', topValue)}::float8 / NULLIF(${side('bottom', bottomValue)}, 0) AS "ratio"`,
+    `${percent ? '100.0 * ' : ''}${side('top', topValue)}::float8 / NULLIF(${side('bottom', bottomValue)}, 0) AS "ratio"`,
     `${side('top', topValue)} AS "numerator"`,
     `${side('bottom', bottomValue)} AS "denominator"`,
   ];
@@ -57,7 +58,9 @@ export function compileRatio(
     sql: `WITH top AS (${top.sql}), bottom AS (${bottom.sql}) SELECT ${selects.join(', ')} FROM ${from}${orderBy}${limited}`,
     columns: [
       ...keys,
-      { name: 'ratio', role: 'metric', label: 'Ratio', format: 'number', metric: 'ratio' },
+      percent
+        ? { name: 'ratio', role: 'metric', label: 'Percentage', format: 'percent', metric: 'ratio' }
+        : { name: 'ratio', role: 'metric', label: 'Ratio', format: 'number', metric: 'ratio' },
       { ...topValue, name: 'numerator', label: labels.numerator, additive: false },
       { ...bottomValue, name: 'denominator', label: labels.denominator, additive: false },
     ],

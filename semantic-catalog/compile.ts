@@ -156,6 +156,7 @@ export function compile(
         denominator: sideWords(query.ratio.over, catalog),
       },
       (column) => COUNTS.test(metricByName(catalog, column.metric ?? '')?.expression ?? 'count('),
+      query.ratio.percent,
     );
   if (query.averageOver)
     return compileAverageOver(query, query.averageOver.dimension, catalog, today, options);

@@ -41,7 +41,7 @@ export interface SemanticQuery {
   unit?: Unit;
   /** "the ratio of A to B": this query's one metric (A) divided by another's (B), row by row on
    * the dimensions B shares; a B without dimensions is one total for every row (a share of it). */
-  ratio?: { over: SemanticQuery };
+  ratio?: { over: SemanticQuery /** "the percentage of …": shown out of 100. */; percent?: boolean };
 }
 
 export type Unit = 'thousand' | 'million' | 'billion';

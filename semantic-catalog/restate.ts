@@ -45,7 +45,7 @@ export function restate(
   const thing = dimensionLabel(query.dimensions[0] ?? '').replace(/ id$/, '');
   const met = (query.conditions ?? []).map(condition).join(' and ');
   let head = query.ratio
-    ? `ratio of ${sideWords(query, catalog)} to ${sideWords(query.ratio.over, catalog)}`
+    ? `${query.ratio.percent ? 'percentage' : 'ratio'} of ${sideWords(query, catalog)} ${query.ratio.percent ? 'out of' : 'to'} ${sideWords(query.ratio.over, catalog)}`
     : query.averageOver
       ? `average ${query.metrics.map(metricLabel).join(' and ').toLowerCase()} per ${dimensionLabel(query.averageOver.dimension)} (each ${dimensionLabel(query.averageOver.dimension)}’s total, averaged)`
       : counted

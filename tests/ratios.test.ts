@@ -88,6 +88,20 @@ describe('the ratio of A to B', () => {
       expect(byKey(ratio, 'ratio').get(region)).toBeCloseTo((revenue.get(region) as number) / sold, 6);
   });
 
+  it('reads "the share of X from Y" as the part over the whole, and a percentage out of 100', async () => {
+    const online = only(await askDemo('online revenue in 2025'), 'revenue');
+    const all = only(await askDemo('revenue in 2025'), 'revenue');
+    const share = await askDemo('what share of revenue came from Online in 2025?');
+    expect(only(share, 'ratio')).toBeCloseTo(online / all, 6);
+    const percentage = await askDemo('what percentage of revenue came from Online in 2025?');
+    expect(only(percentage, 'ratio')).toBeCloseTo((100 * online) / all, 4);
+    expect(percentage.interpretation?.text).toMatch(
+      /^percentage of revenue \(.*channel is Online\) out of revenue/i,
+    );
+    // Which is the part and which the whole, when two things qualify it, is a question.
+    expect((await askDemo('share of enterprise revenue from Online in 2025')).status).not.toBe('answer');
+  });
+
   it('never answers an average of ratios with a ratio of totals', async () => {
     const answer = await askDemo('what is the average ratio of revenue to orders by region');
     expect(answer.status).not.toBe('answer');

@@ -24,6 +24,16 @@ export function markAveragePer(text: string, lexicon: Lexicon): string {
   const own = `average ${what.trim()}`.split(' ').map(stem).join(' ');
   if (!counted && [...lexicon.phrases.keys()].some((key) => own.startsWith(key) && key.split(' ').length > 1))
     return text;
+  // "average revenue per order": per a metric's things is a ratio (per-and-frequency.ts), not a field.
+  const after = ` ${text} `
+    .slice(found.index + whole.length)
+    .trim()
+    .split(' ')
+    .map(stem);
+  const field = [4, 3, 2, 1].some((n) =>
+    lexicon.phrases.get(after.slice(0, n).join(' '))?.some((e) => e.kind === 'dimension'),
+  );
+  if (!field) return text;
   return ` ${text} `.replace(whole, ` ${what.trim()} ${PER_MARKER} `).trim();
 }
 

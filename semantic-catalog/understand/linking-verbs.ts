@@ -12,7 +12,8 @@ const LINKING_VERBS = new Set(
   attached belong belonging assigned taken take took taking taught teach teaching occurred occur
   happened reported made placed received given gave left held listed found appear appeared
   featured involved involving involve flow flows flowing traverse traverses cross crosses pass passes
-  cite cites cited citing contain contains contained include includes included`
+  cite cites cited citing contain contains contained include includes included
+  come comes came coming`
     .split(/\s+/)
     .filter(Boolean)
     .map(stem),

@@ -16,7 +16,8 @@ import { normalizeText } from './words.ts';
 type Read = (text: string) => Understanding;
 type Query = Extract<Understanding, { kind: 'query' }>;
 
-const RATIO_OF = /^(.*?)\b(?:the |an? )?(?:ratio|proportion|fraction) (?:of|between) (.+)$/;
+const RATIO_OF =
+  /^(.*?)\b(?:the |an? |what )?(ratio|proportion|fraction|share|percentage|percent) (?:of|between) (.+)$/;
 const SPLIT = / (?:to|out of|versus|vs|against|compared to|compared with|relative to|over|per) /g;
 /** A denominator's own words before what both sides share: longer is a sentence, not a side. */
 const MAX_SIDE_WORDS = 12;
@@ -41,7 +42,8 @@ export function readRatioOf(question: string, reader: Read): Understanding | und
   };
   // "the average ratio of …" is another computation (the mean of each row's ratio).
   if (!ASKING.test((match[1] ?? '').trim())) return undefined;
-  const body = match[2] ?? '';
+  const percent = /^percent/.test(match[2] ?? '');
+  const body = match[3] ?? '';
   for (const split of body.matchAll(SPLIT)) {
     const aText = body.slice(0, split.index);
     const rest = body.slice((split.index ?? 0) + split[0].length).split(' ');
@@ -65,12 +67,31 @@ export function readRatioOf(question: string, reader: Read): Understanding | und
         break;
       return {
         kind: 'query',
-        query: { ...numerator.query, ratio: { over: denominator.query } },
+        query: { ...numerator.query, ratio: { over: denominator.query, ...(percent ? { percent } : {}) } },
         said: merged(numerator.said, denominator.said),
       };
     }
   }
-  return undefined;
+  return match[2] === 'ratio' ? undefined : shareOfWhole(read(body), percent);
+}
+
+/**
+ * "the share of revenue from Online", "the percentage of orders over $1,000": one qualifier says
+ * which part; the whole is the same without it (the same period and breakdown). With more than
+ * one qualifier, which is the part and which the whole is a question.
+ */
+function shareOfWhole(part: Understanding, percent: boolean): Understanding | undefined {
+  if (part.kind !== 'query' || !single(part.query)) return undefined;
+  const { filters, conditions = [] } = part.query;
+  if (filters.length + conditions.length !== 1) return undefined;
+  const whole: SemanticQuery = {
+    ...part.query,
+    filters: [],
+    conditions: [],
+    order: undefined,
+    limit: undefined,
+  };
+  return { ...part, query: { ...part.query, ratio: { over: whole, ...(percent ? { percent } : {}) } } };
 }
 
 /** A side read as a question with exactly one metric; things named without one are counted. */
