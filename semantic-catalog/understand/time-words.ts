@@ -260,6 +260,46 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
         return range(from, addPeriods('month', from, 6), `H${half} ${from.slice(0, 4)}`);
       },
     ],
+    [
+      // "the 3 months before June 2025": whole periods just before the one named.
+      new RegExp(
+        `\\b(?:in |over |for |during )?(?:the )?${NUM_RE} ${UNIT_RE} (?:before|prior to|preceding) ${DATE_RE}`,
+      ),
+      (m) => {
+        const n = toNumber(m[1] as string);
+        const unit = m[2] as Period;
+        const end = parseDateWords(m[3] as string, today);
+        if (!end || !Number.isFinite(n)) return undefined;
+        const to = startOf(unit, end.date);
+        const from = addPeriods(unit, to, -n);
+        return range(from, to, `the ${n} ${unit}s before ${formatDay(to)}`);
+      },
+    ],
+    [
+      // "2 months ago": that whole period, counted back from the current one.
+      new RegExp(`\\b(?:in |for |during )?${NUM_RE} ${UNIT_RE} ago\\b`),
+      (m) => {
+        const n = toNumber(m[1] as string);
+        const unit = m[2] as Period;
+        if (!Number.isFinite(n)) return undefined;
+        const from = addPeriods(unit, startOf(unit, today), -n);
+        const said = `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+        return range(
+          from,
+          addPeriods(unit, from, 1),
+          unit === 'day' ? `${said} (${formatDay(from)})` : `${said} (${periodLabel(unit, from)})`,
+        );
+      },
+    ],
+    [
+      // "December of last year", "March this year": a month of a year named relative to today.
+      new RegExp(`\\b(?:in |for |during )?${MONTH_RE} (?:of )?(last|previous|this|current) year\\b`),
+      (m) => {
+        const year = Number(today.slice(0, 4)) - (/last|previous/.test(m[2] as string) ? 1 : 0);
+        const from = `${year}-${pad(monthIndex(m[1] as string))}-01`;
+        return range(from, addPeriods('month', from, 1), periodLabel('month', from));
+      },
+    ],
     [/\btoday\b/, () => range(today, endOfToday, 'today')],
     [/\byesterday\b/, () => range(addDays(today, -1), today, 'yesterday')],
     [
