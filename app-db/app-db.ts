@@ -5,6 +5,7 @@
  * advisory lock so two replicas starting together don't race.
  */
 import pg from 'pg';
+import { groupCommit } from './group-commit.ts';
 import { MODEL_AUDIT_MIGRATION, MODEL_BUDGET_MIGRATION } from './model-usage.ts';
 import { OUTBOX_MIGRATIONS } from './outbox-schema.ts';
 import { OVERLAYS_MIGRATION } from './overlays.ts';
@@ -166,6 +167,54 @@ export function storable(text: string | undefined): string | undefined {
   return text?.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
 }
 
+/** JSON that PostgreSQL accepts: it refuses NUL and unpaired surrogates even escaped. */
+export const storableJson = (value: unknown) =>
+  JSON.stringify(value, (_key, v) => (typeof v === 'string' ? storable(v) : v));
+
+const AUDIT_COLUMNS = [
+  ['user_id', 'text'],
+  ['channel', 'text'],
+  ['conversation_id', 'text'],
+  ['question', 'text'],
+  ['sql', 'text'],
+  ['status', 'text'],
+  ['rule', 'text'],
+  ['reason', 'text'],
+  ['row_count', 'integer'],
+  ['duration_ms', 'integer'],
+  ['access', 'text'],
+  ['turn_id', 'text'],
+  ['request_id', 'text'],
+  ['model_outcome', 'text'],
+  ['model_calls', 'integer'],
+  ['model_ms', 'integer'],
+  ['model_prompt_tokens', 'integer'],
+  ['model_completion_tokens', 'integer'],
+] as const;
+
+function auditRow(entry: AuditEntry): Record<(typeof AUDIT_COLUMNS)[number][0], unknown> {
+  return {
+    user_id: storable(entry.userId) ?? null,
+    channel: storable(entry.channel),
+    conversation_id: storable(entry.conversationId) ?? null,
+    question: storable(entry.question?.slice(0, 10_000)) ?? null,
+    sql: storable(entry.sql) ?? null,
+    status: entry.status,
+    rule: storable(entry.rule) ?? null,
+    reason: storable(entry.reason) ?? null,
+    row_count: entry.rowCount ?? null,
+    duration_ms: entry.durationMs === undefined ? null : Math.round(entry.durationMs),
+    access: storable(entry.access) ?? null,
+    turn_id: storable(entry.turnId) ?? null,
+    request_id: storable(entry.requestId) ?? null,
+    model_outcome: entry.model?.outcome ?? null,
+    model_calls: entry.model?.calls ?? null,
+    model_ms: entry.model ? Math.round(entry.model.ms) : null,
+    model_prompt_tokens: entry.model?.promptTokens ?? null,
+    model_completion_tokens: entry.model?.completionTokens ?? null,
+  };
+}
+
 const SUBSCRIPTION_COLUMNS =
   'id::text AS id, topic, kind, target, target_key AS "targetKey", schedule, timezone, created_by AS "createdBy", access';
 
@@ -203,47 +252,48 @@ export class AppDb {
     }
   }
 
+  /** Written with the rows other answers are writing at the same moment (group-commit.ts). */
   async audit(entry: AuditEntry): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO audit_log (user_id, channel, conversation_id, question, sql, status, rule, reason, row_count, duration_ms, access, turn_id, request_id,
-         model_outcome, model_calls, model_ms, model_prompt_tokens, model_completion_tokens)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-      [
-        storable(entry.userId) ?? null,
-        storable(entry.channel),
-        storable(entry.conversationId) ?? null,
-        storable(entry.question?.slice(0, 10_000)) ?? null,
-        storable(entry.sql) ?? null,
-        entry.status,
-        storable(entry.rule) ?? null,
-        storable(entry.reason) ?? null,
-        entry.rowCount ?? null,
-        entry.durationMs === undefined ? null : Math.round(entry.durationMs),
-        storable(entry.access) ?? null,
-        storable(entry.turnId) ?? null,
-        storable(entry.requestId) ?? null,
-        entry.model?.outcome ?? null,
-        entry.model?.calls ?? null,
-        entry.model ? Math.round(entry.model.ms) : null,
-        entry.model?.promptTokens ?? null,
-        entry.model?.completionTokens ?? null,
-      ],
-    );
+    await this.auditRows(entry);
   }
+
+  private readonly auditRows = groupCommit<AuditEntry, void>(async (entries) => {
+    await this.pool.query(
+      `INSERT INTO audit_log (${AUDIT_COLUMNS.map(([name]) => name).join(', ')})
+       SELECT ${AUDIT_COLUMNS.map(([name]) => name).join(', ')}
+       FROM json_to_recordset($1::json) AS x(${AUDIT_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`,
+      [JSON.stringify(entries.map(auditRow))],
+    );
+    return entries.map(() => undefined);
+  });
 
   /** The follow-up context of a conversation (Teams conversation, Slack thread, CLI --conversation). */
   async loadConversation<T>(id: string): Promise<T | undefined> {
-    const result = await this.pool.query('SELECT state FROM conversations WHERE id = $1', [id]);
-    return result.rows[0]?.state as T | undefined;
+    return (await this.conversationStates(id)) as T | undefined;
   }
 
+  private readonly conversationStates = groupCommit<string, unknown>(async (ids) => {
+    const result = await this.pool.query('SELECT id, state FROM conversations WHERE id = ANY($1::text[])', [
+      ids,
+    ]);
+    const states = new Map(result.rows.map((row) => [row.id as string, row.state as unknown]));
+    return ids.map((id) => states.get(id));
+  });
+
   async saveConversation(id: string, state: unknown): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO conversations (id, state) VALUES ($1, $2)
-       ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
-      [id, JSON.stringify(state, (_key, value) => (typeof value === 'string' ? storable(value) : value))],
-    );
+    await this.savedStates({ id, state });
   }
+
+  private readonly savedStates = groupCommit<{ id: string; state: unknown }, void>(async (saves) => {
+    // One row per conversation: an upsert may not touch a row twice, and the later state wins.
+    const last = new Map(saves.map((save) => [save.id, save.state]));
+    await this.pool.query(
+      `INSERT INTO conversations (id, state) SELECT id, state FROM json_to_recordset($1::json) AS x(id text, state jsonb)
+       ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
+      [storableJson([...last].map(([id, state]) => ({ id, state })))],
+    );
+    return saves.map(() => undefined);
+  });
 
   async saveFeedback(entry: {
     channel: string;

@@ -15,7 +15,8 @@
  * everyone whose send was cut off.
  */
 import type pg from 'pg';
-import { storable } from './app-db.ts';
+import { storableJson } from './app-db.ts';
+import { groupCommit } from './group-commit.ts';
 
 export type OutboxState = 'received' | 'ready' | 'sending' | 'sent' | 'abandoned';
 
@@ -44,9 +45,17 @@ const columns = (t: string) =>
   `${t}.id, ${t}.channel, ${t}.conversation_id AS "conversationId", ${t}.user_id AS "userId", ${t}.question,
    ${t}.reference, ${t}.state, ${t}.reply, ${t}.placeholder_id AS "placeholderId", ${t}.attempts`;
 
-/** JSON that jsonb accepts: PostgreSQL refuses NUL and unpaired surrogates even escaped. */
-const json = (value: unknown) =>
-  JSON.stringify(value, (_key, v) => (typeof v === 'string' ? storable(v) : v));
+const json = storableJson;
+
+interface ReceivedQuestion {
+  id: string;
+  channel: string;
+  conversationId?: string;
+  userId?: string;
+  question: string;
+  reference: unknown;
+  referenceId?: string;
+}
 
 export class OutboxStore {
   constructor(
@@ -70,38 +79,48 @@ export class OutboxStore {
 
   /**
    * Records the question; with `referenceId`, in the same statement, keeps the conversation
-   * reference for proactive posts (one round trip per question, not two, under load).
+   * reference for proactive posts. Questions arriving together are recorded together
+   * (group-commit.ts); each caller still returns only once its own row is written.
    */
-  async receive(row: {
-    id: string;
-    channel: string;
-    conversationId?: string;
-    userId?: string;
-    question: string;
-    reference: unknown;
-    referenceId?: string;
-  }): Promise<void> {
-    const remember = row.referenceId
-      ? `WITH remembered AS (
-           INSERT INTO conversation_refs (id, channel, reference) VALUES ($8, $2, $6)
-           ON CONFLICT (id) DO UPDATE SET reference = EXCLUDED.reference, updated_at = now())
-         `
-      : '';
+  async receive(row: ReceivedQuestion): Promise<void> {
+    await this.received(row);
+  }
+
+  private readonly received = groupCommit<ReceivedQuestion, void>(async (rows) => {
+    // One reference per conversation: an upsert may not touch a row twice, and the later one wins.
+    const references = new Map(
+      rows.flatMap((r) =>
+        r.referenceId
+          ? [[r.referenceId, { id: r.referenceId, channel: r.channel, reference: r.reference }]]
+          : [],
+      ),
+    );
     await this.pool.query(
-      `${remember}INSERT INTO outbox (id, channel, conversation_id, user_id, question, reference, owner)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `WITH remembered AS (
+         INSERT INTO conversation_refs (id, channel, reference)
+         SELECT id, channel, reference FROM json_to_recordset($2::json) AS r(id text, channel text, reference jsonb)
+         ON CONFLICT (id) DO UPDATE SET reference = EXCLUDED.reference, updated_at = now())
+       INSERT INTO outbox (id, channel, conversation_id, user_id, question, reference, owner)
+       SELECT id, channel, conversation_id, user_id, question, reference, $3
+       FROM json_to_recordset($1::json)
+         AS q(id text, channel text, conversation_id text, user_id text, question text, reference jsonb)`,
       [
-        row.id,
-        row.channel,
-        row.conversationId ?? null,
-        row.userId ?? null,
-        storable(row.question.slice(0, 10_000)),
-        json(row.reference),
+        json(
+          rows.map((r) => ({
+            id: r.id,
+            channel: r.channel,
+            conversation_id: r.conversationId ?? null,
+            user_id: r.userId ?? null,
+            question: r.question.slice(0, 10_000),
+            reference: r.reference,
+          })),
+        ),
+        json([...references.values()]),
         this.owner,
-        ...(row.referenceId ? [row.referenceId] : []),
       ],
     );
-  }
+    return rows.map(() => undefined);
+  });
 
   /** Stores the reply; only the row's owner may, so an adopted row is never answered twice. */
   async ready(id: string, reply: unknown, outcome: 'answer' | 'restarted'): Promise<boolean> {
@@ -118,13 +137,23 @@ export class OutboxStore {
    * sends it next (the in-turn path; a crash from here on is recovered as from `claim`).
    */
   async readyToSend(id: string, reply: unknown): Promise<boolean> {
-    const result = await this.pool.query(
-      `UPDATE outbox SET state = 'sending', reply = $3, outcome = 'answer', ready_at = now(), attempts = attempts + 1
-       WHERE id = $1 AND owner = $2 AND state = 'received'`,
-      [id, this.owner, json(reply)],
-    );
-    return result.rowCount === 1;
+    return this.claimedReplies({ id, reply });
   }
+
+  private readonly claimedReplies = groupCommit<{ id: string; reply: unknown }, boolean>(async (replies) => {
+    // A row claimed twice in one batch: the first reply is the one stored, the second is refused.
+    const first = new Map<string, unknown>();
+    for (const r of replies) if (!first.has(r.id)) first.set(r.id, r);
+    const result = await this.pool.query(
+      `UPDATE outbox o SET state = 'sending', reply = r.reply, outcome = 'answer', ready_at = now(), attempts = o.attempts + 1
+       FROM json_to_recordset($1::json) AS r(id text, reply jsonb)
+       WHERE o.id = r.id AND o.owner = $2 AND o.state = 'received'
+       RETURNING o.id`,
+      [json([...first.values()]), this.owner],
+    );
+    const claimed = new Set(result.rows.map((row) => row.id as string));
+    return replies.map((r) => first.get(r.id) === r && claimed.has(r.id));
+  });
 
   async placeholder(id: string, activityId: string): Promise<void> {
     await this.pool.query('UPDATE outbox SET placeholder_id = $3 WHERE id = $1 AND owner = $2', [
@@ -145,11 +174,16 @@ export class OutboxStore {
   }
 
   async sent(id: string): Promise<void> {
-    await this.pool.query(`UPDATE outbox SET state = 'sent', sent_at = now() WHERE id = $1 AND owner = $2`, [
-      id,
-      this.owner,
-    ]);
+    await this.sentRows(id);
   }
+
+  private readonly sentRows = groupCommit<string, void>(async (ids) => {
+    await this.pool.query(
+      `UPDATE outbox SET state = 'sent', sent_at = now() WHERE id = ANY($1::text[]) AND owner = $2`,
+      [ids, this.owner],
+    );
+    return ids.map(() => undefined);
+  });
 
   /** A send that failed goes back to ready for the next sweep, until it has failed too often. */
   async release(id: string): Promise<void> {
