@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { loadPgParser } from '../warehouse/pg-parser.ts';
+import { withCalendarParts } from './calendar-parts.ts';
 import { crossCheck } from './cross-check.ts';
 import { withImplicitAggregates } from './implicit-aggregates.ts';
 import { withKeyDimensions } from './key-dimensions.ts';
@@ -80,7 +81,7 @@ export function parseCatalog(text: string, file = 'catalog.yaml'): Catalog {
       }),
     );
   }
-  const catalog = withImplicitAggregates(withKeyDimensions(withNamedFilters(parsed.data)));
+  const catalog = withCalendarParts(withImplicitAggregates(withKeyDimensions(withNamedFilters(parsed.data))));
   const problems = [
     ...crossCheck(parsed.data),
     ...checkNamedFilters(parsed.data),

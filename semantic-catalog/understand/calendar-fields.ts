@@ -3,6 +3,7 @@
  * year" and "reviews in 2021" are read through those fields, when the facts have exactly one of
  * each kind (on the fact table itself, or else reached from it). Anything finer than whole years stays unanswerable, and says so.
  */
+import { isCalendarPart } from '../calendar-parts.ts';
 import { dimensionByName, metricByName, metricTable, reachableSource } from '../catalog.ts';
 import type { SemanticQuery } from '../query.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
@@ -23,7 +24,9 @@ export function overCalendarFields(
   // The fact table's own field first, else the one field its rows lead to.
   const field = (word: RegExp) => {
     const named = catalog.dimensions.filter(
-      (d) => word.test(d.name.replaceAll('_', ' ')) || word.test(d.label.toLowerCase()),
+      (d) =>
+        !isCalendarPart(d.name) &&
+        (word.test(d.name.replaceAll('_', ' ')) || word.test(d.label.toLowerCase())),
     );
     const own = named.filter((d) => d.sources.some((s) => s.table === fact));
     const reached = named.filter((d) => reachableSource(catalog, d, fact));

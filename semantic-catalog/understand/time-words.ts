@@ -91,7 +91,8 @@ const GRAIN_WORDS: [RegExp, Grain][] = [
   ],
   [/\b(weekly|per week|by week|each week|a week|week over week|wow)\b/, 'week'],
   [
-    /\b(monthly|per month|by month|each month|a month|month over month|mom|over the months|month by month)\b/,
+    // "by month of the year" names a field (the calendar month), not monthly buckets.
+    /\b(monthly|per month|by month|each month|a month|month over month|mom|over the months|month by month)\b(?! of (?:the )?year)/,
     'month',
   ],
   [/\b(quarterly|per quarter|by quarter|each quarter|a quarter|quarter over quarter|qoq)\b/, 'quarter'],
