@@ -151,7 +151,7 @@ export function queryAccessProblem(
   const fields = [
     ...query.dimensions,
     ...query.filters.map((f) => f.dimension),
-    ...(query.averageOver ? [query.averageOver.dimension] : []),
+    ...(query.averageOver && 'dimension' in query.averageOver ? [query.averageOver.dimension] : []),
   ];
   for (const name of fields) {
     const dimension = dimensionByName(catalog, name);

@@ -20,6 +20,7 @@ import {
   tableByName,
   unchangedByRepeats,
 } from './catalog.ts';
+import { compileAverageOver } from './compile-average.ts';
 import { compileRatio } from './compile-ratio.ts';
 import type { IsoDate } from './dates.ts';
 import { labelKey } from './key-dimensions.ts';
@@ -104,42 +105,6 @@ function countGroups(
   };
 }
 
-/** "the average number of orders per customer": each member's total, then their average by the other keys. */
-function compileAverageOver(
-  query: SemanticQuery,
-  over: string,
-  catalog: Catalog,
-  today: IsoDate,
-  options: CompileOptions,
-): CompiledQuery {
-  const { averageOver: _, order, limit, ...rest } = query;
-  const each = compileGroups({ ...rest, dimensions: [...query.dimensions, over] }, catalog, today, options);
-  const keys = each.columns.filter((c) => (c.role === 'dimension' && c.name !== over) || c.role === 'time');
-  const value = each.columns.find((c) => c.role === 'metric');
-  if (!value) throw new CompileError('An average over a field needs a metric');
-  const field = dimensionByName(catalog, over);
-  const column: OutputColumn = {
-    name: `${value.name}_per_${over}`,
-    role: 'metric',
-    label: `Average ${value.label.toLowerCase()} per ${(field?.label ?? over).toLowerCase()}`,
-    format: value.format === 'integer' ? 'number' : value.format,
-    metric: value.metric,
-  };
-  const names = keys.map((k) => quoteIdent(k.name)).join(', ');
-  const average = `AVG(${quoteIdent(value.name)}) AS ${quoteIdent(column.name)}`;
-  const direction = order?.direction === 'asc' ? 'ASC' : 'DESC';
-  const sorted =
-    order?.by === 'dimension' && (order.dimension ?? keys[0]?.name)
-      ? ` ORDER BY ${quoteIdent((order.dimension ?? keys[0]?.name) as string)}${order.direction === 'desc' ? ' DESC' : ''}`
-      : keys.length > 0
-        ? ` ORDER BY ${quoteIdent(column.name)} ${direction} NULLS LAST`
-        : '';
-  return {
-    sql: `SELECT ${names ? `${names}, ` : ''}${average} FROM (${each.sql}) AS each_member${names ? ` GROUP BY ${names}` : ''}${sorted}${limit ? ` LIMIT ${Math.trunc(limit)}` : ''}`,
-    columns: [...keys, column],
-  };
-}
-
 export function compile(
   query: SemanticQuery,
   catalog: Catalog,
@@ -159,7 +124,14 @@ export function compile(
       query.ratio.percent,
     );
   if (query.averageOver)
-    return compileAverageOver(query, query.averageOver.dimension, catalog, today, options);
+    return compileAverageOver(
+      query,
+      query.averageOver,
+      (each) => compileGroups(each, catalog, today, options),
+      'dimension' in query.averageOver
+        ? (dimensionByName(catalog, query.averageOver.dimension)?.label ?? query.averageOver.dimension)
+        : query.averageOver.grain,
+    );
   const compiled = compileGroups(query, catalog, today, options);
   return query.countGroups ? countGroups(compiled, query.countGroups, query) : compiled;
 }

@@ -34,7 +34,7 @@ export interface SemanticQuery {
   countGroups?: { name: string; label: string };
   /** "the average number of orders per customer": the metric taken for each member of this field,
    * then averaged over them (within each group of the other dimensions). */
-  averageOver?: { dimension: string };
+  averageOver?: { dimension: string } | { grain: Grain };
   /** A list with no metric: the table its rows come from. */
   listFrom?: string;
   /** Show amounts in thousands, millions or billions. */

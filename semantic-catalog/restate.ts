@@ -37,6 +37,8 @@ export function restate(
   const metricLabel = (name: string | undefined) => metricByName(catalog, name ?? '')?.label ?? name ?? '';
   const dimensionLabel = (name: string) => (dimensionByName(catalog, name)?.label ?? name).toLowerCase();
   const condition = (c: Condition) => conditionWords(c, catalog);
+  const averagedOver = (over: NonNullable<SemanticQuery['averageOver']>) =>
+    'dimension' in over ? dimensionLabel(over.dimension) : over.grain;
 
   const pieces: string[] = [];
   // "how many customers had more than 10 orders": the count, and what each counted thing met.
@@ -47,7 +49,7 @@ export function restate(
   let head = query.ratio
     ? `${query.ratio.percent ? 'percentage' : 'ratio'} of ${sideWords(query, catalog)} ${query.ratio.percent ? 'out of' : 'to'} ${sideWords(query.ratio.over, catalog)}`
     : query.averageOver
-      ? `average ${query.metrics.map(metricLabel).join(' and ').toLowerCase()} per ${dimensionLabel(query.averageOver.dimension)} (each ${dimensionLabel(query.averageOver.dimension)}’s total, averaged)`
+      ? `average ${query.metrics.map(metricLabel).join(' and ').toLowerCase()} per ${averagedOver(query.averageOver)} (each ${averagedOver(query.averageOver)}’s total, averaged${'grain' in query.averageOver ? ` over the ${query.averageOver.grain}s that have any` : ''})`
       : counted
         ? `${counted.label}: ${met ? `each ${thing} whose ${met}` : `distinct ${thing} values`}`
         : query.metrics.map(metricLabel).join(' and ');

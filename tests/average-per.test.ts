@@ -66,3 +66,27 @@ describe('an average over a field', () => {
     expect(answer.interpretation?.text).toMatch(/^average order value by region/i);
   });
 });
+
+describe('an average over a period', () => {
+  it('totals each month, then averages the months, by region', async () => {
+    const answer = await askDemo('average revenue per month by region in 2025');
+    expect(answer.status).toBe('answer');
+    expect(answer.interpretation?.text).toMatch(/^average revenue per month \(each month’s total, averaged/i);
+    const direct = await admin.query<{ region_name: string; average: string }>(
+      `SELECT region_name, avg(total) AS average FROM (
+         SELECT r.region_name, date_trunc('month', o.order_date) AS month, sum(o.net_amount) AS total
+         FROM sales.orders o JOIN sales.customers c USING (customer_id) JOIN sales.regions r USING (region_id)
+         WHERE o.status = 'completed' AND o.order_date >= '2025-01-01' AND o.order_date < '2026-01-01'
+         GROUP BY 1, 2) each_month GROUP BY region_name`,
+    );
+    expect(direct.rows.length).toBeGreaterThan(1);
+    expect(matched(answer.rows, direct.rows)).toBe(direct.rows.length);
+  });
+});
+
+/** How many of the direct rows the answer holds, region and average alike. */
+function matched(rows: unknown[][], direct: { region_name: string; average: string }[]): number {
+  return direct.filter((d) =>
+    rows.some((r) => r[0] === d.region_name && Math.abs(Number(r[1]) - Number(d.average)) < 1e-4),
+  ).length;
+}

@@ -1,17 +1,19 @@
 /**
- * "the average number of orders per customer", "average revenue for each customer": a total
- * taken for each member of a field, then averaged over them — not the catalog's "average order"
+ * "the average number of orders per customer", "average revenue per month": a total taken for
+ * each member of a field (or each period), then averaged over them — not the catalog's "average order"
  * (the average order's value), and not revenue broken down by customer. The words become
- * "orders ⟨per⟩ customer" with a marker the reading resolves once the field is found; the metric
+ * "orders averagedper customer", a marker word the reading resolves once the field is found; the metric
  * must be a sum or a count, or the words stay unplaced.
  */
 import { metricByName } from '../catalog.ts';
-import type { Catalog } from '../schema.ts';
+import type { SemanticQuery } from '../query.ts';
+import type { Catalog, Grain } from '../schema.ts';
 import type { FieldMatch } from './fields.ts';
 import type { Lexicon } from './lexicon.ts';
 import { stem } from './words.ts';
 
-export const PER_MARKER = '§per';
+export const PER_MARKER = 'averagedper';
+const GRAINS: Grain[] = ['day', 'week', 'month', 'quarter', 'year'];
 const AVERAGE_PER =
   /\b(?:average|avg|mean) (?:(number|count|amount) of )?((?:[a-z0-9$-]+ ){1,5}?)(?:per|for each|for every|by each) /;
 
@@ -33,26 +35,28 @@ export function markAveragePer(text: string, lexicon: Lexicon): string {
   const field = [4, 3, 2, 1].some((n) =>
     lexicon.phrases.get(after.slice(0, n).join(' '))?.some((e) => e.kind === 'dimension'),
   );
-  if (!field) return text;
+  if (!field && !GRAINS.includes(after[0] as Grain)) return text;
   return ` ${text} `.replace(whole, ` ${what.trim()} ${PER_MARKER} `).trim();
 }
 
 /**
- * The field after the marker, and whether the metric before it adds up; the marker's position is
- * then placed. Undefined when there is no marker.
+ * What each total is taken for (the field or the period after the marker), when the metric before
+ * it adds up; and the positions that says so. Undefined when there is no marker.
  */
 export function readAveragePer(
   tokens: string[],
   matches: FieldMatch[],
   metrics: string[],
   catalog: Catalog,
-): { field?: string; at: number } | undefined {
+): { over?: SemanticQuery['averageOver']; used: number[] } | undefined {
   const at = tokens.indexOf(PER_MARKER);
   if (at < 0) return undefined;
-  const after = matches.find((m) => m.start === at + 1);
-  const field = after?.entries.find((e) => e.kind === 'dimension');
   const metric = metrics.length === 1 ? metricByName(catalog, metrics[0] as string) : undefined;
   const addsUp = !!metric?.table && /^\s*(sum|count)\s*\(/i.test(metric.expression);
-  if (field?.kind !== 'dimension' || !addsUp) return { at };
-  return { field: field.name, at };
+  const grain = stem(tokens[at + 1] ?? '') as Grain;
+  if (addsUp && GRAINS.includes(grain) && !matches.some((m) => m.start === at + 1))
+    return { over: { grain }, used: [at, at + 1] };
+  const field = matches.find((m) => m.start === at + 1)?.entries.find((e) => e.kind === 'dimension');
+  if (field?.kind !== 'dimension' || !addsUp) return { used: [at] };
+  return { over: { dimension: field.name }, used: [at] };
 }

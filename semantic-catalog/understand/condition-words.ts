@@ -54,7 +54,7 @@ export function readConditionWords(text: string): { rest: string; found: FoundCo
   let rest = spellNumbers(text).replace(
     BETWEEN,
     (whole: string, low: string, lowScale: string | undefined, high: string, highScale: string | undefined) =>
-      `${mark({ op: '>=', value: amount(low, lowScale), said: whole.trim() })} and ${mark({ op: '<=', value: amount(high, highScale), said: whole.trim() })}`,
+      `${mark({ op: '>=', value: amount(low, lowScale), said: whole.trim() })}${mark({ op: '<=', value: amount(high, highScale), said: whole.trim() })}`,
   );
   rest = rest.replace(OR_MORE, (whole: string, number: string, scale: string | undefined, word: string) =>
     mark({ op: opOf(word) === '>' ? '>=' : '<=', value: amount(number, scale), said: whole.trim() }),

@@ -75,7 +75,7 @@ export function understandFollowUp(
           : reading.metrics,
     dimensions: previous.dimensions,
     // "the average orders per customer", then "by region": still per customer, averaged.
-    averageOver: reading.metrics.length === 0 ? previous.averageOver?.dimension : reading.averageOver,
+    averageOver: reading.metrics.length === 0 ? previous.averageOver : reading.averageOver,
     values: [],
     conditions: reading.conditions.length > 0 ? reading.conditions : (previous.conditions ?? []),
   };

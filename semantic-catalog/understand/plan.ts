@@ -120,10 +120,13 @@ export function planQuery(
   }
   if (reading.unit) query.unit = reading.unit;
   if (reading.countGroups) query.countGroups = reading.countGroups;
-  if (reading.averageOver) {
-    if (!reachable(reading.averageOver)) return say.unreachable(subjects, reading.averageOver, catalog);
-    query.averageOver = { dimension: reading.averageOver };
-  }
+  const over = reading.averageOver;
+  if (over && 'dimension' in over && !reachable(over.dimension))
+    return say.unreachable(subjects, over.dimension, catalog);
+  // "average revenue per month": each month's total needs a date, and a second grain would need two.
+  if (over && 'grain' in over && (query.grain || timeless.length > 0))
+    return say.unplacedWords(question, [{ word: `average … per ${over.grain}`, candidates: [] }], catalog);
+  if (over) query.averageOver = over;
 
   // "ordered by the month" without a date: by the calendar field that stands in for it.
   const calendarField = query.dimensions.find((d) => !reading.dimensions.includes(d));

@@ -67,7 +67,7 @@ export interface Reading {
   /** "how many customers had more than 10 orders": the groups meeting the condition are counted. */
   countGroups?: SemanticQuery['countGroups'];
   /** "the average number of orders per customer": the field each total is taken for, then averaged. */
-  averageOver?: string;
+  averageOver?: SemanticQuery['averageOver'];
   /** "ordered by X": the metric or dimension named as the sort key. */
   sortKey?: { kind: 'metric' | 'dimension' | 'time'; name: string };
   conditions: Condition[];
@@ -283,8 +283,11 @@ export function readQuestion(
   for (const match of unplacedRatios) for (let i = match.start; i < match.end; i++) attached.add(i);
   for (const [index, condition] of found.entries()) {
     const at = tokens.indexOf(`§${index}`);
+    // "between 2 and 5 orders": both bounds are about what follows the second.
+    let next = at + 1;
+    while (/^§\d+$/.test(tokens[next] ?? '')) next++;
     // "more than 5 restaurants": things named after the number are counted, by their table's count.
-    const things = matches.find((m) => m.start === at + 1 && !m.entries.some((e) => e.kind === 'metric'));
+    const things = matches.find((m) => m.start === next && !m.entries.some((e) => e.kind === 'metric'));
     const entities = things?.entries.filter(
       (e): e is Extract<LexiconEntry, { kind: 'entity' }> => e.kind === 'entity',
     );
@@ -294,7 +297,7 @@ export function readQuestion(
       if (!reading.metrics.includes(count.name)) reading.metrics.push(count.name);
     }
     // "more than 10 orders": a count named after the number is each group's count.
-    const counted = matches.find((m) => m.start === at + 1 && m.entries.some((e) => e.kind === 'metric'));
+    const counted = matches.find((m) => m.start === next && m.entries.some((e) => e.kind === 'metric'));
     const subject =
       counted ??
       [...matches].reverse().find((m) => m.end <= at && m.entries.some((e) => e.kind === 'metric'));
@@ -352,11 +355,15 @@ export function readQuestion(
   }
   const averaged = readAveragePer(tokens, matches, reading.metrics, catalog);
   if (averaged) {
-    attached.add(averaged.at);
-    if (averaged.field) {
-      reading.averageOver = averaged.field;
-      reading.dimensions = reading.dimensions.filter((d) => d !== averaged.field);
-      reading.parts.push({ said: `average … per`, became: `average over ${averaged.field}` });
+    for (const at of averaged.used) attached.add(at);
+    if (averaged.over) {
+      const over = averaged.over;
+      reading.averageOver = over;
+      if ('dimension' in over) reading.dimensions = reading.dimensions.filter((d) => d !== over.dimension);
+      reading.parts.push({
+        said: 'average … per',
+        became: `average over ${'dimension' in over ? over.dimension : over.grain}`,
+      });
     }
   }
   if (sorting.keyed) reading.sortKey = sortKey(tokens, matches);
@@ -445,7 +452,7 @@ export function readQuestion(
   );
   if (/\bboth\b/.test(rest) && single.some((d, i) => single.indexOf(d) !== i))
     reading.leftovers.push({ word: 'both … and …', candidates: [] });
-  if (averaged && !averaged.field) reading.leftovers.push({ word: 'average … per', candidates: [] });
+  if (averaged && !averaged.over) reading.leftovers.push({ word: 'average … per', candidates: [] });
   // "most common" by which count, when the catalog has several (or none) reaching the field.
   if (frequency.frequent && reading.metrics.length === 0)
     reading.leftovers.push({ word: frequency.frequent, candidates: [] });
@@ -472,7 +479,7 @@ export function readQuestion(
       reading.dimensions.includes(name) ||
       reading.unfiltered.includes(name) ||
       besideValue ||
-      name === reading.averageOver
+      (reading.averageOver && 'dimension' in reading.averageOver && name === reading.averageOver.dimension)
     )
       continue;
     if (reading.sortKey?.name === name && reading.alphabetical) continue;
