@@ -482,7 +482,8 @@ export function readQuestion(
       (reading.averageOver && 'dimension' in reading.averageOver && name === reading.averageOver.dimension)
     )
       continue;
-    if (reading.sortKey?.name === name && reading.alphabetical) continue;
+    // A sort key is placed by the plan: kept when its thing is grouped, else said unplaced there.
+    if (reading.sortKey?.name === name) continue;
     reading.leftovers.push({ word: match.text, candidates: [`by ${match.text}`] });
   }
   for (const match of matches) {
