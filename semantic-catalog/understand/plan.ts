@@ -143,12 +143,15 @@ export function planQuery(
     keysGrouped(key.name, query.dimensions, catalog)
   )
     query.dimensions = [...query.dimensions, key.name];
-  if (key?.kind === 'dimension' && !query.dimensions.includes(key.name))
+  // "… sorted by region" when the answer has no regions: did they mean to break it down by it?
+  if (key?.kind === 'dimension' && !query.dimensions.includes(key.name)) {
+    const field = (dimensionByName(catalog, key.name)?.label ?? key.name).toLowerCase();
     return say.unplacedWords(
       question,
-      [{ word: `ordered by ${key.name.replaceAll('_', ' ')}`, candidates: [] }],
+      [{ word: `ordered by ${field}`, candidates: [`by ${field}`] }],
       catalog,
     );
+  }
   if (key?.kind === 'dimension' || (reading.alphabetical && query.dimensions.length > 0))
     query.order = {
       by: 'dimension',
