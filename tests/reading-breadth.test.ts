@@ -551,3 +551,16 @@ dimensions:
     expect(understand('number of authors by topic', mini, buildLexicon(mini), TODAY).kind).toBe('refuse');
   });
 });
+
+describe('a thing named only as the way to a field', () => {
+  it('places "papers" in "authors who wrote papers in each journal", and nowhere it qualifies', () => {
+    expect(query('scholar', 'how many authors wrote papers in each journal')).toMatchObject({
+      metrics: ['author_count'],
+      dimensions: ['journal'],
+    });
+    // Authors who wrote any paper at all are a subset: never dropped.
+    expect(read('scholar', 'how many authors wrote papers').kind).not.toBe('query');
+    // Not after a linking verb, "papers" is not a way but a thing of its own.
+    expect(read('scholar', 'how many authors like papers in each journal').kind).not.toBe('query');
+  });
+});

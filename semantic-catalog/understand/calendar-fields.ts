@@ -4,7 +4,13 @@
  * each kind (on the fact table itself, or else reached from it). Anything finer than whole years stays unanswerable, and says so.
  */
 import { isCalendarPart } from '../calendar-parts.ts';
-import { dimensionByName, metricByName, metricTable, reachableSource } from '../catalog.ts';
+import {
+  dimensionByName,
+  metricByName,
+  metricTable,
+  reachableSource,
+  unchangedByRepeats,
+} from '../catalog.ts';
 import type { SemanticQuery } from '../query.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
 
@@ -21,6 +27,10 @@ export function overCalendarFields(
   );
   const fact = [...facts][0];
   if (facts.size !== 1 || !fact) return undefined;
+  // Through link tables only for what repeated rows can't change (catalog.ts joinPath).
+  const path = {
+    bridges: query.metrics.every((n) => unchangedByRepeats(catalog, metricByName(catalog, n) as MetricDef)),
+  };
   // The fact table's own field first, else the one field its rows lead to.
   const field = (word: RegExp) => {
     const named = catalog.dimensions.filter(
@@ -29,7 +39,7 @@ export function overCalendarFields(
         (word.test(d.name.replaceAll('_', ' ')) || word.test(d.label.toLowerCase())),
     );
     const own = named.filter((d) => d.sources.some((s) => s.table === fact));
-    const reached = named.filter((d) => reachableSource(catalog, d, fact));
+    const reached = named.filter((d) => reachableSource(catalog, d, fact, path));
     const found = own.length > 0 ? own : reached;
     return found.length === 1 ? found[0]?.name : undefined;
   };

@@ -9,7 +9,7 @@
  *
  * A reading may be partial ("only EMEA"): a follow-up merges it into the previous query.
  */
-import { dimensionByName, metricByName, tableByName } from '../catalog.ts';
+import { dimensionByName, metricByName, reachableSource, tableByName } from '../catalog.ts';
 import type { IsoDate } from '../dates.ts';
 import { keyColumn } from '../key-dimensions.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
@@ -484,6 +484,7 @@ export function readQuestion(
       continue;
     // A sort key is placed by the plan: kept when its thing is grouped, else said unplaced there.
     if (reading.sortKey?.name === name) continue;
+    if (linkedOnPath(tokens, match, name, reading, catalog)) continue;
     reading.leftovers.push({ word: match.text, candidates: [`by ${match.text}`] });
   }
   for (const match of matches) {
@@ -496,6 +497,41 @@ export function readQuestion(
   }
   if (reading.time) reading.parts.push({ said: reading.time.label, became: 'time' });
   return reading;
+}
+
+/**
+ * "authors who wrote papers published in the journal Science": "papers", after a linking verb,
+ * only names the way from what is counted (authorship) to what it is filtered by (the journal).
+ * Placed when its table lies on that way; anywhere else it would be a question of its own.
+ */
+function linkedOnPath(
+  tokens: string[],
+  match: Match,
+  field: string,
+  reading: Reading,
+  catalog: Catalog,
+): boolean {
+  let at = match.start - 1;
+  while (at >= 0 && /^(a|an|the|any|some|that|who|which|have|has|had)$/.test(tokens[at] as string)) at--;
+  if (!isLinkingVerb(tokens[at] ?? '')) return false;
+  const tables = new Set(dimensionByName(catalog, field)?.sources.map((s) => s.table));
+  const facts = reading.metrics.flatMap((name) => {
+    const metric = metricByName(catalog, name);
+    return metric?.table ? [metric.table] : [];
+  });
+  const ends = [
+    ...reading.values.flatMap((v) => (v.options.length === 1 ? [v.options[0]?.dimension as string] : [])),
+    ...reading.dimensions,
+  ];
+  return facts.some(
+    (fact) =>
+      tables.has(fact) ||
+      ends.some((end) => {
+        const def = dimensionByName(catalog, end);
+        const path = def && reachableSource(catalog, def, fact, { bridges: true })?.joins;
+        return !!path?.some((j) => tables.has(j.to));
+      }),
+  );
 }
 
 /** "received" in "citations received by …": a linking verb that is not part of a catalog phrase ("course offerings"). */
