@@ -117,8 +117,8 @@ export function compile(
       query.ratio.over,
       (side) => compile(side, catalog, today, options),
       {
-        numerator: sideWords(query, catalog),
-        denominator: sideWords(query.ratio.over, catalog),
+        numerator: sideWords(query, catalog, query.ratio.over, true),
+        denominator: sideWords(query.ratio.over, catalog, query, true),
       },
       (column) => COUNTS.test(metricByName(catalog, column.metric ?? '')?.expression ?? 'count('),
       query.ratio.percent,

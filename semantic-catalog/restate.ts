@@ -46,8 +46,9 @@ export function restate(
   const grouped = counted ? query.dimensions.slice(1) : query.dimensions;
   const thing = dimensionLabel(query.dimensions[0] ?? '').replace(/ id$/, '');
   const met = (query.conditions ?? []).map(condition).join(' and ');
+  const over = query.ratio?.over;
   let head = query.ratio
-    ? `${query.ratio.percent ? 'percentage' : 'ratio'} of ${sideWords(query, catalog)} ${query.ratio.percent ? 'out of' : 'to'} ${sideWords(query.ratio.over, catalog)}`
+    ? `${query.ratio.percent ? 'percentage' : 'ratio'} of ${lowerFirst(sideWords(query, catalog, over))} ${query.ratio.percent ? 'out of' : 'to'} ${lowerFirst(sideWords(over as SemanticQuery, catalog, query))}`
     : query.averageOver
       ? `average ${query.metrics.map(metricLabel).join(' and ').toLowerCase()} per ${averagedOver(query.averageOver)} (each ${averagedOver(query.averageOver)}’s total, averaged${'grain' in query.averageOver ? ` over the ${query.averageOver.grain}s that have any` : ''})`
       : counted
@@ -56,15 +57,16 @@ export function restate(
   const breakdown = [...(query.grain ? [query.grain] : []), ...grouped.map(dimensionLabel)];
   if (breakdown.length > 0) head += ` by ${breakdown.join(' and ')}`;
   pieces.push(head);
-  // A ratio's sides say their own periods, filters and conditions.
-  if (!query.ratio) {
+  // A ratio's sides say what is theirs alone; what both share is said once, here.
+  const shared = <T>(items: T[], others: T[] | undefined) =>
+    others ? items.filter((i) => others.some((o) => same(i, o))) : items;
+  if (!over || same(query.time, over.time))
     pieces.push(
       query.time ? spanWords(query.time, extent) : `all dates${extent ? ` (${dataWords(extent)})` : ''}`,
     );
-    for (const filter of query.filters) pieces.push(filterWords(filter, catalog));
-    for (const c of counted ? [] : (query.conditions ?? []))
-      pieces.push(`${c.level === 'row' ? 'each row’s' : 'each group’s'} ${condition(c)}`);
-  }
+  for (const filter of shared(query.filters, over?.filters)) pieces.push(filterWords(filter, catalog));
+  for (const c of counted ? [] : shared(query.conditions ?? [], over ? (over.conditions ?? []) : undefined))
+    pieces.push(`${c.level === 'row' ? 'each row’s' : 'each group’s'} ${condition(c)}`);
   if (query.compare) pieces.push(`compared with ${spanWords(query.compare.range)}`);
   if (query.order) {
     const { by, direction, dimension } = query.order;
@@ -123,15 +125,31 @@ export function filterWords(filter: Filter, catalog: Catalog, inSentence = true)
   return `${label} ${filter.exclude ? 'is not' : 'is'} ${filter.values.join(filter.exclude ? ' nor ' : ' or ')}`;
 }
 
-/** One side of a ratio in a few words: "Number of restaurants (rating over 4; city is New York)". */
-export function sideWords(query: SemanticQuery, catalog: Catalog): string {
+const lowerFirst = (text: string) => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * One side of a ratio in a few words — "Number of restaurants (rating over 4)" — naming only what
+ * sets it apart from the other side (what both share is said once, elsewhere).
+ */
+export function sideWords(
+  query: SemanticQuery,
+  catalog: Catalog,
+  other?: SemanticQuery,
+  /** A column's label: the period as said ("2024"), without its dates. */
+  short = false,
+): string {
   const metric =
     query.countGroups?.label ??
     query.metrics.map((name) => metricByName(catalog, name)?.label ?? name).join(' and ');
+  const own = <T>(items: T[], others: T[] | undefined) =>
+    items.filter((i) => !others?.some((o) => same(i, o)));
   const which = [
-    ...(query.time ? [spanWords(query.time)] : []),
-    ...query.filters.map((f) => filterWords(f, catalog)),
-    ...(query.conditions ?? []).map((c) => conditionWords(c, catalog)),
+    ...(query.time && !same(query.time, other?.time)
+      ? [short ? query.time.label : spanWords(query.time)]
+      : []),
+    ...own(query.filters, other?.filters).map((f) => filterWords(f, catalog)),
+    ...own(query.conditions ?? [], other?.conditions).map((c) => conditionWords(c, catalog)),
   ];
   return which.length > 0 ? `${metric} (${which.join('; ')})` : metric;
 }

@@ -42,6 +42,14 @@ function during(when: string): string {
   return when;
 }
 
+/** "Revenue (region is EMEA) to revenue (region is APAC)", from the sides' column labels. */
+function ratioWords(columns: OutputColumn[], percent: boolean): string {
+  const label = (name: string) => columns.find((c) => c.name === name)?.label ?? name;
+  const lower = (text: string) => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+  const numerator = percent ? `Share of ${lower(label('numerator'))}` : label('numerator');
+  return `${numerator} ${percent ? 'out of' : 'to'} ${lower(label('denominator'))}`;
+}
+
 function filterWords(query: SemanticQuery): string {
   if (query.filters.length === 0) return '';
   return ` for ${query.filters.map(filterValueWords).join(', ')}`;
@@ -69,8 +77,13 @@ export function summarize(
   const metricIndex = columns.findIndex((c) => c.role === 'metric');
   const metric = columns[metricIndex];
   if (!metric) return 'Done.';
-  const when = during(timeWords(query, extent));
-  const subject = `${metric.label}${filterWords(query)}`;
+  // A ratio's sides carry their own qualifiers (and periods, when they differ).
+  const ratio = query.ratio;
+  const apart = ratio && JSON.stringify(ratio.over.time) !== JSON.stringify(query.time);
+  const when = apart ? '' : during(timeWords(query, extent));
+  const subject = ratio
+    ? ratioWords(columns, ratio.percent === true)
+    : `${metric.label}${filterWords(query)}`;
   if (query.time && extent && outsideData(query.time, extent))
     return `There is no data for ${subject.toLowerCase()} ${when}: the data runs from ${formatDay(extent.first)} to ${formatDay(extent.last)}.`;
   const keys = columns.filter((c) => c.role === 'time' || c.role === 'dimension');
@@ -81,6 +94,13 @@ export function summarize(
 
   if (keys.length === 0) {
     const row = rows[0] as unknown[];
+    if (ratio) {
+      const side = (name: string) => {
+        const i = columns.findIndex((c) => c.name === name);
+        return formatValue(row[i], columns[i]?.format);
+      };
+      return `${subject}${when ? ` ${when}` : ''} was ${fmt(row[metricIndex])} (${side('numerator')} to ${side('denominator')}).`;
+    }
     const others = columns
       .map((c, i) => ({ c, v: row[i] }))
       .filter(({ c }, i) => c.role === 'metric' && i !== metricIndex)
