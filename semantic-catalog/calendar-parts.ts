@@ -3,7 +3,7 @@
  * that repeat, as fields of every fact table whose metrics are dated to the day (or the month, for
  * the month of the year). Added unless the catalog already has a field by that name or phrase.
  */
-import { metricTime } from './catalog.ts';
+import { metricTime, namesInUse } from './catalog.ts';
 import type { Catalog, DimensionDef, DimensionSource } from './schema.ts';
 
 const PARTS = [
@@ -27,13 +27,7 @@ const PARTS = [
 export const isCalendarPart = (dimension: string) => PARTS.some((p) => p.name === dimension);
 
 export function withCalendarParts(catalog: Catalog): Catalog {
-  const taken = new Set(
-    catalog.dimensions.flatMap((d) => [
-      d.name,
-      d.label.toLowerCase(),
-      ...d.synonyms.map((s) => s.toLowerCase()),
-    ]),
-  );
+  const taken = namesInUse(catalog.dimensions);
   const added: DimensionDef[] = [];
   for (const part of PARTS) {
     if (taken.has(part.name) || part.synonyms.some((s) => taken.has(s))) continue;

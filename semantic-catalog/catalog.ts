@@ -119,6 +119,13 @@ export function expressionSyntaxError(expression: string): string | undefined {
   }
 }
 
+/** Every name and phrase these entries answer to (lower case): what an added field must not take. */
+export function namesInUse(entries: { name: string; label: string; synonyms: string[] }[]): Set<string> {
+  return new Set(
+    entries.flatMap((e) => [e.name, e.label.toLowerCase(), ...e.synonyms.map((s) => s.toLowerCase())]),
+  );
+}
+
 /** How a path may go: `bridges` also crosses link tables backwards (see joinPath). */
 export interface PathOptions {
   bridges?: boolean;

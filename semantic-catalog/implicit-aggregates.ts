@@ -7,6 +7,7 @@
  * already uses, so an admin's definitions always win. A sum or a count is left alone: what
  * "average revenue" averages over (orders? customers? months?) is a question, not a guess.
  */
+import { namesInUse } from './catalog.ts';
 import type { Catalog, MetricDef } from './schema.ts';
 
 const AGGREGATES = [
@@ -29,13 +30,7 @@ export function aggregates(metric: MetricDef, fns: string[], value = metric.row_
 }
 
 export function withImplicitAggregates(catalog: Catalog): Catalog {
-  const taken = new Set(
-    [...catalog.metrics, ...catalog.dimensions].flatMap((d) => [
-      d.name,
-      d.label.toLowerCase(),
-      ...d.synonyms.map((s) => s.toLowerCase()),
-    ]),
-  );
+  const taken = namesInUse([...catalog.metrics, ...catalog.dimensions]);
   const added: MetricDef[] = [];
   const measures = new Map<string, MetricDef[]>();
   for (const metric of catalog.metrics) {

@@ -5,17 +5,12 @@
  * "<table> id" and to its synonyms' "<synonym> id", unless the catalog already defines such a
  * field or the key is personal.
  */
+import { namesInUse } from './catalog.ts';
 import type { Catalog, DimensionDef, TableDef } from './schema.ts';
 import { stem } from './understand/words.ts';
 
 export function withKeyDimensions(catalog: Catalog): Catalog {
-  const taken = new Set(
-    catalog.dimensions.flatMap((d) => [
-      d.name,
-      d.label.toLowerCase(),
-      ...d.synonyms.map((s) => s.toLowerCase()),
-    ]),
-  );
+  const taken = namesInUse(catalog.dimensions);
   const added: DimensionDef[] = [];
   for (const table of catalog.tables) {
     const key = keyColumn(table);

@@ -3,22 +3,12 @@
  * never the catalog's average order (a value) nor orders broken down by customer. On the embedded
  * demo warehouse, against SQL written here.
  */
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { askDeps, type Runtime } from '../bot/runtime.ts';
-import { ask } from '../skills/ask.ts';
-import { runtimeWithAdmin } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { useDemo } from './helpers.ts';
 
-let runtime: Runtime;
-let admin: pg.Client;
-let close: () => Promise<void>;
-beforeAll(async () => {
-  ({ runtime, admin, close } = await runtimeWithAdmin());
-});
-afterAll(() => close());
+const demo = useDemo();
 
-const askDemo = (text: string, conversationId?: string) =>
-  ask(askDeps(runtime), { text, channel: 'test', ...(conversationId ? { conversationId } : {}) });
+const askDemo = demo.ask;
 
 const PER_CUSTOMER = `SELECT avg(n) AS average FROM (
   SELECT o.customer_id, count(*) AS n FROM sales.orders o
@@ -30,7 +20,7 @@ describe('an average over a field', () => {
     const answer = await askDemo('what was the average number of orders per customer in 2025?');
     expect(answer.status).toBe('answer');
     expect(answer.interpretation?.text).toMatch(/^average orders per customer/i);
-    const direct = await admin.query(PER_CUSTOMER);
+    const direct = await demo.admin.query(PER_CUSTOMER);
     expect(Number(answer.rows[0]?.[0])).toBeCloseTo(Number(direct.rows[0].average), 6);
     expect(Number(direct.rows[0].average)).toBeGreaterThan(1);
   });
@@ -41,7 +31,7 @@ describe('an average over a field', () => {
     const next = await askDemo('now by region', id);
     expect(next.status).toBe('answer');
     expect(next.interpretation?.text).toMatch(/^average revenue per customer .* by region/i);
-    const direct = await admin.query<{ region_name: string; average: string }>(
+    const direct = await demo.admin.query<{ region_name: string; average: string }>(
       `SELECT region_name, avg(total) AS average FROM (
          SELECT r.region_name, o.customer_id, sum(o.net_amount) AS total FROM sales.orders o
          JOIN sales.customers c USING (customer_id) JOIN sales.regions r USING (region_id)
@@ -72,7 +62,7 @@ describe('an average over a period', () => {
     const answer = await askDemo('average revenue per month by region in 2025');
     expect(answer.status).toBe('answer');
     expect(answer.interpretation?.text).toMatch(/^average revenue per month \(each month’s total, averaged/i);
-    const direct = await admin.query<{ region_name: string; average: string }>(
+    const direct = await demo.admin.query<{ region_name: string; average: string }>(
       `SELECT region_name, avg(total) AS average FROM (
          SELECT r.region_name, date_trunc('month', o.order_date) AS month, sum(o.net_amount) AS total
          FROM sales.orders o JOIN sales.customers c USING (customer_id) JOIN sales.regions r USING (region_id)

@@ -2,28 +2,19 @@
  * Parts of a date that repeat — the day of the week, the month of the year — as fields of every
  * fact dated finely enough; on the embedded demo warehouse, against SQL written here.
  */
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { askDeps, type Runtime } from '../bot/runtime.ts';
-import { ask } from '../skills/ask.ts';
-import { runtimeWithAdmin } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { useDemo } from './helpers.ts';
 
-let runtime: Runtime;
-let admin: pg.Client;
-let close: () => Promise<void>;
-beforeAll(async () => {
-  ({ runtime, admin, close } = await runtimeWithAdmin());
-});
-afterAll(() => close());
+const demo = useDemo();
 
-const askDemo = (text: string) => ask(askDeps(runtime), { text, channel: 'test' });
+const askDemo = demo.ask;
 
 describe('calendar parts', () => {
   it('breaks orders down by day of the week', async () => {
     const answer = await askDemo('orders by day of the week in 2025');
     expect(answer.status).toBe('answer');
     expect(answer.interpretation?.text).toMatch(/^orders by day of week/i);
-    const { rows } = await admin.query<{ day: string; orders: string }>(
+    const { rows } = await demo.admin.query<{ day: string; orders: string }>(
       `SELECT trim(to_char(order_date, 'Day')) AS day, count(*) AS orders FROM sales.orders
        WHERE status = 'completed' AND order_date >= '2025-01-01' AND order_date < '2026-01-01' GROUP BY 1`,
     );
@@ -34,7 +25,7 @@ describe('calendar parts', () => {
   it('names the month of the year with the most revenue, not a month of one year', async () => {
     const answer = await askDemo('which month of the year had the most revenue?');
     expect(answer.status).toBe('answer');
-    const { rows } = await admin.query<{ month: string }>(
+    const { rows } = await demo.admin.query<{ month: string }>(
       `SELECT trim(to_char(order_date, 'Month')) AS month FROM sales.orders WHERE status = 'completed'
        GROUP BY 1 ORDER BY sum(net_amount) DESC LIMIT 1`,
     );

@@ -4,10 +4,11 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { type Config, loadConfig } from '../bot/config.ts';
 import { createLogger } from '../bot/logger.ts';
-import { createRuntime, type Runtime } from '../bot/runtime.ts';
+import { askDeps, createRuntime, type Runtime } from '../bot/runtime.ts';
+import { ask } from '../skills/ask.ts';
 import type { Reply } from '../skills/reply.ts';
 import { ensureDatabase } from '../warehouse/embedded.ts';
 
@@ -42,6 +43,33 @@ export async function runtimeWithAdmin(): Promise<{
       await admin.end();
       await runtime.close();
     },
+  };
+}
+
+/**
+ * A demo runtime and an admin connection for a test file (set up before its tests, closed after),
+ * and `ask`, which asks the demo as a person would, in a conversation when one is named.
+ */
+export function useDemo() {
+  let demo: Awaited<ReturnType<typeof runtimeWithAdmin>> | undefined;
+  beforeAll(async () => {
+    demo = await runtimeWithAdmin();
+  });
+  afterAll(() => demo?.close());
+  const started = () => {
+    if (!demo) throw new Error('useDemo() is only ready inside tests');
+    return demo;
+  };
+  return {
+    get admin() {
+      return started().admin;
+    },
+    ask: (text: string, conversationId?: string) =>
+      ask(askDeps(started().runtime), {
+        text,
+        channel: 'test',
+        ...(conversationId ? { conversationId } : {}),
+      }),
   };
 }
 

@@ -6,29 +6,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { askDeps, type Runtime } from '../bot/runtime.ts';
+import { describe, expect, it } from 'vitest';
 import { queryAccessProblem, resolveAccess } from '../semantic-catalog/access.ts';
 import { parseCatalog } from '../semantic-catalog/loader.ts';
 import { buildLexicon } from '../semantic-catalog/understand/lexicon.ts';
 import { understand } from '../semantic-catalog/understand/parse.ts';
 import type { Answer } from '../skills/answer.ts';
-import { ask } from '../skills/ask.ts';
-import { runtimeWithAdmin } from './helpers.ts';
+import { useDemo } from './helpers.ts';
 
-let runtime: Runtime;
-let close: () => Promise<void>;
-beforeAll(async () => {
-  let admin: pg.Client;
-  ({ runtime, admin, close } = await runtimeWithAdmin());
-  await admin.end();
-});
-afterAll(() => close());
+const demo = useDemo();
 
-let conversation = 0;
-const askDemo = (text: string, conversationId = `ratio-${++conversation}`) =>
-  ask(askDeps(runtime), { text, channel: 'test', conversationId });
+const askDemo = demo.ask;
 
 /** Each row's member (its text column) → the value of the column named. */
 function byKey(answer: Answer, column: string): Map<string, number> {
@@ -114,7 +102,9 @@ describe('the ratio of A to B', () => {
     expect(first.status).toBe('answer');
     const next = await askDemo('now by region', id);
     expect(next.status).toBe('answer');
-    expect(next.interpretation?.text).toMatch(/^ratio of orders \(channel is Online\) to orders by region; 2025 \(/i);
+    expect(next.interpretation?.text).toMatch(
+      /^ratio of orders \(channel is Online\) to orders by region; 2025 \(/i,
+    );
     const online = byKey(await askDemo('online orders by region in 2025'), 'orders');
     const all = byKey(await askDemo('orders by region in 2025'), 'orders');
     for (const [region, share] of byKey(next, 'ratio'))
