@@ -564,3 +564,41 @@ describe('a thing named only as the way to a field', () => {
     expect(read('scholar', 'how many authors like papers in each journal').kind).not.toBe('query');
   });
 });
+
+describe('a thing named like its count (as catalog init drafts them)', () => {
+  const drafted = () =>
+    parseCatalog(`
+name: drafted
+tables:
+  - { name: public.conference, alias: c, synonyms: [conferences], columns: [{ name: id, type: int }, { name: name, type: text }] }
+  - { name: public.publication, alias: p, synonyms: [publications], columns: [{ name: id, type: int }, { name: conference_id, type: int }] }
+joins:
+  - { from: public.publication, to: public.conference, on: [[conference_id, id]] }
+metrics:
+  - { name: publications, label: Publications, synonyms: [number of publications], table: public.publication, expression: COUNT(*) }
+  - { name: conferences, label: Conferences, synonyms: [number of conferences], table: public.conference, expression: COUNT(*) }
+dimensions:
+  - { name: conference_name, label: Conference name, sources: [{ table: public.conference, column: name }] }
+`);
+  const readDrafted = (question: string) => {
+    const catalog = drafted();
+    return understand(question, catalog, buildLexicon(catalog), TODAY);
+  };
+  it('breaks down by it after "each" or a ranking word, never answering its count beside the other', () => {
+    expect(readDrafted('number of publications in each conference')).toMatchObject({
+      kind: 'query',
+      query: { metrics: ['publications'], dimensions: ['conference_name'] },
+    });
+    expect(readDrafted('top 2 conferences with the most publications')).toMatchObject({
+      kind: 'query',
+      query: { metrics: ['publications'], dimensions: ['conference_name'], limit: 2 },
+    });
+  });
+  it('asks both when both are asked, and asks otherwise', () => {
+    expect(readDrafted('number of publications and conferences')).toMatchObject({
+      kind: 'query',
+      query: { metrics: ['publications', 'conferences'] },
+    });
+    expect(readDrafted('number of publications conferences').kind).not.toBe('query');
+  });
+});

@@ -19,6 +19,7 @@ import { markAveragePer, readAveragePer } from './average-per.ts';
 import { readConditionWords } from './condition-words.ts';
 import { countOfGroups } from './count-groups.ts';
 import { type FieldMatch, readIdValues, readNamedFields, scopePersonal } from './fields.ts';
+import { readGroupedThings, strayThings } from './grouped-things.ts';
 import { leftoverWords, UNIT_WORDS } from './leftovers.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import { isLinkingVerb } from './linking-verbs.ts';
@@ -310,6 +311,8 @@ export function readQuestion(
     attached.add(at);
   }
 
+  const conditioned = reading.conditions.map((c) => c.metric);
+  reading.metrics = readGroupedThings(tokens, matches, reading.metrics, lexicon, catalog, conditioned);
   readGroupBys(tokens, matches, reading);
   reading.metrics = readSubjects(
     tokens,
@@ -319,6 +322,10 @@ export function readQuestion(
     catalog,
     reading.conditions.filter((c) => c.level === 'row').map((c) => c.metric),
   );
+  for (const stray of strayThings(tokens, matches, reading.metrics, lexicon, catalog, conditioned)) {
+    matches.splice(matches.indexOf(stray), 1);
+    reading.metrics = reading.metrics.filter((m) => !stray.entries.some((e) => 'name' in e && e.name === m));
+  }
   // "the most common category": counted, never ranked by the default metric.
   const frequent = frequency.frequent && reading.metrics.length === 0 && reading.dimensions[0];
   const frequencyCount = frequent ? countFor(frequent, catalog) : undefined;

@@ -1,0 +1,112 @@
+/**
+ * "publications in each conference", "top airlines with the most flights": beside another number,
+ * a thing named by its own name after a grouping or ranking word is what to break down by, even
+ * where the catalog's phrase for it is its count ("conferences" = the number of conferences). Read
+ * as the thing's name field (else its id). Anywhere else such a bare name beside another number
+ * stays unplaced — never a second number side by side with the first ("reviews … business
+ * category"); "reviews and businesses" asks for both.
+ */
+import { metricByName, tableByName } from '../catalog.ts';
+import { keyColumn } from '../key-dimensions.ts';
+import type { Catalog, TableDef } from '../schema.ts';
+import { type FieldMatch, nameField } from './fields.ts';
+import type { Lexicon } from './lexicon.ts';
+import { isLinkingVerb } from './linking-verbs.ts';
+import { stem } from './words.ts';
+
+const GROUPING = /^(by|each|every|per)$/;
+/** "top airlines with the most flights": the things ranked. */
+const RANKING = /^(top|bottom|which|what|best|worst|highest|lowest|first|last)$/;
+/** "by the number of doctors" ranks by a count; "by doctors" and "in each conference" name things. */
+const COUNTING = /^(number|count|total|how many)\b/;
+
+/** Rewrites such matches into fields, in place; returns the metrics still asked, and the matches left unplaced. */
+export function readGroupedThings(
+  tokens: string[],
+  matches: FieldMatch[],
+  metrics: string[],
+  lexicon: Lexicon,
+  catalog: Catalog,
+  /** Metrics that only say which rows ("tickets with first response over 200 minutes"). */
+  conditioned: string[],
+): string[] {
+  let asked = [...metrics];
+  for (const match of matches) {
+    const thing = bareThing(match, asked, lexicon, catalog, conditioned);
+    const word = thing && wordBefore(tokens, match);
+    if (!thing || !word || !(GROUPING.test(word.text) || RANKING.test(word.text)) || word.passive) continue;
+    const field = thingField(match, thing.table, lexicon, catalog);
+    if (!field) continue;
+    match.entries = [{ kind: 'dimension', name: field }];
+    asked = asked.filter((m) => m !== thing.metric);
+  }
+  return asked;
+}
+
+/**
+ * Such a bare name still asked for beside another number, not joined to it ("reviews and
+ * businesses"), not counted by a number before it, not the thing a value qualifies ("billing
+ * tickets"): the matches to leave unplaced.
+ */
+export function strayThings(
+  tokens: string[],
+  matches: FieldMatch[],
+  metrics: string[],
+  lexicon: Lexicon,
+  catalog: Catalog,
+  conditioned: string[],
+): FieldMatch[] {
+  return matches.filter((match) => {
+    const thing = bareThing(match, metrics, lexicon, catalog, conditioned);
+    const word = thing && wordBefore(tokens, match);
+    if (!thing || !word || word.passive || /^(and|or|many|of|§\d+|\d+)$/.test(word.text)) return false;
+    const qualified = matches.some((m) => m.end === match.start && m.entries.some((e) => e.kind === 'value'));
+    return !qualified;
+  });
+}
+
+/** A count said by its table's own name ("conferences", not "the number of conferences"), beside another number. */
+function bareThing(
+  match: FieldMatch,
+  asked: string[],
+  lexicon: Lexicon,
+  catalog: Catalog,
+  conditioned: string[],
+): { metric: string; table: TableDef } | undefined {
+  if (match.entries.some((e) => e.kind === 'dimension')) return undefined;
+  if (asked.filter((m) => !conditioned.includes(m)).length < 2) return undefined;
+  const metric = match.entries.find((e) => e.kind === 'metric');
+  const def =
+    metric?.kind === 'metric' && asked.includes(metric.name) ? metricByName(catalog, metric.name) : undefined;
+  const table = def?.table ? tableByName(catalog, def.table) : undefined;
+  if (!def || !table || !/^\s*count\s*\(/i.test(def.expression) || COUNTING.test(match.text))
+    return undefined;
+  const named = lexicon.phrases
+    .get(match.text.split(' ').map(stem).join(' '))
+    ?.some((e) => e.kind === 'entity' && e.table === table.name);
+  return named ? { metric: def.name, table } : undefined;
+}
+
+/** The word before a match (past articles), and whether it is a passive "by" ("papers written by authors"). */
+function wordBefore(tokens: string[], match: FieldMatch): { text: string; passive: boolean } {
+  let at = match.start - 1;
+  while (/^(the|all)$/.test(tokens[at] ?? '')) at--;
+  const text = tokens[at] ?? '';
+  const verb = tokens[at - 1] ?? '';
+  return { text, passive: text === 'by' && (isLinkingVerb(verb) || /[a-z]{3}ed$/.test(verb)) };
+}
+
+/** The field that names a table's rows: its name or title, else its id. */
+function thingField(
+  match: FieldMatch,
+  table: TableDef,
+  lexicon: Lexicon,
+  catalog: Catalog,
+): string | undefined {
+  const thing: FieldMatch = { ...match, entries: [{ kind: 'entity', table: table.name }] };
+  const named = nameField(thing, 'name', lexicon, catalog) ?? nameField(thing, 'title', lexicon, catalog);
+  if (named && 'name' in named) return named.name;
+  return catalog.dimensions.find((d) =>
+    d.sources.some((s) => s.table === table.name && s.column === keyColumn(table)),
+  )?.name;
+}
