@@ -72,7 +72,8 @@ export interface EvaluateOptions {
 }
 
 /** Where each warehouse's catalog is (`<dir>/<name>/catalog.yaml`): the admins' catalogs, or e.g. `tally catalog init` drafts. */
-const FIXTURES = process.env.TEXT2SQL_CATALOGS ?? path.resolve(import.meta.dirname, '..', '..', 'tests', 'fixtures');
+const FIXTURES =
+  process.env.TEXT2SQL_CATALOGS ?? path.resolve(import.meta.dirname, '..', '..', 'tests', 'fixtures');
 const REFERENCE_TIMEOUT = '60s';
 
 export async function evaluateText2Sql(options: EvaluateOptions = {}): Promise<Report> {
