@@ -602,3 +602,14 @@ dimensions:
     expect(readDrafted('number of publications conferences').kind).not.toBe('query');
   });
 });
+
+describe('a ratio measured over what its denominator counts', () => {
+  it('places "papers" in "the average citations received by papers", and not "authors"', () => {
+    expect(query('scholar', 'average number of citations received by papers in each year')).toMatchObject({
+      metrics: ['average_citations'],
+      dimensions: ['publication_year'],
+    });
+    // Citations per paper averaged over authors would be another number.
+    expect(read('scholar', 'average citations of authors by year').kind).not.toBe('query');
+  });
+});

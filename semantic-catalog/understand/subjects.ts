@@ -4,7 +4,14 @@
  * the metrics asked (their fact table, or a table each fact row belongs to), or, after "how many"
  * with no other metric, that table's one plain count. Anything else stays unplaced.
  */
-import { baseMetrics, dimensionByName, joinPath, metricByName, metricTable } from '../catalog.ts';
+import {
+  baseMetrics,
+  dimensionByName,
+  joinPath,
+  metricByName,
+  metricTable,
+  tableByAlias,
+} from '../catalog.ts';
 import { isAdditive } from '../compile.ts';
 import { keyColumn } from '../key-dimensions.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
@@ -100,7 +107,20 @@ function measuredOver(catalog: Catalog, metric: MetricDef, table: string, qualif
   if (fact === table) return true;
   // A ratio "per publication" is measured over what its denominator counts.
   if (baseMetrics(catalog, metric).some((base) => base !== metric && base.table === table)) return true;
+  const denominator = /\/\s*(?:nullif\s*\(\s*)?\{([a-z_]+)\}/i.exec(metric.expression)?.[1];
+  const counted = denominator ? metricByName(catalog, denominator) : undefined;
+  if (counted && countedTable(catalog, counted) === table) return true;
   return qualified && isAdditive(metric) && !!joinPath(catalog, fact, table);
+}
+
+/** The table whose rows a distinct count counts: its own key, or a key that leads to another table's row. */
+function countedTable(catalog: Catalog, metric: MetricDef): string | undefined {
+  const counted = /^\s*count\s*\(\s*distinct\s+(\w+)\.(\w+)\s*\)\s*$/i.exec(metric.expression);
+  const table = counted ? tableByAlias(catalog, counted[1] as string) : undefined;
+  if (!table || !counted) return undefined;
+  if (keyColumn(table) === counted[2]) return table.name;
+  return catalog.joins.find((j) => j.from === table.name && j.on.length === 1 && j.on[0]?.[0] === counted[2])
+    ?.to;
 }
 
 /**
