@@ -206,9 +206,11 @@ function bridgeEntries(catalog: Catalog): JoinDef[] {
 
 /** Aggregates a repeated fact row can't change: what may be computed through a link table. */
 export function unchangedByRepeats(catalog: Catalog, metric: MetricDef): boolean {
-  return baseMetrics(catalog, metric).every((m) =>
-    /^\s*(count\s*\(\s*distinct\b|min\s*\(|max\s*\()/i.test(m.expression),
-  );
+  return baseMetrics(catalog, metric).every((m) => {
+    // Every aggregate in it: a minimum, a maximum, or over DISTINCT values.
+    const calls = [...m.expression.matchAll(/\b(sum|count|avg|min|max)\s*\(\s*(distinct\b)?/gi)];
+    return calls.length > 0 && calls.every(([, fn, distinct]) => /^(min|max)$/i.test(fn as string) || !!distinct);
+  });
 }
 
 /** The source of a dimension that can be reached from the fact table, if any. */
