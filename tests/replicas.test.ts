@@ -145,6 +145,14 @@ describe('two replicas on one app database', () => {
       },
       100_000,
     );
+    // The posts follow the jobs through the delivery outbox: on a loaded machine, seconds later.
+    const posted = (prefix: string) =>
+      postsTo('CREPLICAS').filter((c) => String(c.args.text).startsWith(prefix)).length > 0;
+    await waitFor(
+      'the alert and the digest to be posted',
+      () => posted('Opex on 12 May 2026') && posted('Finance digest for'),
+      60_000,
+    );
     // Let the other replica have its chance at a duplicate before counting.
     await new Promise((resolve) => setTimeout(resolve, 15_000));
     const client = new pg.Client({ connectionString: appUrl });
