@@ -209,7 +209,9 @@ export function unchangedByRepeats(catalog: Catalog, metric: MetricDef): boolean
   return baseMetrics(catalog, metric).every((m) => {
     // Every aggregate in it: a minimum, a maximum, or over DISTINCT values.
     const calls = [...m.expression.matchAll(/\b(sum|count|avg|min|max)\s*\(\s*(distinct\b)?/gi)];
-    return calls.length > 0 && calls.every(([, fn, distinct]) => /^(min|max)$/i.test(fn as string) || !!distinct);
+    return (
+      calls.length > 0 && calls.every(([, fn, distinct]) => /^(min|max)$/i.test(fn as string) || !!distinct)
+    );
   });
 }
 

@@ -1,5 +1,5 @@
 /** Explanations: what an answer measured and how, and "how is revenue defined?". */
-import { dimensionByName, metricByName, metricTimeColumn } from '../semantic-catalog/catalog.ts';
+import { metricByName, metricTimeColumn } from '../semantic-catalog/catalog.ts';
 import type { IsoDate } from '../semantic-catalog/dates.ts';
 import type { SemanticQuery } from '../semantic-catalog/query.ts';
 import { filterWords } from '../semantic-catalog/restate.ts';
