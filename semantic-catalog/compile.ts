@@ -44,6 +44,8 @@ export function isAdditive(metric: MetricDef): boolean {
   return !!metric.table && ADDITIVE.test(metric.expression);
 }
 
+const upperFirst = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
 /** Counts and sums: nothing recorded is zero of them. */
 const COUNTS = /^\s*(sum|count)\s*\(/i;
 const ADDITIVE = /^\s*(sum|count)\s*\((?!\s*distinct)(?:[^()]|\([^()]*\))*\)\s*$/i;
@@ -118,7 +120,7 @@ export function compile(
       (side) => compile(side, catalog, today, options),
       {
         numerator: sideWords(query, catalog, query.ratio.over, true),
-        denominator: sideWords(query.ratio.over, catalog, query, true),
+        denominator: upperFirst(sideWords(query.ratio.over, catalog, query, true)),
       },
       (column) => COUNTS.test(metricByName(catalog, column.metric ?? '')?.expression ?? 'count('),
       query.ratio.percent,

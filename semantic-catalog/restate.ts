@@ -47,15 +47,19 @@ export function restate(
   const thing = dimensionLabel(query.dimensions[0] ?? '').replace(/ id$/, '');
   const met = (query.conditions ?? []).map(condition).join(' and ');
   const over = query.ratio?.over;
+  const breakdown = [...(query.grain ? [query.grain] : []), ...grouped.map(dimensionLabel)];
+  // "each region's share": the breakdown is the numerator's, the whole is all of it.
+  const ofWhole = over && isWholeOf(over, query);
   let head = query.ratio
-    ? `${query.ratio.percent ? 'percentage' : 'ratio'} of ${lowerFirst(sideWords(query, catalog, over))} ${query.ratio.percent ? 'out of' : 'to'} ${lowerFirst(sideWords(over as SemanticQuery, catalog, query))}`
+    ? ofWhole
+      ? `${query.ratio.percent ? 'percentage' : 'share'} of ${lowerFirst(sideWords(query, catalog, over))} by ${breakdown.join(' and ')} out of ${lowerFirst(sideWords(over, catalog, query, false))}`
+      : `${query.ratio.percent ? 'percentage' : 'ratio'} of ${lowerFirst(sideWords(query, catalog, over))} ${query.ratio.percent ? 'out of' : 'to'} ${lowerFirst(sideWords(over as SemanticQuery, catalog, query))}`
     : query.averageOver
       ? `average ${query.metrics.map(metricLabel).join(' and ').toLowerCase()} per ${averagedOver(query.averageOver)} (each ${averagedOver(query.averageOver)}’s total, averaged${'grain' in query.averageOver ? ` over the ${query.averageOver.grain}s that have any` : ''})`
       : counted
         ? `${counted.label}: ${met ? `each ${thing} whose ${met}` : `distinct ${thing} values`}`
         : query.metrics.map(metricLabel).join(' and ');
-  const breakdown = [...(query.grain ? [query.grain] : []), ...grouped.map(dimensionLabel)];
-  if (breakdown.length > 0) head += ` by ${breakdown.join(' and ')}`;
+  if (breakdown.length > 0 && !ofWhole) head += ` by ${breakdown.join(' and ')}`;
   pieces.push(head);
   // A ratio's sides say what is theirs alone; what both share is said once, here.
   const shared = <T>(items: T[], others: T[] | undefined) =>
@@ -132,6 +136,18 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * One side of a ratio in a few words — "Number of restaurants (rating over 4)" — naming only what
  * sets it apart from the other side (what both share is said once, elsewhere).
  */
+/** Whether a ratio's denominator is its numerator's whole: the same, but for the breakdown. */
+export function isWholeOf(over: SemanticQuery, part: SemanticQuery): boolean {
+  const broken = part.dimensions.length > 0 || !!part.grain;
+  return (
+    broken &&
+    over.dimensions.length === 0 &&
+    !over.grain &&
+    same(over.metrics, part.metrics) &&
+    same(over.filters, part.filters)
+  );
+}
+
 export function sideWords(
   query: SemanticQuery,
   catalog: Catalog,
@@ -151,7 +167,8 @@ export function sideWords(
     ...own(query.filters, other?.filters).map((f) => filterWords(f, catalog)),
     ...own(query.conditions ?? [], other?.conditions).map((c) => conditionWords(c, catalog)),
   ];
-  return which.length > 0 ? `${metric} (${which.join('; ')})` : metric;
+  const named = which.length > 0 ? `${metric} (${which.join('; ')})` : metric;
+  return other && isWholeOf(query, other) ? `all ${lowerFirst(named)}` : named;
 }
 
 /**

@@ -86,6 +86,15 @@ describe('the ratio of A to B', () => {
     expect(percentage.interpretation?.text).toMatch(
       /^percentage of revenue \(.*channel is Online\) out of revenue/i,
     );
+    // Each group's share of the whole, when only a breakdown says which part.
+    const byChannel = await askDemo('percentage of orders by channel in 2025');
+    const orders = byKey(await askDemo('orders by channel in 2025'), 'orders');
+    const total = only(await askDemo('orders in 2025'), 'orders');
+    for (const [channel, count] of orders)
+      expect(byKey(byChannel, 'ratio').get(channel)).toBeCloseTo((100 * count) / total, 4);
+    expect(byChannel.interpretation?.text).toMatch(
+      /^percentage of orders by channel out of all orders; 2025/i,
+    );
     // Which is the part and which the whole, when two things qualify it, is a question.
     expect((await askDemo('share of enterprise revenue from Online in 2025')).status).not.toBe('answer');
   });

@@ -77,20 +77,20 @@ export function readRatioOf(question: string, reader: Read): Understanding | und
 
 /**
  * "the share of revenue from Online", "the percentage of orders over $1,000": one qualifier says
- * which part; the whole is the same without it (the same period and breakdown). With more than
- * one qualifier, which is the part and which the whole is a question.
+ * which part; the whole is the same without it (the same period and breakdown). With none,
+ * "the share of revenue by region" is each group's part of the whole. With more than one
+ * qualifier, which is the part and which the whole is a question.
  */
 function shareOfWhole(part: Understanding, percent: boolean): Understanding | undefined {
   if (part.kind !== 'query' || !single(part.query)) return undefined;
-  const { filters, conditions = [] } = part.query;
-  if (filters.length + conditions.length !== 1) return undefined;
-  const whole: SemanticQuery = {
-    ...part.query,
-    filters: [],
-    conditions: [],
-    order: undefined,
-    limit: undefined,
-  };
+  const { filters, conditions = [], dimensions, grain } = part.query;
+  const qualified = filters.length + conditions.length;
+  const grouped = dimensions.length > 0 || !!grain;
+  if (qualified > 1 || (qualified === 0 && !grouped)) return undefined;
+  const whole: SemanticQuery =
+    qualified === 1
+      ? { ...part.query, filters: [], conditions: [], order: undefined, limit: undefined }
+      : { ...part.query, dimensions: [], grain: undefined, order: undefined, limit: undefined };
   return { ...part, query: { ...part.query, ratio: { over: whole, ...(percent ? { percent } : {}) } } };
 }
 
