@@ -613,3 +613,25 @@ describe('a ratio measured over what its denominator counts', () => {
     expect(read('scholar', 'average citations of authors by year').kind).not.toBe('query');
   });
 });
+
+describe('values joined by "and" and "or"', () => {
+  it('says a verb once for two values ("have a final project and a final exam")', () => {
+    expect(query('advising', 'which courses have a final project and a final exam')).toMatchObject({
+      filters: [
+        { dimension: 'final_project', values: ['with final project'] },
+        { dimension: 'final_exam', values: ['with final exam'] },
+      ],
+    });
+  });
+  it('never reads "X or Y" of two different fields as both', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const lexicon = buildLexicon(demo);
+    const either = understand('revenue from EMEA or Online', demo, lexicon, TODAY);
+    expect(either.kind).not.toBe('query');
+    expect(either.kind !== 'query' && either.message.toLowerCase()).toContain('emea or online');
+    expect(understand('revenue from EMEA or APAC', demo, lexicon, TODAY)).toMatchObject({
+      kind: 'query',
+      query: { filters: [{ dimension: 'region', values: ['EMEA', 'APAC'] }] },
+    });
+  });
+});

@@ -118,6 +118,33 @@ function skipCost(token: string): number {
  * "courses are offered", "declared a major": an auxiliary or an article inside what the catalog
  * names as one phrase ("courses offered", "declared major") is dropped, so the phrase is found.
  */
+const HAVING = /^(have|has|had|with|without)$/;
+
+/**
+ * "courses that have a final project and a final exam": the verb said once is meant for both, so
+ * it is said again where the catalog knows the second only with it ("have a final exam").
+ */
+export function shareVerbs(tokens: string[], lexicon: Lexicon): string[] {
+  const out = [...tokens];
+  for (let i = out.length - 1; i > 0; i--) {
+    if (!/^(and|or)$/.test(out[i] as string)) continue;
+    let v = i - 1;
+    while (v >= 0 && i - v <= 6 && !HAVING.test(out[v] as string) && !/^(and|or)$/.test(out[v] as string))
+      v--;
+    const verb = out[v];
+    if (v < 0 || !verb || !HAVING.test(verb)) continue;
+    const after = out
+      .slice(i + 1)
+      .filter((t) => !/^(a|an|the)$/.test(t))
+      .map(stem);
+    const known = [5, 4, 3, 2, 1].some(
+      (n) => n <= after.length && lexicon.phrases.has([stem(verb), ...after.slice(0, n)].join(' ')),
+    );
+    if (known) out.splice(i + 1, 0, verb);
+  }
+  return out;
+}
+
 export function dropInnerGrammar(tokens: string[], lexicon: Lexicon): string[] {
   const { byFirstWord } = wordIndex(lexicon);
   return tokens.filter((token, i) => {

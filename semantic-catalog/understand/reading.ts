@@ -27,7 +27,14 @@ import * as say from './messages.ts';
 import { readOwnedMetrics } from './owned-metrics.ts';
 import type { Understanding } from './parse.ts';
 import { countFor, readFrequency, readRatios } from './per-and-frequency.ts';
-import { correctSpelling, dropInnerGrammar, matchPhrases, nearestReadings, wordIndex } from './phrases.ts';
+import {
+  correctSpelling,
+  dropInnerGrammar,
+  matchPhrases,
+  nearestReadings,
+  shareVerbs,
+  wordIndex,
+} from './phrases.ts';
 import { readSorting, SORT_MARKER } from './sorting.ts';
 import { plainCount, readSubjects } from './subjects.ts';
 import { extractTextMatches, isMarker, type MatchKind, readTextMatches } from './text-match.ts';
@@ -181,7 +188,7 @@ export function readQuestion(
     );
   if (distinct)
     rest = ` ${rest} `.replace(distinct[0], distinct[0].replace(/ (distinct|unique|different) /, ' '));
-  const tokens = dropInnerGrammar(rest.split(' ').filter(Boolean), lexicon);
+  const tokens = dropInnerGrammar(shareVerbs(rest.split(' ').filter(Boolean), lexicon), lexicon);
   const matches = matchPhrases(tokens, lexicon);
   readNamedFields(tokens, matches, lexicon, catalog);
   readIdValues(tokens, matches, catalog);
@@ -453,6 +460,28 @@ export function readQuestion(
   );
   // A count that may count a thing twice, asked for each once: said, not silently dropped.
   if (distinctLeft) reading.leftovers.push({ word: (distinct[1] ?? distinct[2]) as string, candidates: [] });
+  // "EMEA or Online": either of two fields' values is not a filter the query can say (it ANDs fields).
+  for (const [at, token] of tokens.entries()) {
+    if (token !== 'or') continue;
+    const valueNear = (from: number, step: number) => {
+      let k = from;
+      while (/^(a|an|the|have|has|had|with|without|are|is|in|from|located|of)$/.test(tokens[k] ?? ''))
+        k += step;
+      const found = matches.find((m) => (step < 0 ? m.end === k + 1 : m.start === k));
+      const value = found?.entries.find((e) => e.kind === 'value');
+      return value?.kind === 'value' &&
+        reading.values.some((v) => v.said === found?.text && v.options.length === 1)
+        ? {
+            text: found?.text as string,
+            dimension: reading.values.find((v) => v.said === found?.text)?.options[0]?.dimension,
+          }
+        : undefined;
+    };
+    const before = valueNear(at - 1, -1);
+    const after = valueNear(at + 1, 1);
+    if (before && after && before.dimension !== after.dimension)
+      reading.leftovers.push({ word: `${before.text} or ${after.text}`, candidates: [] });
+  }
   // "in both the domain X and the domain Y": things having both, which a filter (either) is not.
   const single = reading.values.flatMap((v) =>
     v.options.length === 1 && !v.exclude ? [v.options[0]?.dimension] : [],
