@@ -74,6 +74,8 @@ export function groundReply(
     singularRanking: false,
     alphabetical: false,
     conditions: [],
+    // The model's fields are breakdowns: a top of one within another is never guessed.
+    groupedBy: [...new Set(reply.dimensions.map((d) => d.name))],
     unfiltered: [],
     leftovers: [],
     corrections: [],

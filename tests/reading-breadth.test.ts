@@ -635,3 +635,28 @@ describe('values joined by "and" and "or"', () => {
     });
   });
 });
+
+describe('a ranking within groups', () => {
+  it('is refused with what would work, never answered as the top pair over all groups', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const lexicon = buildLexicon(demo);
+    const within = understand('which customer in each region had the most revenue', demo, lexicon, TODAY);
+    expect(within.kind).toBe('refuse');
+    expect(within.kind !== 'query' && within.message).toMatch(/top customer within each region/);
+    expect(understand('top 3 products by revenue by month', demo, lexicon, TODAY).kind).toBe('refuse');
+    // One ranking over pairs is what "the city of the highest-rated restaurant" asks.
+    expect(query('restaurants', 'which city has the highest rated restaurant')).toMatchObject({ limit: 1 });
+  });
+  it('reads "excluding EMEA and APAC" as neither, and "the prior 12 months" as the 12 before', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const lexicon = buildLexicon(demo);
+    expect(understand('revenue excluding EMEA and APAC', demo, lexicon, TODAY)).toMatchObject({
+      query: { filters: [{ dimension: 'region', values: ['EMEA', 'APAC'], exclude: true }] },
+    });
+    const prior = understand('revenue last 12 months vs prior 12 months', demo, lexicon, TODAY);
+    expect(prior.kind === 'query' && prior.query.compare?.range).toMatchObject({
+      from: '2024-06-01',
+      to: '2025-06-01',
+    });
+  });
+});

@@ -89,6 +89,22 @@ export const snapshotOverTime = (metrics: string[], catalog: Catalog) =>
     catalog,
   );
 
+export const topWithinGroups = (
+  limit: number,
+  direction: 'asc' | 'desc',
+  ranked: string,
+  within: string,
+  catalog: Catalog,
+) => {
+  const field = (name: string) => dimensionByName(catalog, name)?.label.toLowerCase() ?? name;
+  const which = `${direction === 'asc' ? 'lowest' : 'top'}${limit === 1 ? '' : ` ${limit}`}`;
+  return refuse(
+    'unsupported',
+    `I can’t find the ${which} ${field(ranked)}${limit > 1 && !field(ranked).endsWith('s') ? 's' : ''} within each ${field(within)} yet: ask for one ${field(within)} at a time, or for every ${field(ranked)} by ${field(within)} without the ranking.`,
+    catalog,
+  );
+};
+
 export const noTimeColumn = (metrics: string[], catalog: Catalog) =>
   refuse('unsupported', `${labelOf(catalog, metrics)} has no date to filter or group by time.`, catalog);
 

@@ -80,6 +80,8 @@ export interface Reading {
   sortKey?: { kind: 'metric' | 'dimension' | 'time'; name: string };
   conditions: Condition[];
   unit?: Unit;
+  /** Dimensions named after a grouping word ("by region", "in each region"). */
+  groupedBy: string[];
   /** Dimensions the question lifts the filter of ("all regions"). */
   unfiltered: string[];
   /** Words no phase could place (with known words they may be misspellings of): the question is
@@ -138,6 +140,7 @@ export function readQuestion(
     singularRanking: false,
     alphabetical: false,
     conditions: [],
+    groupedBy: [],
     unfiltered: [],
     leftovers: [],
     corrections,
@@ -409,10 +412,17 @@ export function readQuestion(
       dimension: v.dimension,
       value: v.value,
     }));
-    // "revenue not from Partner", "excluding hardware": every member but this one.
+    // "revenue not from Partner", "excluding hardware": every member but this one; "excluding EMEA
+    // and APAC": the values listed after it as well.
     const negation = negationBefore(tokens, match.start);
     for (const at of negation) attached.add(at);
-    reading.values.push({ said: match.text, options, ...(negation.length > 0 ? { exclude: true } : {}) });
+    const previous = reading.values.at(-1);
+    const listed =
+      /^(and|or|nor)$/.test(tokens[match.start - 1] ?? '') &&
+      previous?.exclude === true &&
+      matches.some((m) => m.text === previous.said && m.end === match.start - 1);
+    const exclude = negation.length > 0 || listed;
+    reading.values.push({ said: match.text, options, ...(exclude ? { exclude: true } : {}) });
   }
   // "hardware vs software": values of one dimension set against each other are compared side by side.
   if (/\b(vs|versus|compared to|compared with|against)\b/.test(rest)) {
@@ -706,6 +716,7 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
       !reading.dimensions.includes(dimension.name)
     ) {
       reading.dimensions.push(dimension.name);
+      if (grouping) reading.groupedBy.push(dimension.name);
       // "which customer", "best performing region": one is asked for; "top products": a short list.
       if (ranking && stem(match.text) === match.text) reading.singularRanking = true;
       else if (ranking && /^(top|bottom|best|worst)$/.test(previous)) reading.limit ??= DEFAULT_TOP;

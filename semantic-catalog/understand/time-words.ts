@@ -388,7 +388,10 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
   // Two explicit periods set against each other ("Q1 vs Q2", "compare March and April 2025"):
   // the later one is answered, the earlier one is what it is compared with.
   if (reading.time && !compareKind && EXPLICIT_COMPARISON.test(input)) {
-    const found = readRange();
+    let found = readRange();
+    // "the last 12 months vs the prior 12 months": said alike, but meant as the span before it.
+    if (found && found.from === reading.time.from && found.to === reading.time.to)
+      found = previousRange(reading.time, 'previous_period');
     if (found) {
       const [first, other] = sameYear(reading.time, found, input);
       const [earlier, later] = other.from < first.from ? [other, first] : [first, other];
