@@ -660,3 +660,12 @@ describe('a ranking within groups', () => {
     });
   });
 });
+
+describe('a number that qualifies another', () => {
+  it('asks about "revenue from new customers" rather than answering revenue and new customers', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const lexicon = buildLexicon(demo);
+    expect(understand('revenue from new customers', demo, lexicon, TODAY).kind).not.toBe('query');
+    expect(understand('revenue and new customers', demo, lexicon, TODAY).kind).toBe('query');
+  });
+});

@@ -650,9 +650,10 @@ function owning(tokens: string[], match: Match): boolean {
 }
 
 /**
- * "patients who had treatments": a metric named after a verb of having, with no "and" before it,
- * qualifies what is counted (patients with treatments) rather than asking for a second number. The
- * reading can't express that, so it stays unplaced, unless a condition is attached to it.
+ * "patients who had treatments", "revenue from new customers": a metric named after a verb of
+ * having (or "from", "among"), with no "and" before it, qualifies what is counted rather than
+ * asking for a second number. The reading can't express that, so it stays unplaced, unless a
+ * condition is attached to it.
  */
 function dropPossessedMetrics(tokens: string[], matches: Match[], reading: Reading): void {
   const asked = matches.filter((m) =>
@@ -662,7 +663,8 @@ function dropPossessedMetrics(tokens: string[], matches: Match[], reading: Readi
     const name = (match.entries.find((e) => e.kind === 'metric') as { name: string }).name;
     let at = match.start - 1;
     while (at >= 0 && /^(a|an|the|any|some|at|least|one|more)$/.test(tokens[at] as string)) at--;
-    if (!/^(had|have|has|having|got|get|gets|received|receive|receives)$/.test(tokens[at] ?? '')) continue;
+    if (!/^(had|have|has|having|got|get|gets|received|receive|receives|from|among)$/.test(tokens[at] ?? ''))
+      continue;
     if (reading.conditions.some((c) => c.metric === name)) continue;
     reading.metrics = reading.metrics.filter((m) => m !== name);
     matches.splice(matches.indexOf(match), 1);
