@@ -1,6 +1,7 @@
 /**
- * "The average number of orders per customer", "average revenue per month": each member's (or
- * each period's) total first, then their average, by whatever else the question breaks it down by.
+ * Questions answered over another answer: "the average number of orders per customer", "average
+ * revenue per month" (each member's or period's total first, then their average, by whatever else
+ * the question breaks it down by); "the top customer in each region" (each group's ranking).
  */
 import type { CompiledQuery, OutputColumn } from './compile.ts';
 import { CompileError } from './compile.ts';
@@ -46,5 +47,25 @@ export function compileAverageOver(
   return {
     sql: `SELECT ${names ? `${names}, ` : ''}${average} FROM (${each.sql}) AS each_member${grouped}${sorted}${limit ? ` LIMIT ${Math.trunc(limit)}` : ''}`,
     columns: [...keys, column],
+  };
+}
+
+/** "The top 3 customers by revenue in each region": the ranking restarts in every group. */
+export function rankWithinGroups(
+  query: SemanticQuery,
+  within: string[],
+  compileAll: (all: SemanticQuery) => CompiledQuery,
+): CompiledQuery {
+  const { rankWithin: _, limit, order, ...rest } = query;
+  const all = compileAll(rest);
+  const metric = quoteIdent(order?.metric ?? all.columns.find((c) => c.role === 'metric')?.name ?? '');
+  const ranked = all.columns.find((c) => c.role === 'dimension' && !within.includes(c.name));
+  const groups = within.map(quoteIdent).join(', ');
+  // Ties are broken by the ranked member's name, so the same question gives the same rows.
+  const rankOrder = `${metric} ${order?.direction === 'asc' ? 'ASC' : 'DESC'} NULLS LAST${ranked ? `, ${quoteIdent(ranked.name)}` : ''}`;
+  const columns = all.columns.map((c) => quoteIdent(c.name)).join(', ');
+  return {
+    sql: `SELECT ${columns} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${groups} ORDER BY ${rankOrder}) AS "rank_in_group" FROM (${all.sql}) AS every_group) AS ranked WHERE "rank_in_group" <= ${Math.trunc(limit ?? 1)} ORDER BY ${groups}, "rank_in_group"`,
+    columns: all.columns,
   };
 }

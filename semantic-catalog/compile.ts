@@ -20,7 +20,7 @@ import {
   tableByName,
   unchangedByRepeats,
 } from './catalog.ts';
-import { compileAverageOver } from './compile-average.ts';
+import { compileAverageOver, rankWithinGroups } from './compile-average.ts';
 import { compileRatio } from './compile-ratio.ts';
 import type { IsoDate } from './dates.ts';
 import { labelKey } from './key-dimensions.ts';
@@ -125,6 +125,8 @@ export function compile(
       (column) => COUNTS.test(metricByName(catalog, column.metric ?? '')?.expression ?? 'count('),
       query.ratio.percent,
     );
+  if (query.rankWithin?.length && query.limit !== undefined && query.order?.by === 'metric')
+    return rankWithinGroups(query, query.rankWithin, (each) => compile(each, catalog, today, options));
   if (query.averageOver)
     return compileAverageOver(
       query,

@@ -37,6 +37,9 @@ export interface SemanticQuery {
   averageOver?: { dimension: string } | { grain: Grain };
   /** A list with no metric: the table its rows come from. */
   listFrom?: string;
+  /** "the top customer in each region": the limit applies within each group of these output keys
+   * (dimensions, or the time grain), not over every pair at once. */
+  rankWithin?: string[];
   /** Show amounts in thousands, millions or billions. */
   unit?: Unit;
   /** "the ratio of A to B": this query's one metric (A) divided by another's (B), row by row on

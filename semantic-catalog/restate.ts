@@ -88,7 +88,7 @@ export function restate(
           : 'lowest first';
     pieces.push(
       query.limit !== undefined
-        ? `${direction === 'desc' ? 'top' : 'bottom'} ${query.limit} by ${key}`
+        ? `${direction === 'desc' ? 'top' : 'bottom'} ${query.limit} by ${key}${query.rankWithin?.length ? ` within each ${query.rankWithin.map((d) => (isGrain(d) ? d : dimensionLabel(d))).join(' and ')}` : ''}`
         : `sorted by ${key}, ${way}`,
     );
   }
@@ -129,6 +129,7 @@ export function filterWords(filter: Filter, catalog: Catalog, inSentence = true)
   return `${label} ${filter.exclude ? 'is not' : 'is'} ${filter.values.join(filter.exclude ? ' nor ' : ' or ')}`;
 }
 
+const isGrain = (name: string) => ['day', 'week', 'month', 'quarter', 'year'].includes(name);
 const lowerFirst = (text: string) => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 

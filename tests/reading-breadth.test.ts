@@ -637,15 +637,22 @@ describe('values joined by "and" and "or"', () => {
 });
 
 describe('a ranking within groups', () => {
-  it('is refused with what would work, never answered as the top pair over all groups', async () => {
+  it('ranks within each group, never the top pair over all groups', async () => {
     const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
     const lexicon = buildLexicon(demo);
-    const within = understand('which customer in each region had the most revenue', demo, lexicon, TODAY);
-    expect(within.kind).toBe('refuse');
-    expect(within.kind !== 'query' && within.message).toMatch(/top customer within each region/);
-    expect(understand('top 3 products by revenue by month', demo, lexicon, TODAY).kind).toBe('refuse');
+    expect(
+      understand('which customer in each region had the most revenue', demo, lexicon, TODAY),
+    ).toMatchObject({
+      kind: 'query',
+      query: { dimensions: ['customer', 'region'], limit: 1, rankWithin: ['region'] },
+    });
+    expect(understand('top 3 products by revenue by month', demo, lexicon, TODAY)).toMatchObject({
+      query: { grain: 'month', dimensions: ['product'], limit: 3, rankWithin: ['month'] },
+    });
     // One ranking over pairs is what "the city of the highest-rated restaurant" asks.
-    expect(query('restaurants', 'which city has the highest rated restaurant')).toMatchObject({ limit: 1 });
+    const pairs = query('restaurants', 'which city has the highest rated restaurant');
+    expect(pairs).toMatchObject({ limit: 1 });
+    expect(pairs.rankWithin).toBeUndefined();
   });
   it('reads "excluding EMEA and APAC" as neither, and "the prior 12 months" as the 12 before', async () => {
     const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));

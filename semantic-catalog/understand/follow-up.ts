@@ -74,6 +74,8 @@ export function understandFollowUp(
           ? union(previous.metrics, reading.metrics)
           : reading.metrics,
     dimensions: previous.dimensions,
+    // "the top customer in each region", then "last year": still within each region.
+    groupedBy: [...new Set([...(previous.rankWithin ?? []), ...reading.groupedBy])],
     // "the average orders per customer", then "by region": still per customer, averaged.
     averageOver: reading.metrics.length === 0 ? previous.averageOver : reading.averageOver,
     values: [],

@@ -168,18 +168,25 @@ export function planQuery(
     // "which customer had the most revenue" asks for one; "which customers …" for a ranking.
     const one = reading.singularRanking && reading.limit === undefined && reading.direction !== undefined;
     if (reading.limit !== undefined || one) query.limit = reading.limit ?? 1;
-    // "which customer in each region had the most revenue", "revenue by region for the worst
-    // channel": a top within groups, which one ranking over every pair of members is not.
+    // "which customer in each region had the most revenue", "top 5 products by revenue each
+    // month": a top within groups, which one ranking over every pair of members is not.
     if (
       query.limit !== undefined &&
       query.dimensions.length + (query.grain ? 1 : 0) > 1 &&
       (reading.groupedBy.length > 0 || !!query.grain) &&
       !query.countGroups
     ) {
-      const ranked =
-        query.dimensions.find((d) => !reading.groupedBy.includes(d)) ?? (query.dimensions[0] as string);
-      const within = query.grain ?? query.dimensions.find((d) => d !== ranked) ?? ranked;
-      return say.topWithinGroups(query.limit, query.order.direction, ranked, within, catalog);
+      const ranked = query.dimensions.find((d) => !reading.groupedBy.includes(d));
+      const within = [...(query.grain ? [query.grain] : []), ...query.dimensions.filter((d) => d !== ranked)];
+      if (!ranked || query.compare || query.unit || query.averageOver)
+        return say.topWithinGroups(
+          query.limit,
+          query.order.direction,
+          ranked ?? (query.dimensions[0] as string),
+          within[0] as string,
+          catalog,
+        );
+      query.rankWithin = within;
     }
   }
   return { kind: 'query', query, said: { parts: reading.parts, corrections: reading.corrections } };
