@@ -1,9 +1,9 @@
 /**
  * "the average number of orders per customer", "average revenue per month": a total taken for
- * each member of a field (or each period), then averaged over them — not the catalog's "average order"
- * (the average order's value), and not revenue broken down by customer. The words become
- * "orders averagedper customer", a marker word the reading resolves once the field is found; the metric
- * must be a sum or a count, or the words stay unplaced.
+ * each member of a field (or each period), then averaged over them — not the catalog's "average
+ * order" (the average order's value), and not revenue broken down by customer. The words become
+ * "orders averagedper customer", a marker word the reading resolves once the field is found; the
+ * metric must be a sum or a count, or the words stay unplaced.
  */
 import { metricByName } from '../catalog.ts';
 import type { SemanticQuery } from '../query.ts';
