@@ -9,7 +9,7 @@
  *
  * A reading may be partial ("only EMEA"): a follow-up merges it into the previous query.
  */
-import { dimensionByName, metricByName, reachableSource, tableByName } from '../catalog.ts';
+import { dimensionByName, metricByName, tableByName } from '../catalog.ts';
 import type { IsoDate } from '../dates.ts';
 import { keyColumn } from '../key-dimensions.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
@@ -35,6 +35,7 @@ import {
   shareVerbs,
   wordIndex,
 } from './phrases.ts';
+import { dropPossessedMetrics, linkedOnPath, unsayableJoins } from './qualifying.ts';
 import { readSorting, SORT_MARKER } from './sorting.ts';
 import { plainCount, readSubjects } from './subjects.ts';
 import { extractTextMatches, isMarker, type MatchKind, readTextMatches } from './text-match.ts';
@@ -470,34 +471,7 @@ export function readQuestion(
   );
   // A count that may count a thing twice, asked for each once: said, not silently dropped.
   if (distinctLeft) reading.leftovers.push({ word: (distinct[1] ?? distinct[2]) as string, candidates: [] });
-  // "EMEA or Online": either of two fields' values is not a filter the query can say (it ANDs fields).
-  for (const [at, token] of tokens.entries()) {
-    if (token !== 'or') continue;
-    const valueNear = (from: number, step: number) => {
-      let k = from;
-      while (/^(a|an|the|have|has|had|with|without|are|is|in|from|located|of)$/.test(tokens[k] ?? ''))
-        k += step;
-      const found = matches.find((m) => (step < 0 ? m.end === k + 1 : m.start === k));
-      const value = found?.entries.find((e) => e.kind === 'value');
-      return value?.kind === 'value' &&
-        reading.values.some((v) => v.said === found?.text && v.options.length === 1)
-        ? {
-            text: found?.text as string,
-            dimension: reading.values.find((v) => v.said === found?.text)?.options[0]?.dimension,
-          }
-        : undefined;
-    };
-    const before = valueNear(at - 1, -1);
-    const after = valueNear(at + 1, 1);
-    if (before && after && before.dimension !== after.dimension)
-      reading.leftovers.push({ word: `${before.text} or ${after.text}`, candidates: [] });
-  }
-  // "in both the domain X and the domain Y": things having both, which a filter (either) is not.
-  const single = reading.values.flatMap((v) =>
-    v.options.length === 1 && !v.exclude ? [v.options[0]?.dimension] : [],
-  );
-  if (/\bboth\b/.test(rest) && single.some((d, i) => single.indexOf(d) !== i))
-    reading.leftovers.push({ word: 'both … and …', candidates: [] });
+  reading.leftovers.push(...unsayableJoins(tokens, matches, reading, rest));
   if (averaged && !averaged.over) reading.leftovers.push({ word: 'average … per', candidates: [] });
   // "most common" by which count, when the catalog has several (or none) reaching the field.
   if (frequency.frequent && reading.metrics.length === 0)
@@ -543,41 +517,6 @@ export function readQuestion(
   }
   if (reading.time) reading.parts.push({ said: reading.time.label, became: 'time' });
   return reading;
-}
-
-/**
- * "authors who wrote papers published in the journal Science": "papers", after a linking verb,
- * only names the way from what is counted (authorship) to what it is filtered by (the journal).
- * Placed when its table lies on that way; anywhere else it would be a question of its own.
- */
-function linkedOnPath(
-  tokens: string[],
-  match: Match,
-  field: string,
-  reading: Reading,
-  catalog: Catalog,
-): boolean {
-  let at = match.start - 1;
-  while (at >= 0 && /^(a|an|the|any|some|that|who|which|have|has|had)$/.test(tokens[at] as string)) at--;
-  if (!isLinkingVerb(tokens[at] ?? '')) return false;
-  const tables = new Set(dimensionByName(catalog, field)?.sources.map((s) => s.table));
-  const facts = reading.metrics.flatMap((name) => {
-    const metric = metricByName(catalog, name);
-    return metric?.table ? [metric.table] : [];
-  });
-  const ends = [
-    ...reading.values.flatMap((v) => (v.options.length === 1 ? [v.options[0]?.dimension as string] : [])),
-    ...reading.dimensions,
-  ];
-  return facts.some(
-    (fact) =>
-      tables.has(fact) ||
-      ends.some((end) => {
-        const def = dimensionByName(catalog, end);
-        const path = def && reachableSource(catalog, def, fact, { bridges: true })?.joins;
-        return !!path?.some((j) => tables.has(j.to));
-      }),
-  );
 }
 
 /** "received" in "citations received by …": a linking verb that is not part of a catalog phrase ("course offerings"). */
@@ -647,28 +586,6 @@ function shown(tokens: string[], match: Match): boolean {
 /** "the cities in the US and their population": things named first, then what each of them has. */
 function owning(tokens: string[], match: Match): boolean {
   return tokens.slice(match.end).some((t) => t === 'their' || t === 'its');
-}
-
-/**
- * "patients who had treatments", "revenue from new customers": a metric named after a verb of
- * having (or "from", "among"), with no "and" before it, qualifies what is counted rather than
- * asking for a second number. The reading can't express that, so it stays unplaced, unless a
- * condition is attached to it.
- */
-function dropPossessedMetrics(tokens: string[], matches: Match[], reading: Reading): void {
-  const asked = matches.filter((m) =>
-    m.entries.some((e) => e.kind === 'metric' && reading.metrics.includes(e.name)),
-  );
-  for (const match of asked.slice(1)) {
-    const name = (match.entries.find((e) => e.kind === 'metric') as { name: string }).name;
-    let at = match.start - 1;
-    while (at >= 0 && /^(a|an|the|any|some|at|least|one|more)$/.test(tokens[at] as string)) at--;
-    if (!/^(had|have|has|having|got|get|gets|received|receive|receives|from|among)$/.test(tokens[at] ?? ''))
-      continue;
-    if (reading.conditions.some((c) => c.metric === name)) continue;
-    reading.metrics = reading.metrics.filter((m) => m !== name);
-    matches.splice(matches.indexOf(match), 1);
-  }
 }
 
 /** The metric or dimension phrase right after "ordered by" (grammar words between are skipped). */

@@ -1,0 +1,102 @@
+/**
+ * Words that only qualify what is asked, and the joins of values the query can't say: the phases
+ * of the reading that decide whether a thing named is a number asked for, the way to a filter, or
+ * something to ask about.
+ */
+import { dimensionByName, metricByName, reachableSource } from '../catalog.ts';
+import type { Catalog } from '../schema.ts';
+import type { FieldMatch as Match } from './fields.ts';
+import { isLinkingVerb } from './linking-verbs.ts';
+import type { Reading } from './reading.ts';
+
+/**
+ * "EMEA or Online" (either of two fields' values: the query ANDs fields) and "in both the domain X
+ * and the domain Y" (things having both, which a filter of either is not): said, never answered.
+ */
+export function unsayableJoins(
+  tokens: string[],
+  matches: Match[],
+  reading: Reading,
+  text: string,
+): Reading['leftovers'] {
+  const leftovers: Reading['leftovers'] = [];
+  const single = (said: string) => reading.values.find((v) => v.said === said && v.options.length === 1);
+  const valueNear = (from: number, step: number) => {
+    let k = from;
+    while (/^(a|an|the|have|has|had|with|without|are|is|in|from|located|of)$/.test(tokens[k] ?? ''))
+      k += step;
+    const found = matches.find((m) => (step < 0 ? m.end === k + 1 : m.start === k));
+    const value = found && single(found.text);
+    return found && value ? { text: found.text, dimension: value.options[0]?.dimension } : undefined;
+  };
+  for (const [at, token] of tokens.entries()) {
+    if (token !== 'or') continue;
+    const before = valueNear(at - 1, -1);
+    const after = valueNear(at + 1, 1);
+    if (before && after && before.dimension !== after.dimension)
+      leftovers.push({ word: `${before.text} or ${after.text}`, candidates: [] });
+  }
+  const fields = reading.values.flatMap((v) =>
+    v.options.length === 1 && !v.exclude ? [v.options[0]?.dimension] : [],
+  );
+  if (/\bboth\b/.test(text) && fields.some((d, i) => fields.indexOf(d) !== i))
+    leftovers.push({ word: 'both … and …', candidates: [] });
+  return leftovers;
+}
+
+/**
+ * "authors who wrote papers published in the journal Science": "papers", after a linking verb,
+ * only names the way from what is counted (authorship) to what it is filtered by (the journal).
+ * Placed when its table lies on that way; anywhere else it would be a question of its own.
+ */
+export function linkedOnPath(
+  tokens: string[],
+  match: Match,
+  field: string,
+  reading: Reading,
+  catalog: Catalog,
+): boolean {
+  let at = match.start - 1;
+  while (at >= 0 && /^(a|an|the|any|some|that|who|which|have|has|had)$/.test(tokens[at] as string)) at--;
+  if (!isLinkingVerb(tokens[at] ?? '')) return false;
+  const tables = new Set(dimensionByName(catalog, field)?.sources.map((s) => s.table));
+  const facts = reading.metrics.flatMap((name) => {
+    const metric = metricByName(catalog, name);
+    return metric?.table ? [metric.table] : [];
+  });
+  const ends = [
+    ...reading.values.flatMap((v) => (v.options.length === 1 ? [v.options[0]?.dimension as string] : [])),
+    ...reading.dimensions,
+  ];
+  return facts.some(
+    (fact) =>
+      tables.has(fact) ||
+      ends.some((end) => {
+        const def = dimensionByName(catalog, end);
+        const path = def && reachableSource(catalog, def, fact, { bridges: true })?.joins;
+        return !!path?.some((j) => tables.has(j.to));
+      }),
+  );
+}
+
+/**
+ * "patients who had treatments", "revenue from new customers": a metric named after a verb of
+ * having (or "from", "among"), with no "and" before it, qualifies what is counted rather than
+ * asking for a second number. The reading can't express that, so it stays unplaced, unless a
+ * condition is attached to it.
+ */
+export function dropPossessedMetrics(tokens: string[], matches: Match[], reading: Reading): void {
+  const asked = matches.filter((m) =>
+    m.entries.some((e) => e.kind === 'metric' && reading.metrics.includes(e.name)),
+  );
+  for (const match of asked.slice(1)) {
+    const name = (match.entries.find((e) => e.kind === 'metric') as { name: string }).name;
+    let at = match.start - 1;
+    while (at >= 0 && /^(a|an|the|any|some|at|least|one|more)$/.test(tokens[at] as string)) at--;
+    if (!/^(had|have|has|having|got|get|gets|received|receive|receives|from|among)$/.test(tokens[at] ?? ''))
+      continue;
+    if (reading.conditions.some((c) => c.metric === name)) continue;
+    reading.metrics = reading.metrics.filter((m) => m !== name);
+    matches.splice(matches.indexOf(match), 1);
+  }
+}
