@@ -204,6 +204,11 @@ function bridgeEntries(catalog: Catalog): JoinDef[] {
   return entries;
 }
 
+/** A sum or a count over the metric's table: what adds up, and is zero where nothing is recorded. */
+export function sumsOrCounts(metric: MetricDef): boolean {
+  return !!metric.table && /^\s*(sum|count)\s*\(/i.test(metric.expression);
+}
+
 /** Aggregates a repeated fact row can't change: what may be computed through a link table. */
 export function unchangedByRepeats(catalog: Catalog, metric: MetricDef): boolean {
   return baseMetrics(catalog, metric).every((m) => {

@@ -3,11 +3,17 @@
  * revenue per month" (each member's or period's total first, then their average, by whatever else
  * the question breaks it down by); "the top customer in each region" (each group's ranking).
  */
-import type { CompiledQuery, OutputColumn } from './compile.ts';
-import { CompileError } from './compile.ts';
+import { type CompiledQuery, CompileError, type OutputColumn, quoteIdent } from './compile.ts';
 import type { SemanticQuery } from './query.ts';
 
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** The ORDER BY of an answer computed over another: by a key when asked, else by its value. */
+export function orderOver(order: SemanticQuery['order'], keys: OutputColumn[], value: string): string {
+  const key = order?.by === 'dimension' ? (order.dimension ?? keys[0]?.name) : undefined;
+  if (key) return ` ORDER BY ${quoteIdent(key)}${order?.direction === 'desc' ? ' DESC' : ''}`;
+  return keys.length > 0
+    ? ` ORDER BY ${quoteIdent(value)} ${order?.direction === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`
+    : '';
+}
 
 export function compileAverageOver(
   query: SemanticQuery,
@@ -36,13 +42,7 @@ export function compileAverageOver(
   };
   const names = keys.map((k) => quoteIdent(k.name)).join(', ');
   const average = `AVG(${quoteIdent(value.name)}) AS ${quoteIdent(column.name)}`;
-  const direction = order?.direction === 'asc' ? 'ASC' : 'DESC';
-  const sorted =
-    order?.by === 'dimension' && (order.dimension ?? keys[0]?.name)
-      ? ` ORDER BY ${quoteIdent((order.dimension ?? keys[0]?.name) as string)}${order.direction === 'desc' ? ' DESC' : ''}`
-      : keys.length > 0
-        ? ` ORDER BY ${quoteIdent(column.name)} ${direction} NULLS LAST`
-        : '';
+  const sorted = orderOver(order, keys, column.name);
   const grouped = names ? ` GROUP BY ${names}` : '';
   return {
     sql: `SELECT ${names ? `${names}, ` : ''}${average} FROM (${each.sql}) AS each_member${grouped}${sorted}${limit ? ` LIMIT ${Math.trunc(limit)}` : ''}`,

@@ -4,10 +4,10 @@
  * denominator without dimensions is one total for every row, so "each state's businesses to all
  * businesses" is each state's share.
  */
-import { type CompiledQuery, CompileError, type OutputColumn } from './compile.ts';
-import type { SemanticQuery } from './query.ts';
 
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+import { type CompiledQuery, CompileError, type OutputColumn, quoteIdent } from './compile.ts';
+import { orderOver } from './compile-average.ts';
+import type { SemanticQuery } from './query.ts';
 
 export function compileRatio(
   numerator: SemanticQuery,
@@ -46,13 +46,7 @@ export function compileRatio(
     `${side('top', topValue)} AS "numerator"`,
     `${side('bottom', bottomValue)} AS "denominator"`,
   ];
-  const direction = order?.direction === 'asc' ? 'ASC' : 'DESC';
-  const orderBy =
-    order?.by === 'dimension' && (order.dimension ?? keys[0]?.name)
-      ? ` ORDER BY ${quoteIdent((order.dimension ?? keys[0]?.name) as string)}${order.direction === 'desc' ? ' DESC' : ''}`
-      : keys.length > 0
-        ? ` ORDER BY "ratio" ${direction} NULLS LAST`
-        : '';
+  const orderBy = orderOver(order, keys, 'ratio');
   const limited = limit ? ` LIMIT ${Math.trunc(limit)}` : '';
   return {
     sql: `WITH top AS (${top.sql}), bottom AS (${bottom.sql}) SELECT ${selects.join(', ')} FROM ${from}${orderBy}${limited}`,

@@ -16,6 +16,7 @@ import {
   metricTime,
   reachableSource,
   sourceExpression,
+  sumsOrCounts,
   tableByAlias,
   tableByName,
   unchangedByRepeats,
@@ -46,8 +47,6 @@ export function isAdditive(metric: MetricDef): boolean {
 
 const upperFirst = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
-/** Counts and sums: nothing recorded is zero of them. */
-const COUNTS = /^\s*(sum|count)\s*\(/i;
 const ADDITIVE = /^\s*(sum|count)\s*\((?!\s*distinct)(?:[^()]|\([^()]*\))*\)\s*$/i;
 
 export interface CompiledQuery {
@@ -68,7 +67,7 @@ interface Group {
   metrics: MetricDef[];
 }
 
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 export const quoteLiteral = (value: string) => `'${value.replaceAll("'", "''")}'`;
 const dateLiteral = (date: IsoDate) => `DATE ${quoteLiteral(date)}`;
 const UNIT_DIVISOR = { thousand: '1000.0', million: '1000000.0', billion: '1000000000.0' } as const;
@@ -122,7 +121,11 @@ export function compile(
         numerator: sideWords(query, catalog, query.ratio.over, true),
         denominator: upperFirst(sideWords(query.ratio.over, catalog, query, true)),
       },
-      (column) => COUNTS.test(metricByName(catalog, column.metric ?? '')?.expression ?? 'count('),
+      // Counts and sums: nothing recorded is zero of them.
+      (column) => {
+        const metric = metricByName(catalog, column.metric ?? '');
+        return !metric || sumsOrCounts(metric);
+      },
       query.ratio.percent,
     );
   if (query.rankWithin?.length && query.limit !== undefined && query.order?.by === 'metric')

@@ -5,7 +5,7 @@
  * became which part and which misspellings were read as which word.
  */
 import { dimensionByName, metricByName } from './catalog.ts';
-import { type DataExtent, dataWords, rangeWords } from './period-words.ts';
+import { type DataExtent, dataWords, isPeriod, rangeWords } from './period-words.ts';
 import type { Condition, SemanticQuery, TimeRange } from './query.ts';
 import type { Catalog } from './schema.ts';
 
@@ -88,7 +88,7 @@ export function restate(
           : 'lowest first';
     pieces.push(
       query.limit !== undefined
-        ? `${direction === 'desc' ? 'top' : 'bottom'} ${query.limit} by ${key}${query.rankWithin?.length ? ` within each ${query.rankWithin.map((d) => (isGrain(d) ? d : dimensionLabel(d))).join(' and ')}` : ''}`
+        ? `${direction === 'desc' ? 'top' : 'bottom'} ${query.limit} by ${key}${query.rankWithin?.length ? ` within each ${query.rankWithin.map((d) => (isPeriod(d) ? d : dimensionLabel(d))).join(' and ')}` : ''}`
         : `sorted by ${key}, ${way}`,
     );
   }
@@ -129,8 +129,7 @@ export function filterWords(filter: Filter, catalog: Catalog, inSentence = true)
   return `${label} ${filter.exclude ? 'is not' : 'is'} ${filter.values.join(filter.exclude ? ' nor ' : ' or ')}`;
 }
 
-const isGrain = (name: string) => ['day', 'week', 'month', 'quarter', 'year'].includes(name);
-const lowerFirst = (text: string) => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+export const lowerFirst = (text: string) => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**

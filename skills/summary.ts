@@ -12,7 +12,7 @@ import {
   rangeWords,
 } from '../semantic-catalog/period-words.ts';
 import type { SemanticQuery, TimeRange } from '../semantic-catalog/query.ts';
-import { filterValueWords } from '../semantic-catalog/restate.ts';
+import { filterValueWords, lowerFirst } from '../semantic-catalog/restate.ts';
 import { formatChange, formatValue } from './format.ts';
 
 /**
@@ -45,9 +45,8 @@ function during(when: string): string {
 /** "Revenue (region is EMEA) to revenue (region is APAC)", from the sides' column labels. */
 function ratioWords(columns: OutputColumn[], percent: boolean): string {
   const label = (name: string) => columns.find((c) => c.name === name)?.label ?? name;
-  const lower = (text: string) => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
-  const numerator = percent ? `Share of ${lower(label('numerator'))}` : label('numerator');
-  return `${numerator} ${percent ? 'out of' : 'to'} ${lower(label('denominator'))}`;
+  const numerator = percent ? `Share of ${lowerFirst(label('numerator'))}` : label('numerator');
+  return `${numerator} ${percent ? 'out of' : 'to'} ${lowerFirst(label('denominator'))}`;
 }
 
 function filterWords(query: SemanticQuery): string {

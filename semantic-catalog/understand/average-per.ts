@@ -5,15 +5,15 @@
  * "orders averagedper customer", a marker word the reading resolves once the field is found; the
  * metric must be a sum or a count, or the words stay unplaced.
  */
-import { metricByName } from '../catalog.ts';
+import { metricByName, sumsOrCounts } from '../catalog.ts';
+import { isPeriod } from '../period-words.ts';
 import type { SemanticQuery } from '../query.ts';
-import type { Catalog, Grain } from '../schema.ts';
+import type { Catalog } from '../schema.ts';
 import type { FieldMatch } from './fields.ts';
 import type { Lexicon } from './lexicon.ts';
 import { stem } from './words.ts';
 
 export const PER_MARKER = 'averagedper';
-const GRAINS: Grain[] = ['day', 'week', 'month', 'quarter', 'year'];
 const AVERAGE_PER =
   /\b(?:average|avg|mean) (?:(number|count|amount) of )?((?:[a-z0-9$-]+ ){1,5}?)(?:per|for each|for every|by each) /;
 
@@ -23,9 +23,9 @@ export function markAveragePer(text: string, lexicon: Lexicon): string {
   if (!found) return text;
   const [whole, counted, what] = found as unknown as [string, string | undefined, string];
   // "average order value per region": the catalog's own average, broken down.
-  const own = `average ${what.trim()}`.split(' ').map(stem).join(' ');
-  if (!counted && [...lexicon.phrases.keys()].some((key) => own.startsWith(key) && key.split(' ').length > 1))
-    return text;
+  const own = `average ${what.trim()}`.split(' ').map(stem);
+  const named = own.some((_, k) => k > 0 && lexicon.phrases.has(own.slice(0, k + 1).join(' ')));
+  if (!counted && named) return text;
   // "average revenue per order": per a metric's things is a ratio (per-and-frequency.ts), not a field.
   const after = ` ${text} `
     .slice(found.index + whole.length)
@@ -35,7 +35,7 @@ export function markAveragePer(text: string, lexicon: Lexicon): string {
   const field = [4, 3, 2, 1].some((n) =>
     lexicon.phrases.get(after.slice(0, n).join(' '))?.some((e) => e.kind === 'dimension'),
   );
-  if (!field && !GRAINS.includes(after[0] as Grain)) return text;
+  if (!field && !isPeriod(after[0] ?? '')) return text;
   return ` ${text} `.replace(whole, ` ${what.trim()} ${PER_MARKER} `).trim();
 }
 
@@ -52,9 +52,9 @@ export function readAveragePer(
   const at = tokens.indexOf(PER_MARKER);
   if (at < 0) return undefined;
   const metric = metrics.length === 1 ? metricByName(catalog, metrics[0] as string) : undefined;
-  const addsUp = !!metric?.table && /^\s*(sum|count)\s*\(/i.test(metric.expression);
-  const grain = stem(tokens[at + 1] ?? '') as Grain;
-  if (addsUp && GRAINS.includes(grain) && !matches.some((m) => m.start === at + 1))
+  const addsUp = !!metric && sumsOrCounts(metric);
+  const grain = stem(tokens[at + 1] ?? '');
+  if (addsUp && isPeriod(grain) && !matches.some((m) => m.start === at + 1))
     return { over: { grain }, used: [at, at + 1] };
   const field = matches.find((m) => m.start === at + 1)?.entries.find((e) => e.kind === 'dimension');
   if (field?.kind !== 'dimension' || !addsUp) return { used: [at] };

@@ -267,9 +267,7 @@ export function readQuestion(
   const aggregated = readAggregateOf(tokens, matches, reading.metrics, catalog);
   // "the average number of orders" is read as "the average orders": a count's average, never an
   // amount's ("average order" may be the catalog's average order value).
-  const countedAverage = AVERAGE_NUMBER.test(text);
-  AVERAGE_NUMBER.lastIndex = 0;
-  const amounts = countedAverage
+  const amounts = new RegExp(AVERAGE_NUMBER.source).test(text)
     ? matches.filter(
         (m) =>
           /^(average|avg|mean) /.test(m.text) &&
