@@ -9,19 +9,12 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmailCache } from '../bot/user-email.ts';
 import { noAccessMessage } from '../skills/access-scope.ts';
-import { accessWarehouse } from './access-warehouse.ts';
+import { accessWarehouse, EMEA_MANAGER_ACCESS } from './access-warehouse.ts';
 import { mentionEvent, startSlackDoor } from './slack-door.ts';
 import { startTeamsDoor, type TeamsDoor } from './teams-door.ts';
 
 /** Members by e-mail only: an id alone gives nothing (the default). */
-const ACCESS = `
-access:
-  default: nothing
-  groups:
-    - name: emea_sales
-      members: [emea.manager@example.com]
-      rows: ["r.region_name = 'EMEA'"]
-`;
+const ACCESS = EMEA_MANAGER_ACCESS;
 const EMEA_NOTE = 'Showing EMEA only (your access).';
 
 let env: Record<string, string>;

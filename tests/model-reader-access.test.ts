@@ -15,17 +15,11 @@ import { askDeps, type Runtime } from '../bot/runtime.ts';
 import { resolveAccess } from '../semantic-catalog/access.ts';
 import { understand } from '../semantic-catalog/understand/parse.ts';
 import { ask } from '../skills/ask.ts';
-import { accessWarehouse } from './access-warehouse.ts';
+import { accessWarehouse, EMEA_MANAGER_ACCESS } from './access-warehouse.ts';
 import { testRuntime } from './helpers.ts';
 import { completion, reading, type StandIn, startStandIn } from './openai-stand-in.ts';
 
-const ACCESS = `
-access:
-  default: nothing
-  groups:
-    - name: emea_sales
-      members: [emea.manager@example.com]
-      rows: ["r.region_name = 'EMEA'"]
+const ACCESS = `${EMEA_MANAGER_ACCESS.trimEnd()}
     - name: finance
       members: [aad-finance]
       tables: [finance.gl_entries, finance.gl_accounts, finance.cost_centers]
