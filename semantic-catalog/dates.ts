@@ -102,6 +102,12 @@ export function monthName(month: number): string {
   return MONTHS[month - 1] ?? '';
 }
 
+/**
+ * The start of a range open to the past ("before 2025", "up to March 2025"): earlier than any
+ * data, so the range holds everything up to its end.
+ */
+export const OPEN_START: IsoDate = '0001-01-01';
+
 /** "12 May 2026". */
 export function formatDay(date: IsoDate): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

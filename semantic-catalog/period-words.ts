@@ -5,7 +5,16 @@
  * where the data stops ("2026 to date, data through 27 Nov 2026"), so a period that counts today
  * is never read as a full one.
  */
-import { addDays, addPeriods, formatDay, type IsoDate, monthName, type Period, startOf } from './dates.ts';
+import {
+  addDays,
+  addPeriods,
+  formatDay,
+  type IsoDate,
+  monthName,
+  OPEN_START,
+  type Period,
+  startOf,
+} from './dates.ts';
 
 /** A half-open range of days: `to` is the day after the last. */
 export interface DateSpan {
@@ -56,6 +65,7 @@ export function bucketName(date: IsoDate, grain: Period, style: 'sentence' | 'ta
 /** "9 Nov 2026", "9–15 Nov 2026", "1 Jan – 31 Mar 2026", "15 Dec 2025 – 14 Jan 2026". */
 export function datesWords(span: DateSpan): string {
   const last = addDays(span.to, -1);
+  if (span.from === OPEN_START) return `up to ${formatDay(last)}`;
   if (last <= span.from) return formatDay(span.from);
   const [fy, fm, fd] = parts(span.from);
   const [ly, lm, ld] = parts(last);
@@ -121,6 +131,8 @@ export function dataNote(span: DateSpan, extent: DataExtent | undefined): string
  */
 export function rangeWords(span: DateSpan, extent?: DataExtent, name = false): string {
   const note = dataNote(span, extent);
+  // "to date": everything up to today, said by what the data holds.
+  if (span.from === OPEN_START && endsBeforeData(span, extent)) return note;
   let days = name ? periodName(span) : datesWords(span);
   if (endsBeforeData(span, extent)) {
     const period = calendarPeriod(span);

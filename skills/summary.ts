@@ -35,6 +35,14 @@ export function timeWords(query: SemanticQuery, extent?: DataExtent): string {
   return `across all the data${extent ? ` (${dataWords(extent)})` : ''}`;
 }
 
+/** "up 4.2%", "flat", or "up" from nothing: a change from zero has no percentage, and is not "no change". */
+function movement(change: unknown, current: unknown, previous: unknown): string {
+  const said = formatChange(change);
+  if (said) return said;
+  if (Number(previous) === 0 && Number(current) !== 0) return Number(current) > 0 ? 'up' : 'down';
+  return 'no change';
+}
+
 /** The preposition a named period takes in a sentence: "in 2025", "on 9 Nov 2026", "last week". */
 function during(when: string): string {
   if (/^\d{1,2} [A-Z][a-z]{2} \d{4}/.test(when)) return `on ${when}`;
@@ -108,7 +116,10 @@ export function summarize(
     if (compared) {
       const previous = row[columns.findIndex((c) => c.role === 'previous' && c.metric === metric.metric)];
       const change = row[columns.findIndex((c) => c.role === 'change' && c.metric === metric.metric)];
-      sentence += `, ${formatChange(change) || 'no change'} from ${fmt(previous)} ${during(compared)}`;
+      sentence +=
+        previous === null || previous === undefined
+          ? `; there is no data ${during(compared)} to compare with`
+          : `, ${movement(change, row[metricIndex], previous)} from ${fmt(previous)} ${during(compared)}`;
     }
     return `${sentence}${others.length > 0 ? ` (${others.join(', ')})` : ''}.`;
   }
@@ -143,8 +154,14 @@ export function summarize(
       : '';
   const lead = ascending ? 'lowest' : 'highest';
   const changeIndex = columns.findIndex((c) => c.role === 'change' && c.metric === metric.metric);
+  const previousIndex = columns.findIndex((c) => c.role === 'previous' && c.metric === metric.metric);
+  const topPrevious = top[previousIndex];
   const change =
-    changeIndex >= 0 && compared ? ` (${formatChange(top[changeIndex]) || 'no change'} vs ${compared})` : '';
+    changeIndex < 0 || !compared
+      ? ''
+      : topPrevious === null || topPrevious === undefined
+        ? ` (no data ${during(compared)})`
+        : ` (${movement(top[changeIndex], top[metricIndex], topPrevious)} vs ${compared})`;
   const count = `(${rows.length} ${rows.length === 1 ? 'row' : 'rows'})`;
   const unrecorded = (row: unknown[]) =>
     keys.filter((k) => k.role === 'dimension' && isNoMember(row[columns.indexOf(k)]));

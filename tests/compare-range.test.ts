@@ -22,20 +22,12 @@
  * — for a year-to-date range, the same day of the year. The restatement and the chart then say
  * "1 Jan – 14 Jun 2025", and the previous-period CTE ends at DATE '2025-06-15'.
  *
- * Two related cases, both in understand/ and also left to the reading owner:
- * - Across a leap day the calendar rule gives ranges of different lengths: on 2029-03-01 "this
- *   year" is 1 Jan – 1 Mar 2029 (60 days) against 1 Jan – 1 Mar 2028 (61 days, 29 Feb included).
- *   Fix in time-words.ts `previousRange`, the `previous_year` branch: for a range that starts a
- *   calendar year, `to = addDays(addYears(time.from, -1), daysBetween(time.from, time.to))`.
- * - "compare revenue this year and last year" reads two explicit periods (time-words.ts, the
- *   EXPLICIT_COMPARISON branch of `readTimeWords`) and sets 2026 to date against all of 2025
- *   ("down 49.3% from $397.04M last year (2025)"). A period still running compared with a whole
- *   one should take the same days of it, as "vs last year" does.
- *
- * The expectations below become tests when the fix lands (ask through askDeps(testRuntime()) and
- * read answer.period.compared and answer.sql).
+ * Two related cases in understand/ are fixed and tested below: a year so far keeps its length
+ * across a leap day, and "compare revenue this year and last year" (two periods named outright)
+ * sets the year so far against the same days of last year, not all of it.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { readTimeWords } from '../semantic-catalog/understand/time-words.ts';
 
 describe('a comparison ends on the same day of the year as the data it is compared with', () => {
   it.todo(
@@ -44,10 +36,25 @@ describe('a comparison ends on the same day of the year as the data it is compar
   it.todo(
     "'revenue by month this year vs last year' on the same day: the June 2025 bucket holds 1–14 Jun 2025, as June 2026 holds 1–14 Jun 2026",
   );
-  it.todo(
-    "'revenue this year vs last year' on 2029-03-01 (data through that day): 60 days against 60, the compared range 2028-01-01 → 2028-03-01 (exclusive)",
-  );
-  it.todo(
-    "'compare revenue this year and last year' on 2026-06-15: 2026 to date against the same days of 2025, not all of 2025",
-  );
+  it("'revenue this year vs last year' on 2029-03-01: 60 days against 60, across the leap day", () => {
+    expect(readTimeWords('revenue this year vs last year', '2029-03-01').compare?.range).toMatchObject({
+      from: '2028-01-01',
+      to: '2028-03-01',
+    });
+    // Whole years stay whole: 2025 against all of 2024, leap year or not.
+    expect(readTimeWords('revenue in 2025 vs last year', '2026-06-15').compare?.range).toMatchObject({
+      from: '2024-01-01',
+      to: '2025-01-01',
+    });
+  });
+  it("'compare revenue this year and last year' on 2026-06-15: 2026 to date against the same days of 2025", () => {
+    const reading = readTimeWords('compare revenue this year and last year', '2026-06-15');
+    expect(reading.time).toMatchObject({ from: '2026-01-01', to: '2026-06-16' });
+    expect(reading.compare?.range).toMatchObject({ from: '2025-01-01', to: '2025-06-16' });
+    // Two whole periods named outright are compared whole.
+    expect(readTimeWords('revenue q1 vs q2 2025', '2026-06-15').compare?.range).toMatchObject({
+      from: '2025-01-01',
+      to: '2025-04-01',
+    });
+  });
 });

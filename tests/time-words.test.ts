@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OPEN_START } from '../semantic-catalog/dates.ts';
 import { readTimeWords } from '../semantic-catalog/understand/time-words.ts';
 
 const NOW = '2026-06-15'; // a Monday
@@ -83,6 +84,43 @@ describe('time words (half-open ranges relative to the clock)', () => {
       from: '2026-04-16',
       to: '2026-05-16',
     });
+  });
+
+  it.each([
+    // Open to the past: everything up to the end (earlier than any data), never the named period alone.
+    ['revenue up to march 2025', [OPEN_START, '2025-04-01']],
+    ['revenue before 2025', [OPEN_START, '2025-01-01']],
+    ['revenue prior to 2025', [OPEN_START, '2025-01-01']],
+    ['revenue until the end of 2025', [OPEN_START, '2026-01-01']],
+    ['orders on or before 2025-03-01', [OPEN_START, '2025-03-02']],
+    ['revenue as of today', [OPEN_START, '2026-06-16']],
+    ['revenue to date', [OPEN_START, '2026-06-16']],
+    // Open to today.
+    ['revenue after march 2025', ['2025-04-01', '2026-06-16']],
+    ['orders on or after 2025-03-01', ['2025-03-01', '2026-06-16']],
+    ['revenue since the start of 2025', ['2025-01-01', '2026-06-16']],
+    ['revenue from 2024 onwards', ['2024-01-01', '2026-06-16']],
+    ['revenue from 2025 to date', ['2025-01-01', '2026-06-16']],
+    ['revenue from 6 months ago until today', ['2025-12-15', '2026-06-16']],
+    ['orders within the last 6 months from today', ['2025-12-15', '2026-06-16']],
+    ['orders in the last 30 days (inclusive of today)', ['2026-05-17', '2026-06-16']],
+    // Explicit ranges, however the days are written.
+    ['between jan 1, 2025 and mar 31, 2025 (inclusive of start and end dates)', ['2025-01-01', '2025-04-01']],
+    ['between january 1st and march 31st 2025', ['2025-01-01', '2025-04-01']],
+    ['from 2025 jan 1 to 2025 mar 31', ['2025-01-01', '2025-04-01']],
+    ['between 1/1/2025 and 3/31/2025', ['2025-01-01', '2025-04-01']],
+    ['on 13/4/2025', ['2025-04-13', '2025-04-14']],
+    ['in the first 3 months of 2025', ['2025-01-01', '2025-04-01']],
+    ['in the last 3 months of 2024', ['2024-10-01', '2025-01-01']],
+  ])('%s', (text, expected) => expect(range(text)).toEqual(expected));
+
+  it('does not guess which way round a slashed date is written', () => {
+    expect(range('revenue on 3/4/2025')).toBeUndefined();
+    expect(range('revenue between 1/2/2025 and 2/3/2025')).toBeUndefined();
+  });
+
+  it('a bare "from 2025" names the year, not everything since', () => {
+    expect(range('revenue from 2025')).toEqual(['2025-01-01', '2026-01-01']);
   });
 
   it('does not read the verb "may" as a month', () => {

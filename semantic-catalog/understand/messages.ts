@@ -50,6 +50,13 @@ export const futurePeriod = (time: TimeRange, today: IsoDate, catalog: Catalog) 
     catalog,
   );
 
+export const noPeriodBefore = (time: TimeRange, catalog: Catalog) =>
+  refuse(
+    'unsupported',
+    `${spanWords(time)} runs back to the start of the data, so there is no period before it to compare with. Name both periods instead, e.g. “in 2025 vs 2024”.`,
+    catalog,
+  );
+
 export const notUnderstood = (catalog: Catalog) =>
   refuse(
     'not_understood',

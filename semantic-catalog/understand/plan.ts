@@ -11,7 +11,7 @@ import {
   reachableSource,
   unchangedByRepeats,
 } from '../catalog.ts';
-import { addPeriods, type IsoDate } from '../dates.ts';
+import { addPeriods, type IsoDate, OPEN_START } from '../dates.ts';
 import type { SemanticQuery } from '../query.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
 import { overCalendarFields } from './calendar-fields.ts';
@@ -82,6 +82,9 @@ export function planQuery(
   if (reading.compare) {
     query.time ??= defaultComparedRange(query.grain ? 'previous_year' : reading.compare, today);
     const { grain, time } = query;
+    // "before 2025 vs the period before": a span open to the past has no span before it.
+    if (time.from === OPEN_START && reading.compare === 'previous_period' && !reading.comparedWith)
+      return say.noPeriodBefore(time, catalog);
     // Period over period with a time grain: each bucket against the bucket before it.
     const range =
       reading.compare === 'previous_period' && grain

@@ -12,9 +12,11 @@ import {
   type IsoDate,
   isIsoDate,
   monthName,
+  OPEN_START,
   type Period,
   startOf,
 } from '../dates.ts';
+import { calendarPeriod } from '../period-words.ts';
 import type { SemanticQuery, TimeRange } from '../query.ts';
 import type { Grain } from '../schema.ts';
 
@@ -67,6 +69,11 @@ const MONTH_RE =
   '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 const NUM_RE = `(\\d+|${Object.keys(NUMBER_WORDS).join('|')})`;
 const UNIT_RE = '(day|week|month|quarter|year)s?';
+/** "onwards", "until today", "to date": a range that runs up to today. */
+const UNTIL_TODAY_RE = ' on(?:wards?)?\\b|,? (?:to|until|till|up to|up until|through) (?:today|now|date)\\b';
+/** "(inclusive)", ", both inclusive", "(inclusive of start and end dates)", "exclusive". */
+const BOUNDS_RE =
+  '(?:,? \\(?(?:both )?(?:inclusive|exclusive|included|excluded)(?: of (?:the )?(?:start|end|both|first|last)(?: and (?:the )?(?:end|last))?(?: dates?| days?)?)?\\)?)?';
 
 /** Every word a time phrase may use, for the spelling pass (it must never "correct" these). */
 export const TIME_WORDS = new Set([
@@ -111,11 +118,44 @@ function periodLabel(period: Period, from: IsoDate): string {
   return formatDay(from);
 }
 
-/** "3 March 2025", "March 3, 2025", "2025-03-03", "March 2025" (its first day), "2025". */
-function parseDateWords(text: string, today: IsoDate): { date: IsoDate; end: IsoDate } | undefined {
+/** A day, month or year read from the words, by its name: "3 Mar 2025", "March 2025", "2025". */
+function dateName(d: { date: IsoDate; end: IsoDate }): string {
+  return periodLabel(calendarPeriod({ from: d.date, to: d.end })?.grain ?? 'day', d.date);
+}
+
+/** Which way round slashed dates are written: told only by a part over 12 ("3/31/2025", "31/3/2025"). */
+type SlashOrder = 'mdy' | 'dmy';
+
+function slashOrder(texts: string[]): SlashOrder | undefined {
+  for (const text of texts) {
+    const m = /(\d{1,2})\/(\d{1,2})\/\d{4}/.exec(text);
+    if (m && Number(m[1]) > 12) return 'dmy';
+    if (m && Number(m[2]) > 12) return 'mdy';
+  }
+  return undefined;
+}
+
+/**
+ * "3 March 2025", "March 3, 2025", "2025 Mar 3", "2025-03-03", "March 2025" (its first day),
+ * "2025"; "3/31/2025" when the order is told (or both parts are the same), else not read.
+ */
+function parseDateWords(
+  text: string,
+  today: IsoDate,
+  order?: SlashOrder,
+): { date: IsoDate; end: IsoDate } | undefined {
   const t = text.trim().replace(/,/g, '');
   if (isIsoDate(t)) return { date: t, end: addDays(t, 1) };
-  let m = new RegExp(`^(\\d{1,2})(?:st|nd|rd|th)? ${MONTH_RE} (\\d{4})$`).exec(t);
+  const slashed = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
+  if (slashed) {
+    const [a, b] = [Number(slashed[1]), Number(slashed[2])];
+    const read = order ?? slashOrder([t]) ?? (a === b ? 'mdy' : undefined);
+    if (!read) return undefined;
+    return read === 'mdy' ? day(Number(slashed[3]), a, b) : day(Number(slashed[3]), b, a);
+  }
+  let m = new RegExp(`^(\\d{4}) ${MONTH_RE} (\\d{1,2})(?:st|nd|rd|th)?$`).exec(t);
+  if (m) return day(Number(m[1]), monthIndex(m[2] as string), Number(m[3]));
+  m = new RegExp(`^(\\d{1,2})(?:st|nd|rd|th)? ${MONTH_RE} (\\d{4})$`).exec(t);
   if (m) return day(Number(m[3]), monthIndex(m[2] as string), Number(m[1]));
   m = new RegExp(`^${MONTH_RE} (\\d{1,2})(?:st|nd|rd|th)? (\\d{4})$`).exec(t);
   if (m) return day(Number(m[3]), monthIndex(m[1] as string), Number(m[2]));
@@ -143,7 +183,9 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
     return m;
   };
   const endOfToday = addDays(today, 1);
-  const DATE_RE = `(\\d{4}-\\d{2}-\\d{2}|\\d{1,2}(?:st|nd|rd|th)? ${MONTH_RE},? \\d{4}|${MONTH_RE} \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}|${MONTH_RE} \\d{4}|\\d{4})`;
+  const DATE_RE = `(\\d{4}-\\d{2}-\\d{2}|\\d{1,2}/\\d{1,2}/\\d{4}|\\d{4} ${MONTH_RE} \\d{1,2}(?:st|nd|rd|th)?\\b|\\d{1,2}(?:st|nd|rd|th)? ${MONTH_RE},? \\d{4}|${MONTH_RE} \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}|${MONTH_RE} \\d{4}|\\d{4}|today)`;
+  // "between January 1st and March 31st 2025": the first day takes the second's year.
+  const YEARLESS_RE = `(?:\\d{1,2}(?:st|nd|rd|th)? ${MONTH_RE}|${MONTH_RE} \\d{1,2}(?:st|nd|rd|th)?)`;
 
   // Comparisons first: "vs last year" must not be read as the range "last year".
   const comparisons: [RegExp, 'previous_year' | 'previous_period'][] = [
@@ -198,31 +240,102 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
     [
       // "from A to B" includes B, as people mean it; "… exclusive" (or "up to B exclusive") does not.
       new RegExp(
-        `\\b(?:from|between) ${DATE_RE} (?:to|and|until|through|-) ${DATE_RE}(?: (?:both )?(inclusive|exclusive|included|excluded))?`,
+        `\\b(?:from|between) (${YEARLESS_RE}|${DATE_RE}) (?:to|and|until|till|through|-) ${DATE_RE}${BOUNDS_RE}`,
       ),
       (m) => {
         const [first = '', second = ''] = m[0]
-          .replace(/ (?:both )?(?:inclusive|exclusive|included|excluded)$/, '')
+          .replace(new RegExp(`${BOUNDS_RE}$`), '')
           .replace(/^(?:from|between) /, '')
-          .split(/ (?:to|and|until|through|-) /);
-        const a = parseDateWords(first, today);
-        const b = parseDateWords(second, today);
+          .split(/ (?:to|and|until|till|through|-) /);
+        const bounds = new RegExp(`${BOUNDS_RE}$`).exec(m[0])?.[0] ?? '';
+        const order = slashOrder([first, second]);
+        const b = parseDateWords(second, today, order);
+        const year = /\d{4}$/.exec(second.trim())?.[0];
+        const a =
+          parseDateWords(first, today, order) ??
+          (year && !/\d{4}/.test(first) ? parseDateWords(`${first} ${year}`, today) : undefined);
         if (!a || !b) return undefined;
-        const end = / (?:exclusive|excluded)$/.test(m[0]) ? b.date : b.end;
+        const end = /\bexclu/.test(bounds) ? b.date : b.end;
         return range(a.date, end, `from ${formatDay(a.date)} to ${formatDay(addDays(end, -1))}`);
       },
     ],
     [
-      new RegExp(`\\bsince ${DATE_RE}`),
+      // "the 3 months before June 2025": whole periods just before the one named.
+      new RegExp(
+        `\\b(?:in |over |for |during )?(?:the )?${NUM_RE} ${UNIT_RE} (?:before|prior to|preceding) ${DATE_RE}`,
+      ),
       (m) => {
-        const a = parseDateWords(m[0].replace(/^since /, ''), today);
-        return a ? range(a.date, endOfToday, `since ${formatDay(a.date)}`) : undefined;
+        const n = toNumber(m[1] as string);
+        const unit = m[2] as Period;
+        const end = parseDateWords(m[3] as string, today);
+        if (!end || !Number.isFinite(n)) return undefined;
+        const to = startOf(unit, end.date);
+        const from = addPeriods(unit, to, -n);
+        return range(from, to, `the ${n} ${unit}s before ${formatDay(to)}`);
+      },
+    ],
+    [
+      // "the first 3 months of 2025", "the last 2 weeks of March 2025": part of a named period.
+      new RegExp(
+        `\\b(?:in |over |for |during |within )?(?:the )?(first|last|final) ${NUM_RE} ${UNIT_RE} (?:of|in) ${DATE_RE}`,
+      ),
+      (m) => {
+        const n = toNumber(m[2] as string);
+        const unit = m[3] as Period;
+        const named = parseDateWords(m[4] as string, today);
+        if (!named || !Number.isFinite(n)) return undefined;
+        const first = m[1] === 'first';
+        const from = first ? named.date : addPeriods(unit, named.end, -n);
+        const to = first ? addPeriods(unit, named.date, n) : named.end;
+        if (from < named.date || to > named.end) return undefined;
+        return range(from, to, `the ${m[1]} ${n} ${unit}s of ${dateName(named)}`);
+      },
+    ],
+    [
+      // "from 6 months ago until today": counted back from today.
+      new RegExp(`\\b(?:from|since|starting) ${NUM_RE} ${UNIT_RE} ago(?:${UNTIL_TODAY_RE})?`),
+      (m) => {
+        const n = toNumber(m[1] as string);
+        if (!Number.isFinite(n)) return undefined;
+        const from = addPeriods(m[2] as Period, today, -n);
+        return range(from, endOfToday, `since ${formatDay(from)}`);
+      },
+    ],
+    [
+      // Open to today: "since 2025", "after March 2025", "on or after 2025-03-01", "from the
+      // start of 2025", "from March 2025 onwards".
+      new RegExp(
+        `\\b(since|after|on or after|starting|starting from|beginning|from) (?:the (?:start|beginning) of )?${DATE_RE}(?<onwards>${UNTIL_TODAY_RE})?`,
+      ),
+      (m) => {
+        const [said, opening = '', date = ''] = m;
+        const onwards = m.groups?.onwards;
+        // A bare "from 2025" is a period named ("revenue from 2025"); "onwards" opens it.
+        if (/^(from|starting|beginning)$/.test(opening) && !onwards && !/(?:start|beginning) of/.test(said))
+          return undefined;
+        const d = parseDateWords(date, today);
+        if (!d) return undefined;
+        const from = opening === 'after' ? d.end : d.date;
+        return range(from, endOfToday, `since ${formatDay(from)}`);
+      },
+    ],
+    [
+      // Open to the past: "before 2025", "prior to March 2025", "up to March 2025" (March
+      // included), "until the end of 2025", "on or before 2025-03-01".
+      new RegExp(
+        `\\b(on or before|before|prior to|up to and including|up to|up until|until|till|through|by the end of|as of)(?: the end of)? ${DATE_RE}`,
+      ),
+      (m) => {
+        const d = parseDateWords(m[2] as string, today);
+        if (!d) return undefined;
+        const before = /^(before|prior to)$/.test(m[1] as string);
+        return range(OPEN_START, before ? d.date : d.end, `${before ? 'before' : 'up to'} ${dateName(d)}`);
       },
     ],
     [
       // One day: "on 2026-06-10", "on 3 March 2025", "March 3, 2025".
       new RegExp(
-        `\\b(?:on |for )?(\\d{4}-\\d{2}-\\d{2}|\\d{1,2}(?:st|nd|rd|th)? ${MONTH_RE},? \\d{4}|${MONTH_RE} \\d{1,2}(?:st|nd|rd|th)?,? \\d{4})\\b`,
+        `\\b(?:on |for )?(\\d{4}-\\d{2}-\\d{2}|\\d{1,2}/\\d{1,2}/\\d{4}|\\d{4} ${MONTH_RE} \\d{1,2}(?:st|nd|rd|th)?|\\d{1,2}(?:st|nd|rd|th)? ${MONTH_RE},? \\d{4}|${MONTH_RE} \\d{1,2}(?:st|nd|rd|th)?,? \\d{4})\\b`,
       ),
       (m) => {
         const d = parseDateWords(m[1] as string, today);
@@ -233,14 +346,17 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
       // "the last 6 months": the six whole months before this one; "including the current month"
       // (or "including today") adds the period so far. "each of …" asks for one row per period.
       new RegExp(
-        `\\b(?:in |over |for |during )?(each of )?(?:the )?(?:last|past|previous|prior|trailing) ${NUM_RE} (?:calendar |full |complete |whole )?${UNIT_RE}(?: \\(?(not including|excluding|except|including) (?:the )?(?:current|this|today'?s?) ?(?:day|week|month|quarter|year)?\\)?| (including|excluding) today)?\\b`,
+        `\\b(?:in |over |for |during |within )?(each of )?(?:the )?(?:last|past|previous|prior|trailing) ${NUM_RE} (?:calendar |full |complete |whole )?${UNIT_RE}(?:,? \\(?(not including|excluding|except|including|inclusive of|exclusive of) (?:the )?(?:current|this|today'?s?) ?(?:day|week|month|quarter|year)?\\)?| \\(?(including|excluding|inclusive of|exclusive of) today\\)?| (?:from|up to|until|till|to) (today|now|date))?\\b`,
       ),
       (m) => {
         const n = toNumber(m[2] as string);
         const unit = m[3] as Period;
         if (m[1]) eachOf = unit;
-        const including = (m[4] ?? m[5]) === 'including';
+        const including = /^(including|inclusive of)$/.test(m[4] ?? m[5] ?? '');
         const said = `the last ${n} ${unit}s`;
+        // "the last 6 months from today": counted back from today, not in whole months.
+        if (m[6] && unit !== 'day')
+          return range(addPeriods(unit, today, -n), endOfToday, `the ${n} ${unit}s up to today`);
         if (unit === 'day')
           return including
             ? range(addDays(today, 1 - n), endOfToday, `${said} including today`)
@@ -259,21 +375,6 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
         let from = `${m[2] ?? today.slice(0, 4)}-${half === 1 ? '01' : '07'}-01`;
         if (!m[2] && from > today) from = addYears(from, -1);
         return range(from, addPeriods('month', from, 6), `H${half} ${from.slice(0, 4)}`);
-      },
-    ],
-    [
-      // "the 3 months before June 2025": whole periods just before the one named.
-      new RegExp(
-        `\\b(?:in |over |for |during )?(?:the )?${NUM_RE} ${UNIT_RE} (?:before|prior to|preceding) ${DATE_RE}`,
-      ),
-      (m) => {
-        const n = toNumber(m[1] as string);
-        const unit = m[2] as Period;
-        const end = parseDateWords(m[3] as string, today);
-        if (!end || !Number.isFinite(n)) return undefined;
-        const to = startOf(unit, end.date);
-        const from = addPeriods(unit, to, -n);
-        return range(from, to, `the ${n} ${unit}s before ${formatDay(to)}`);
       },
     ],
     [
@@ -365,7 +466,7 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
       },
     ],
     [
-      /\b(?:in |for |during |of )?(?:fy ?)?((?:19|20)\d{2})\b/,
+      /(?<!\/)\b(?:in |for |during |of )?(?:fy ?)?((?:19|20)\d{2})\b/,
       (m) => {
         const from = `${m[1]}-01-01`;
         return range(from, addPeriods('year', from, 1), m[1] as string);
@@ -385,6 +486,11 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
   };
   let eachOf: Period | undefined;
   reading.time = readRange();
+  // "revenue to date", "orders so far": everything up to today; said again after a range that
+  // already runs to today ("this year to date"), nothing more.
+  const toDate = /\b(?:to date|so far|until now|up to now|till now)\b/;
+  if (!reading.time && take(toDate)) reading.time = range(OPEN_START, endOfToday, 'to date');
+  else if (reading.time?.to === endOfToday) take(toDate);
   // Two explicit periods set against each other ("Q1 vs Q2", "compare March and April 2025"):
   // the later one is answered, the earlier one is what it is compared with.
   if (reading.time && !compareKind && EXPLICIT_COMPARISON.test(input)) {
@@ -394,7 +500,9 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
       found = previousRange(reading.time, 'previous_period');
     if (found) {
       const [first, other] = sameYear(reading.time, found, input);
-      const [earlier, later] = other.from < first.from ? [other, first] : [first, other];
+      const before = other.from < first.from || (other.from === first.from && other.to < first.to);
+      const [whole, later] = before ? [other, first] : [first, other];
+      const earlier = sameDaysOf(whole, later);
       reading.time = later;
       reading.compare = { kind: 'previous_period', range: earlier };
       reading.compareKind = 'previous_period';
@@ -444,6 +552,20 @@ function sameYear(a: TimeRange, b: TimeRange, input: string): [TimeRange, TimeRa
   return [align(a), align(b)];
 }
 
+/**
+ * "this year and last year": a period still running is set against the same days of the earlier
+ * one, not all of it, as "vs last year" is.
+ */
+function sameDaysOf(earlier: TimeRange, later: TimeRange): TimeRange {
+  const done = calendarPeriod(earlier);
+  const grain = done?.whole ? done.grain : undefined;
+  const running =
+    grain && startOf(grain, later.from) === later.from && later.to < addPeriods(grain, later.from, 1);
+  if (!running) return earlier;
+  const to = addDays(earlier.from, daysBetween(later.from, later.to));
+  return range(earlier.from, to, `the same days of ${earlier.label.replace(/^.*\((.*)\)$/, '$1')}`);
+}
+
 /** "revenue vs last year" names no period: this year (or month) to date. */
 export function defaultComparedRange(kind: 'previous_year' | 'previous_period', today: IsoDate): TimeRange {
   const unit = kind === 'previous_year' ? 'year' : 'month';
@@ -451,8 +573,16 @@ export function defaultComparedRange(kind: 'previous_year' | 'previous_period', 
 }
 
 export function previousRange(time: TimeRange, kind: 'previous_year' | 'previous_period'): TimeRange {
+  // Open to the past: everything up to the same day a year earlier.
+  const from = (date: IsoDate) => (time.from === OPEN_START ? OPEN_START : date);
   if (kind === 'previous_year') {
-    return range(addYears(time.from, -1), addYears(time.to, -1), `the same period a year earlier`);
+    const start = from(addYears(time.from, -1));
+    // A period so far keeps its length across a leap day: 1 Jan – 1 Mar 2029 against 1 Jan – 1 Mar 2028.
+    const to =
+      calendarPeriod(time)?.whole === false
+        ? addDays(start, daysBetween(time.from, time.to))
+        : addYears(time.to, -1);
+    return range(start, to, `the same period a year earlier`);
   }
   // A whole calendar period compares with the previous one, a started one (QTD) with the same
   // part of the previous one; any other span with as many days just before it.
