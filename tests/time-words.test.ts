@@ -112,6 +112,10 @@ describe('time words (half-open ranges relative to the clock)', () => {
     ['on 13/4/2025', ['2025-04-13', '2025-04-14']],
     ['in the first 3 months of 2025', ['2025-01-01', '2025-04-01']],
     ['in the last 3 months of 2024', ['2024-10-01', '2025-01-01']],
+    ['revenue from march to may', ['2026-03-01', '2026-06-01']],
+    ['revenue between march and may 2025', ['2025-03-01', '2025-06-01']],
+    ['revenue from november to february', ['2025-11-01', '2026-03-01']],
+    ['total revenue for the first half of the year', ['2026-01-01', '2026-07-01']],
   ])('%s', (text, expected) => expect(range(text)).toEqual(expected));
 
   it('does not guess which way round a slashed date is written', () => {

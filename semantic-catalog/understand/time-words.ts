@@ -260,6 +260,19 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
       },
     ],
     [
+      // "from March to May", "between March and May 2025": whole months; without a year, the
+      // latest such span that has begun.
+      new RegExp(`\\b(?:from|between) ${MONTH_RE} (?:to|and|until|till|through|-) ${MONTH_RE}(?: (\\d{4}))?\\b`),
+      (m) => {
+        const [first, last] = [monthIndex(m[1] as string), monthIndex(m[2] as string)];
+        let year = Number(m[3] ?? today.slice(0, 4));
+        if (!m[3] && `${year}-${pad(first)}-01` > today) year -= 1;
+        const from = `${year - (last < first && m[3] ? 1 : 0)}-${pad(first)}-01`;
+        const to = addPeriods('month', `${year + (last < first && !m[3] ? 1 : 0)}-${pad(last)}-01`, 1);
+        return range(from, to, `from ${formatDay(from)} to ${formatDay(addDays(to, -1))}`);
+      },
+    ],
+    [
       // "the 3 months before June 2025": whole periods just before the one named.
       new RegExp(
         `\\b(?:in |over |for |during )?(?:the )?${NUM_RE} ${UNIT_RE} (?:before|prior to|preceding) ${DATE_RE}`,
@@ -632,6 +645,7 @@ function canonicalPeriods(text: string, today: IsoDate): string {
         (_w, p: string, which: string) => `${p} ${which === 'this' ? year : year - 1}`,
       )
       .replace(/\b([qh][1-4]) (?:of|in) ((?:19|20)\d{2})\b/g, '$1 $2')
+      .replace(/\b([qh][1-4]) (?:of|in) (?:the|this) year\b/g, (_w, p: string) => `${p} ${year}`)
       .replace(/\biso week\b/g, 'week')
   );
 }
