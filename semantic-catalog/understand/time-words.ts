@@ -262,7 +262,9 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
     [
       // "from March to May", "between March and May 2025": whole months; without a year, the
       // latest such span that has begun.
-      new RegExp(`\\b(?:from|between) ${MONTH_RE} (?:to|and|until|till|through|-) ${MONTH_RE}(?: (\\d{4}))?\\b`),
+      new RegExp(
+        `\\b(?:from|between) ${MONTH_RE} (?:to|and|until|till|through|-) ${MONTH_RE}(?: (\\d{4}))?\\b`,
+      ),
       (m) => {
         const [first, last] = [monthIndex(m[1] as string), monthIndex(m[2] as string)];
         let year = Number(m[3] ?? today.slice(0, 4));
