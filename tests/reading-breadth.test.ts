@@ -676,3 +676,44 @@ describe('a number that qualifies another', () => {
     expect(understand('revenue and new customers', demo, lexicon, TODAY).kind).toBe('query');
   });
 });
+
+describe('values whose words read as time', () => {
+  const learned = new Map([
+    ['paper', ['The Effects of Climate Change on Agriculture']],
+    ['keyphrase', ['Climate Change']],
+  ]);
+  const scholar = () => {
+    const { catalog } = loaded.get('scholar') as { catalog: Catalog };
+    return { catalog, lexicon: buildLexicon(catalog, learned) };
+  };
+  it('reads a known title or keyphrase whole, not "change" as growth', () => {
+    const { catalog, lexicon } = scholar();
+    const titled = understand(
+      'how many papers have the title "The Effects of Climate Change on Agriculture"',
+      catalog,
+      lexicon,
+      TODAY,
+    );
+    expect(titled).toMatchObject({
+      kind: 'query',
+      query: { filters: [{ dimension: 'paper', values: ['The Effects of Climate Change on Agriculture'] }] },
+    });
+    expect(titled.kind === 'query' && titled.query.compare).toBeFalsy();
+    const keyed = understand(
+      'how many papers have the keyphrase climate change in 2020',
+      catalog,
+      lexicon,
+      TODAY,
+    );
+    expect(keyed).toMatchObject({
+      kind: 'query',
+      query: { filters: expect.arrayContaining([{ dimension: 'keyphrase', values: ['Climate Change'] }]) },
+    });
+  });
+  it('still reads "change" as growth where no known value holds it', () => {
+    expect(query('yelp', 'how did the number of reviews change in 2021')).toMatchObject({
+      metrics: ['reviews'],
+      compare: { kind: 'previous_year' },
+    });
+  });
+});

@@ -40,6 +40,7 @@ import { readSorting, SORT_MARKER } from './sorting.ts';
 import { plainCount, readSubjects } from './subjects.ts';
 import { extractTextMatches, isMarker, type MatchKind, readTextMatches } from './text-match.ts';
 import { readTimeWords } from './time-words.ts';
+import { shieldValues } from './value-shield.ts';
 import {
   ASC_WORDS,
   DESC_WORDS,
@@ -124,10 +125,12 @@ export function readQuestion(
   const { text, corrections } = correctSpelling(typed, lexicon);
 
   // "the journals in the database": the whole of the data, which every question is about anyway.
-  const time = readTimeWords(
+  const shield = shieldValues(
     markAveragePer(text.replace(WHOLE_DATA, ' '), lexicon).replace(AVERAGE_NUMBER, '$1'),
-    today,
+    lexicon,
   );
+  const time = readTimeWords(shield.text, today);
+  time.rest = shield.restore(time.rest);
   // "… in 2021, and how many did they have that year": the period already read, named again.
   if (time.time || time.grain) time.rest = time.rest.replace(SAME_PERIOD, ' ');
   const sorting = readSorting(time.rest);
