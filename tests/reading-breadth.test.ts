@@ -717,3 +717,17 @@ describe('values whose words read as time', () => {
     });
   });
 });
+
+describe('numbers asked for side by side', () => {
+  it('reads "average clarity score" as one score, not "average clarity" beside a second "score"', () => {
+    const result = read('advising', 'average clarity score of courses');
+    expect(result).toMatchObject({ kind: 'query', query: { metrics: ['clarity_score'] } });
+  });
+  it('never answers "for each <a number>" without the breakdown it asks for', () => {
+    const result = read('advising', 'average clarity score for each instructor who taught courses');
+    expect(result.kind).not.toBe('query');
+    expect(result.kind !== 'query' && result.message).toMatch(/each instructor who taught/);
+    // A long catalog is named by its first metrics, with "help" for the rest.
+    expect(result.kind !== 'query' && result.message).toMatch(/and \d+ more \(say “help” for all of them\)/);
+  });
+});

@@ -13,8 +13,14 @@ export function suggestions(catalog: Catalog, count = 3): string[] {
     : catalog.metrics.slice(0, count).map((m) => `${m.label.toLowerCase()} by month`);
 }
 
+/** Shown by name in a reply; a larger catalog is named by its first ones, with "help" for the rest. */
+const METRICS_NAMED = 20;
+const METRICS_NAMED_OF_MORE = 15;
+
 function metricList(catalog: Catalog): string {
   const labels = catalog.metrics.map((m) => m.label.toLowerCase());
+  if (labels.length > METRICS_NAMED)
+    return `${labels.slice(0, METRICS_NAMED_OF_MORE).join(', ')} and ${labels.length - METRICS_NAMED_OF_MORE} more (say “help” for all of them)`;
   return `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
 }
 

@@ -83,7 +83,12 @@ export function matchPhrases(tokens: string[], lexicon: Lexicon): Match[] {
       const exact = lexicon.phrases.get(stems.slice(i, i + length).join(' '));
       const entries = exact ? [...exact] : (fuzzy.get(length) ?? []);
       if (entries.length === 0) continue;
-      const cost = (best[i + length] as { cost: number }).cost + (exact ? 0.002 : 0.004);
+      const next = best[i + length]?.match;
+      // "average clarity" + "score" side by side, where "clarity score" was meant: two numbers
+      // asked for are joined by a word ("and", a comma), never simply adjacent.
+      const adjacent = next?.start === i + length && onlyMetrics(next.entries) && onlyMetrics(entries);
+      const cost =
+        (best[i + length] as { cost: number }).cost + (exact ? 0.002 : 0.004) + (adjacent ? 0.5 : 0);
       if (cost < choice.cost - 1e-9) {
         choice = { cost };
         chosen = { start: i, end: i + length, text: tokens.slice(i, i + length).join(' '), entries };
@@ -101,6 +106,9 @@ export function matchPhrases(tokens: string[], lexicon: Lexicon): Match[] {
   }
   return matches;
 }
+
+const onlyMetrics = (entries: LexiconEntry[]) =>
+  entries.length > 0 && entries.every((e) => e.kind === 'metric');
 
 /**
  * What leaving a word outside every phrase costs. Grammar costs a little, so a phrase that

@@ -473,6 +473,13 @@ export function readQuestion(
   // A count that may count a thing twice, asked for each once: said, not silently dropped.
   if (distinctLeft) reading.leftovers.push({ word: (distinct[1] ?? distinct[2]) as string, candidates: [] });
   reading.leftovers.push(...unsayableJoins(tokens, matches, reading, rest));
+  // "for each instructor who taught": a breakdown asked for, by a phrase that names a number.
+  for (const match of matches)
+    if (
+      /^(each|every)$/.test(tokens[match.start - 1] ?? '') &&
+      match.entries.every((e) => e.kind === 'metric')
+    )
+      reading.leftovers.push({ word: `${tokens[match.start - 1]} ${match.text}`, candidates: [] });
   if (averaged && !averaged.over) reading.leftovers.push({ word: 'average … per', candidates: [] });
   // "most common" by which count, when the catalog has several (or none) reaching the field.
   if (frequency.frequent && reading.metrics.length === 0)
