@@ -290,8 +290,10 @@ function draftDimensions(tables: TableInput[], samples: Samples, metrics: Metric
       })
       .map((column) => ({ table, column })),
   );
+  const fields = sharedFields(candidates);
   const seen = new Map<string, number>();
-  for (const { column } of candidates) seen.set(column.name, (seen.get(column.name) ?? 0) + 1);
+  for (const field of fields)
+    seen.set(field[0]?.column.name ?? '', (seen.get(field[0]?.column.name ?? '') ?? 0) + 1);
   const otherMeanings = new Set([
     ...metrics.map((m) => m.name),
     ...tables.flatMap((t) => t.columns.filter((c) => c.personal).map((c) => c.name)),
@@ -301,9 +303,14 @@ function draftDimensions(tables: TableInput[], samples: Samples, metrics: Metric
       t.columns.flatMap((c) => (c.sample_values ?? []).map((v) => String(v).toLowerCase())),
     ),
   );
+  const tableWords = new Set(
+    tables.flatMap((t) => [spaced(t.name.split('.')[1] as string)].flatMap((w) => [w, otherNumber(w)])),
+  );
   const taken = new Set<string>();
   const labels = new Set<string>();
-  return candidates.map(({ table, column }) => {
+  const said = new Set<string>();
+  return fields.map((field) => {
+    const { table, column } = field[0] as (typeof candidates)[number];
     const bare = table.name.split('.')[1] as string;
     const own = `${spaced(singular(bare))} `;
     const words = spaced(column.name);
@@ -320,13 +327,58 @@ function draftDimensions(tables: TableInput[], samples: Samples, metrics: Metric
     const dimension: DimensionInput = {
       name: numbered(label === words ? column.name : `${bare}_${column.name}`, taken),
       label: capitalised(label),
-      synonyms: [],
-      sources: [{ table: table.name, column: column.name }],
+      synonyms: fieldSynonyms(label, { tableWords, values, said }),
+      sources: field.map((f) => ({ table: f.table.name, column: f.column.name })),
     };
-    if (column.sample_values?.length) dimension.values = 'learn';
+    if (field.some((f) => f.column.sample_values?.length)) dimension.values = 'learn';
     taken.add(dimension.name);
     return dimension;
   });
+}
+
+/**
+ * One field kept in several tables ("city_name" in restaurant, location and geographic): the same
+ * column name and kind, and values in common, so one breakdown that every table reaches by its own
+ * column. Columns that only share a name ("name" of a restaurant and of a region) stay apart.
+ */
+function sharedFields<T extends { table: TableInput; column: ColumnInput }>(candidates: T[]): T[][] {
+  const fields: T[][] = [];
+  for (const candidate of candidates) {
+    const values = new Set((candidate.column.sample_values ?? []).map(String));
+    const same = fields.find((field) =>
+      field.every(
+        (f) =>
+          f.column.name === candidate.column.name &&
+          typeFamily(f.column.type) === typeFamily(candidate.column.type) &&
+          (f.column.sample_values ?? []).some((v) => values.has(String(v))),
+      ),
+    );
+    if (same) same.push(candidate);
+    else fields.push([candidate]);
+  }
+  return fields;
+}
+
+/**
+ * The words people use for a field named like its thing: "city name" → "city names", "city",
+ * "cities". Never a table's name (that is the thing itself), a value, a reader's word, nor a word
+ * another field already took.
+ */
+function fieldSynonyms(
+  label: string,
+  known: { tableWords: Set<string>; values: Set<string>; said: Set<string> },
+): string[] {
+  const thing = /^(.+) (name|title)$/.exec(label)?.[1];
+  const words = [plural(label), ...(thing ? [thing, plural(thing)] : [])].filter(
+    (w) =>
+      w !== label &&
+      !known.tableWords.has(w) &&
+      !known.values.has(w) &&
+      !known.said.has(w) &&
+      !READER_WORDS.test(w),
+  );
+  for (const w of words) known.said.add(w);
+  return [...new Set(words)];
 }
 
 /** `name`, or `name_2`, `name_3`… when taken (the same table name in two schemas). */

@@ -52,6 +52,19 @@ describe.skipIf(!available)('tally catalog init on the text2sql-dev warehouses',
     });
   }
 
+  it('restaurants: a field kept in three tables is one breakdown, named as people say it', async () => {
+    const catalog = await loadCatalog(path.join(home, 'restaurants.yaml'));
+    const city = catalog.dimensions.find((d) => d.name === 'city_name');
+    expect(city?.sources.map((s) => s.table).sort()).toEqual([
+      'public.geographic',
+      'public.location',
+      'public.restaurant',
+    ]);
+    expect(city?.synonyms).toEqual(expect.arrayContaining(['city', 'cities']));
+    // A column that only shares its name with another table's ("name") stays apart.
+    expect(catalog.dimensions.filter((d) => d.sources.some((s) => s.column === 'name')).length).toBe(1);
+  });
+
   it('derm_treatment: patient names, e-mails, phones and addresses are personal', async () => {
     const catalog = await loadCatalog(path.join(home, 'derm_treatment.yaml'));
     const patients = catalog.tables.find((t) => t.name === 'public.patients');

@@ -731,3 +731,17 @@ describe('numbers asked for side by side', () => {
     expect(result.kind !== 'query' && result.message).toMatch(/and \d+ more \(say “help” for all of them\)/);
   });
 });
+
+describe('describing words say what is ranked', () => {
+  it('ranks "top selling" and "best performing" by the default measure, never "highest rated" by it', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const lexicon = buildLexicon(demo);
+    const ask = (text: string) => understand(text, demo, lexicon, TODAY);
+    expect(ask('top selling products')).toMatchObject({ kind: 'query', query: { dimensions: ['product'] } });
+    expect(ask('best performing region')).toMatchObject({ kind: 'query', query: { dimensions: ['region'] } });
+    // The demo has no ratings: "rated" is said, not ranked by revenue.
+    const rated = ask('highest rated product');
+    expect(rated.kind).not.toBe('query');
+    expect(rated.kind !== 'query' && rated.message).toMatch(/rated/);
+  });
+});

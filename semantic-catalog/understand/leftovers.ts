@@ -14,6 +14,7 @@ import {
   COMPARISON_WORDS,
   DESC_WORDS,
   DESCRIBING,
+  describes,
   FILLER,
   GROUP_WORDS,
   isFunctionWord,
@@ -61,6 +62,10 @@ export function leftoverWords(
     const measured = words(`${metric?.row_value ?? ''} ${metric?.label ?? ''}`.replace(/[^a-z]+/gi, ' '));
     return measured.includes(stem(tokens[index] as string));
   };
+  const metricWords = (name: string) => {
+    const metric = metricByName(effects.catalog, name);
+    return metric ? [metric.name.replaceAll('_', ' '), metric.label, ...metric.synonyms].join(' ') : '';
+  };
   const leftovers: string[] = [];
   for (const [i, token] of tokens.entries()) {
     if (placed.has(i) || attached.has(i) || token === SORT_MARKER) continue;
@@ -104,13 +109,10 @@ export function leftoverWords(
     if (UNIT_WORDS.test(token) && effects.metrics.some((m) => measuredIn(m, token, effects.catalog)))
       continue;
     if (GROUP_WORDS.has(token) || LIST_WORDS.has(token) || FILLER.has(token)) continue;
-    if (
-      RANKING_WORDS.test(token) ||
-      DESC_WORDS.test(token) ||
-      ASC_WORDS.test(token) ||
-      DESCRIBING.test(token)
-    )
-      continue;
+    if (RANKING_WORDS.test(token) || DESC_WORDS.test(token) || ASC_WORDS.test(token)) continue;
+    // With no measure named, the ranking is by the catalog's default one.
+    const ranked = effects.metrics.length > 0 ? effects.metrics : [effects.catalog.default_metric ?? ''];
+    if (DESCRIBING.test(token) && ranked.some((name) => describes(token, metricWords(name)))) continue;
     if (effects.compared && COMPARISON_WORDS.test(token)) continue;
     if (effects.alphabetical && ALPHABETICAL_WORDS.test(token)) continue;
     if (linksTerms(i, tokens, placed)) continue;

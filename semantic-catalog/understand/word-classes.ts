@@ -12,6 +12,27 @@ export const FILLER = new Set(['the', 'a', 'an', 'our', 'product', 'of', 'all', 
 export const RANKING_WORDS =
   /^(top|best|highest|largest|biggest|bottom|worst|lowest|smallest|longest|shortest|tallest|oldest|newest|cheapest|busiest|which|what|first)$/;
 export const DESCRIBING = /^(performing|selling|earning|growing|spending|paying|buying|ordering|rated)$/;
+/**
+ * What a describing word says is ranked: "best performing" any measure; "top selling" sales,
+ * "highest rated" a rating. Placed only when the measure answered is of that kind, so "highest
+ * rated product" is never ranked by revenue.
+ */
+const DESCRIBED: Record<string, RegExp> = {
+  selling: /\b(sales?|sold|selling|revenue|units?|bookings?)\b/,
+  earning: /\b(revenue|earnings?|income|profit|sales?)\b/,
+  growing: /\b(growth|revenue|sales?)\b/,
+  spending: /\b(spend|spending|spent|revenue|amount|cost|sales?)\b/,
+  paying: /\b(pay|paid|payments?|revenue|amount|sales?)\b/,
+  buying: /\b(buy|bought|purchases?|orders?|sales?|revenue)\b/,
+  ordering: /\b(orders?|ordered|sales?)\b/,
+  rated: /\b(rat(e|ed|ing|ings)|scores?|stars?)\b/,
+};
+
+/** Whether the describing word fits a measure said as `words` (its name, label and synonyms). */
+export function describes(token: string, words: string): boolean {
+  const sense = DESCRIBED[token];
+  return token === 'performing' || (!!sense && sense.test(words.toLowerCase()));
+}
 export const DESC_WORDS =
   /\b(top|best|highest|most|largest|biggest|greatest|leading|maximum|max|descending|desc|longest|tallest|newest|busiest)\b/;
 export const ASC_WORDS =
