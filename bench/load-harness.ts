@@ -7,9 +7,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { Agent, createServer, request as httpRequest } from 'node:http';
 import path from 'node:path';
-import express from 'express';
 import { freePort } from '../warehouse/free-port.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -26,28 +25,40 @@ interface Reply {
   images: string[];
 }
 
-/** Final replies by conversation: a card, a card put into "Working on it…", or a plain sentence. */
+/**
+ * Final replies by conversation: a card, a card put into "Working on it…", or a plain sentence.
+ * Plain node:http rather than express, and the card walked rather than re-serialised: this stands
+ * in for Teams' own service, which is not on the bench machine, so it should cost the machine as
+ * little as it can.
+ */
 export async function startConnector(): Promise<Connector> {
   const waiting = new Map<string, (reply: Reply) => void>();
-  const app = express();
-  app.use(express.json({ limit: '5mb' }));
-  app.all('/v3/conversations/:conversation/activities{/:activityId}', (req, res) => {
-    const body = req.body as { type?: string; text?: string; attachments?: { content?: unknown }[] };
-    if (body.type === 'message' && body.text !== 'Working on it…') {
-      const at = performance.now();
-      const images: string[] = [];
-      // Key order is not kept (the outbox stores the card as jsonb), so the card is walked.
-      JSON.stringify(body.attachments?.[0]?.content ?? {}, (_key, value) => {
-        if (value?.type === 'Image' && typeof value.url === 'string') images.push(value.url);
-        return value;
-      });
-      waiting.get(String(req.params.conversation))?.({ at, images });
-    }
-    res.json({ id: `a-${Math.random().toString(36).slice(2)}` });
+  const route = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]*)?$/;
+  let replies = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const match = route.exec(req.url ?? '');
+      if (match && chunks.length > 0) {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          type?: string;
+          text?: string;
+          attachments?: { content?: unknown }[];
+        };
+        if (body.type === 'message' && body.text !== 'Working on it…') {
+          const at = performance.now();
+          // Key order is not kept (the outbox stores the card as jsonb), so the card is walked.
+          const images: string[] = [];
+          imagesIn(body.attachments?.[0]?.content, images);
+          waiting.get(decodeURIComponent(match[1] as string))?.({ at, images });
+        }
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`{"id":"a-${++replies}"}`);
+    });
   });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     serviceUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}/`,
     expect(conversation, timeoutMs) {
@@ -60,8 +71,46 @@ export async function startConnector(): Promise<Connector> {
         });
       });
     },
-    close: () => void server.close(),
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
   };
+}
+
+/** Every Adaptive Card Image's URL, wherever it sits in the card. */
+function imagesIn(node: unknown, images: string[]): void {
+  if (Array.isArray(node)) for (const item of node) imagesIn(item, images);
+  else if (node !== null && typeof node === 'object') {
+    const record = node as Record<string, unknown>;
+    if (record.type === 'Image' && typeof record.url === 'string') images.push(record.url);
+    for (const value of Object.values(record))
+      if (value !== null && typeof value === 'object') imagesIn(value, images);
+  }
+}
+
+/** The harness's own HTTP client: keep-alive connections, no fetch machinery per request. */
+const agent = new Agent({ keepAlive: true });
+
+function send(url: string, body?: string): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      {
+        agent,
+        method: body === undefined ? 'GET' : 'POST',
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 export interface LoadServer {
@@ -118,10 +167,9 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 /** What a Teams client does with a card's image: fetch it. A failure is described, never thrown. */
 async function fetchImage(url: string): Promise<string | undefined> {
   try {
-    const response = await fetch(url);
-    const body = Buffer.from(await response.arrayBuffer());
-    if (response.ok && body.subarray(0, 8).equals(PNG_SIGNATURE)) return undefined;
-    return `${url}: HTTP ${response.status}, ${body.length} bytes`;
+    const response = await send(url);
+    if (response.status === 200 && response.body.subarray(0, 8).equals(PNG_SIGNATURE)) return undefined;
+    return `${url}: HTTP ${response.status}, ${response.body.length} bytes`;
   } catch (error) {
     return `${url}: ${(error as Error).message}`;
   }
@@ -155,10 +203,9 @@ export async function round(
         imagesFetched += images.length;
         return at - sent;
       });
-      void fetch(`${base}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
+      void send(
+        `${base}/api/messages`,
+        JSON.stringify({
           type: 'message',
           id: `m-${conversation}`,
           channelId: 'msteams',
@@ -169,7 +216,7 @@ export async function round(
           conversation: { id: conversation, conversationType: 'personal' },
           channelData: { tenant: { id: 'tenant' } },
         }),
-      }).catch(() => undefined);
+      ).catch(() => undefined);
       return replied;
     }),
   );
@@ -199,6 +246,38 @@ export async function postgresCpuSeconds(dataDir: string): Promise<number> {
     if (Number(fields[1]) === pid) ticks += Number(fields[11]) + Number(fields[12]);
   }
   return ticks / TICKS_PER_SECOND;
+}
+
+/**
+ * PostgreSQL's CPU seconds so far by what each process serves: a backend's database (its title is
+ * `postgres: user database host(port) state`), a background process by its name, and
+ * `exited` for ended children (the postmaster's cutime/cstime, which can't be told apart).
+ */
+export async function postgresCpuByPart(dataDir: string): Promise<Map<string, number>> {
+  const pid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const stat = async (p: string) => {
+    const text = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => '');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  };
+  const parts = new Map<string, number>();
+  const add = (part: string, ticks: number) =>
+    parts.set(part, (parts.get(part) ?? 0) + ticks / TICKS_PER_SECOND);
+  const own = await stat(String(pid));
+  if (own.length < 17) return parts;
+  add('postmaster', Number(own[11]) + Number(own[12]));
+  add('exited', Number(own[13]) + Number(own[14]));
+  const { readdir } = await import('node:fs/promises');
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = await stat(entry);
+    if (Number(fields[1]) !== pid) continue;
+    const title = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).replace(/\0/g, ' ');
+    const words = title.replace(/^postgres:\s*/, '').split(/\s+/);
+    // A backend: user, database, host(port); anything else is a background process.
+    const part = /\(\d+\)$/.test(words[2] ?? '') ? `db ${words[1]}` : words.slice(0, 2).join(' ') || 'other';
+    add(part, Number(fields[11]) + Number(fields[12]));
+  }
+  return parts;
 }
 
 /** This process's CPU seconds so far (the connector stand-in, the HTTP client, the raw pg client). */

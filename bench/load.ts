@@ -3,7 +3,7 @@
  * door of a built `tally start`, on a throwaway embedded PostgreSQL seeded at scale 1, replies
  * caught by a local Bot Connector stand-in that fetches each reply's chart image as a Teams client
  * would (and checks it is a PNG). Two cases, each on a fresh server:
- *   - warm: the 40 golden questions cycled, so after the warm-up round every chart is in the
+ *   - warm: the 40 golden questions cycled, so after the first warm-up round every chart is in the
  *     chart cache (a team asking the same things all morning);
  *   - distinct: every question of the run is different (metric × breakdown × period), so every
  *     answer draws its own chart.
@@ -15,7 +15,8 @@
  * the time went. Memory is the server's after each round past the warm-up — as sampled, and after
  * a full collection (the server runs with --expose-gc and collects on SIGUSR2) — JS heap and RSS
  * apart, since the allocator may keep freed pages that a leak would not explain.
- *   LOAD_CONCURRENCY (200) questions at once; LOAD_ROUNDS (5) measured rounds after one warm-up;
+ *   LOAD_CONCURRENCY (200) questions at once; LOAD_ROUNDS (5) measured rounds after
+ *   LOAD_WARMUP_ROUNDS (1) warm-up rounds; LOAD_PG_STATS=1: pg_stat_statements per answer;
  *   LOAD_CASES (warm,distinct); LOAD_SERVER_ARGS: more node flags for the server, e.g.
  *   "--cpu-prof --cpu-prof-dir=/tmp/prof"; LOAD_SERVER_ENV: more environment for the server, e.g.
  *   "MALLOC_ARENA_MAX=2".
@@ -35,6 +36,7 @@ import {
   type Connector,
   type LoadServer,
   ownCpuSeconds,
+  postgresCpuByPart,
   postgresCpuSeconds,
   round,
   startConnector,
@@ -45,6 +47,13 @@ const root = path.resolve(import.meta.dirname, '..');
 const concurrency = Number(process.env.LOAD_CONCURRENCY ?? 200);
 const rounds = Number(process.env.LOAD_ROUNDS ?? 5);
 const cases = (process.env.LOAD_CASES ?? 'warm,distinct').split(',');
+/**
+ * Warm-up rounds before anything is measured (the first draws every chart of the warm case and
+ * fills the caches). Memory is judged over the measured answers after them, each sample after a
+ * full collection (bot/start.ts collects twice: after one, V8 still held ~70 MB of emptied pages,
+ * which read as a 13–16% fall from the first sample to the rest).
+ */
+const warmUps = Number(process.env.LOAD_WARMUP_ROUNDS ?? 1);
 const golden = await loadGoldenFile(path.resolve(root, '..', 'shared', 'eval', 'dev.yaml'));
 const quantile = (values: number[], q: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? 0;
@@ -96,7 +105,20 @@ await build();
 const home = await mkdtemp(path.join(tmpdir(), 'tally-load-'));
 await chmod(home, 0o755);
 const pgPort = await freePort();
-const cluster = await startEmbedded({ home, port: pgPort, throwaway: true });
+// LOAD_PG_STATS=1: pg_stat_statements in both databases, printed per answer after each case.
+const pgStats = process.env.LOAD_PG_STATS === '1';
+const cluster = await startEmbedded({
+  home,
+  port: pgPort,
+  throwaway: true,
+  settings: pgStats
+    ? [
+        'shared_preload_libraries=pg_stat_statements',
+        'pg_stat_statements.track=all',
+        'pg_stat_statements.track_planning=on',
+      ]
+    : [],
+});
 await ensureDatabase(cluster.superuserUrl('postgres'), 'warehouse');
 await ensureDatabase(cluster.superuserUrl('postgres'), 'tally');
 const seedClient = new pg.Client({ connectionString: cluster.superuserUrl('warehouse') });
@@ -169,6 +191,53 @@ async function rawRound(
   };
 }
 
+/**
+ * LOAD_PG_STATS=1: the bot's statements since the reset, per answer — calls, and execution and
+ * planning time — in the app database and as the reader in the warehouse (raw pg's, run as the
+ * superuser, are left out).
+ */
+async function statementStats(answers: number | 'reset'): Promise<void> {
+  const client = new pg.Client({ connectionString: cluster.superuserUrl('tally') });
+  await client.connect();
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    if (answers === 'reset') {
+      await client.query('SELECT pg_stat_statements_reset()');
+      return;
+    }
+    const { rows } = await client.query(
+      `SELECT d.datname AS db, s.calls::float8 AS calls, s.total_exec_time AS exec, s.total_plan_time AS plan,
+              s.rows::float8 AS rows, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 110) AS query
+       FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid JOIN pg_roles r ON r.oid = s.userid
+       WHERE d.datname = 'tally' OR NOT r.rolsuper
+       ORDER BY s.total_exec_time + s.total_plan_time DESC LIMIT 40`,
+    );
+    const byDb = new Map<string, number>();
+    for (const r of rows) byDb.set(r.db, (byDb.get(r.db) ?? 0) + r.calls / answers);
+    console.log(
+      `  statements per answer (pg_stat_statements): ${[...byDb].map(([db, n]) => `${db} ${n.toFixed(2)}`).join(', ')}`,
+    );
+    const tables = await client.query(
+      `SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, autovacuum_count, autoanalyze_count
+       FROM pg_stat_user_tables WHERE n_tup_ins + n_tup_upd > 0 AND schemaname = 'public' ORDER BY relname`,
+    );
+    console.log(
+      `  app tables (inserted, updated, of which HOT, autovacuums, autoanalyzes): ${tables.rows
+        .map(
+          (t) =>
+            `${t.relname} ${t.n_tup_ins}/${t.n_tup_upd}/${t.n_tup_hot_upd}/${t.autovacuum_count}/${t.autoanalyze_count}`,
+        )
+        .join(', ')}`,
+    );
+    for (const r of rows)
+      console.log(
+        `    ${r.db.padEnd(9)} ${(r.calls / answers).toFixed(3).padStart(6)}/answer  exec ${((r.exec ?? 0) / answers).toFixed(3)} ms  plan ${((r.plan ?? 0) / answers).toFixed(3)} ms  rows/call ${(r.rows / Math.max(1, r.calls)).toFixed(1)}  ${r.query}`,
+      );
+  } finally {
+    await client.end();
+  }
+}
+
 const flat = (values: number[]) => {
   const first = values[0] as number;
   const spread = Math.max(...values.map((v) => Math.abs(v - first) / first));
@@ -207,7 +276,7 @@ async function memorySample(server: LoadServer): Promise<Sample> {
 }
 
 async function runCase(name: string): Promise<void> {
-  const all = name === 'warm' ? [] : distinctQuestions(concurrency * (rounds + 1));
+  const all = name === 'warm' ? [] : distinctQuestions(concurrency * (rounds + warmUps));
   const perRound = (r: number): string[] =>
     name === 'warm'
       ? Array.from(
@@ -217,28 +286,37 @@ async function runCase(name: string): Promise<void> {
       : all.slice(r * concurrency, (r + 1) * concurrency);
   console.log(
     name === 'warm'
-      ? `\n-- warm chart cache: the ${golden.questions.length} golden questions cycled; every chart drawn in the warm-up round`
-      : `\n-- distinct questions: ${concurrency * (rounds + 1)} different questions, every answer draws its chart`,
+      ? `\n-- warm chart cache: the ${golden.questions.length} golden questions cycled; every chart drawn in the first warm-up round`
+      : `\n-- distinct questions: ${concurrency * (rounds + warmUps)} different questions, every answer draws its chart`,
   );
   const server = await launch();
   try {
-    const warmUp = await round(connector, server.base, `${name}-warm`, perRound(0));
-    // Raw pg's warm-up: each statement once, so its cache is as warm as the bot's.
-    await rawRound([...new Set((await answered(`${name}-warm`)).sqls)]);
+    const imageFailures: string[] = [];
+    for (let w = 0; w < warmUps; w++) {
+      const warmUp = await round(connector, server.base, `${name}-warm${w}`, perRound(w));
+      imageFailures.push(...warmUp.imageFailures);
+      // Raw pg's warm-up: each statement once, so its cache is as warm as the bot's.
+      await rawRound([...new Set((await answered(`${name}-warm${w}`)).sqls)]);
+    }
+    if (pgStats) await statementStats('reset');
     const before = await server.metrics();
+    const parts = new Map<string, number>();
     const memory: Sample[] = [];
     const latencies: number[] = [];
     const bot = { seconds: [] as number[], serverCpu: 0, pgCpu: 0, ownCpu: 0 };
     const raw = { seconds: [] as number[], statements: 0, ran: 0, pgCpu: 0, ownCpu: 0 };
     const statuses = new Map<string, number>();
-    const images = { fetched: 0, failed: [...warmUp.imageFailures] };
+    const images = { fetched: 0, failed: imageFailures };
     for (let r = 0; r < rounds; r++) {
       const cpuBefore = [
         (await server.metrics()).get('process_cpu_seconds_total') ?? 0,
         await pgCpu(),
         ownCpuSeconds(),
       ];
-      const result = await round(connector, server.base, `${name}-r${r}`, perRound(r + 1));
+      const partsBefore = await postgresCpuByPart(path.join(home, 'pg'));
+      const result = await round(connector, server.base, `${name}-r${r}`, perRound(r + warmUps));
+      for (const [part, seconds] of await postgresCpuByPart(path.join(home, 'pg')))
+        parts.set(part, (parts.get(part) ?? 0) + seconds - (partsBefore.get(part) ?? 0));
       const cpuAfter = [
         (await server.metrics()).get('process_cpu_seconds_total') ?? 0,
         await pgCpu(),
@@ -288,10 +366,20 @@ async function runCase(name: string): Promise<void> {
     console.log(
       `CPU per answer: server ${ms(bot.serverCpu, answers)}, PostgreSQL ${ms(bot.pgCpu, answers)}, harness ${ms(bot.ownCpu, answers)}; per raw statement: PostgreSQL ${ms(raw.pgCpu, raw.statements)}, harness ${ms(raw.ownCpu, raw.statements)}`,
     );
+    console.log(
+      `  PostgreSQL's per answer by part: ${[...parts]
+        .filter(([, seconds]) => seconds >= 0.005)
+        .sort((a, b) => b[1] - a[1])
+        .map(([part, seconds]) => `${part} ${ms(seconds, answers)}`)
+        .join(', ')}`,
+    );
+    if (pgStats) await statementStats(answers);
     const row = (pick: (s: Sample) => number) => memory.map((m) => mb(pick(m))).join(', ');
     const judged = (pick: (s: Sample) => number) =>
       `${flat(memory.map(pick))}; ${lastHalf(memory.map(pick))}`;
-    console.log(`memory after each ${concurrency} answers past the warm-up:`);
+    console.log(
+      `memory after each ${concurrency} answers past the warm-up (${warmUps} round${warmUps === 1 ? '' : 's'}, ${warmUps * concurrency} answers), ${rounds * concurrency} answers in all; flat = every sample within ±10% of the first:`,
+    );
     console.log(`  JS heap after a full GC: ${row((m) => m.gcHeap)} (${judged((m) => m.gcHeap)})`);
     console.log(`  RSS after a full GC:     ${row((m) => m.gcRss)} (${judged((m) => m.gcRss)})`);
     console.log(
@@ -305,7 +393,7 @@ async function runCase(name: string): Promise<void> {
 
 try {
   console.log(
-    `\n== load: ${concurrency} concurrent Teams questions, ${rounds} rounds after a warm-up; load average ${loadavg()
+    `\n== load: ${concurrency} concurrent Teams questions, ${rounds} rounds after ${warmUps} warm-up round${warmUps === 1 ? '' : 's'}; load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(
         ' ',

@@ -41,6 +41,8 @@ export interface EmbeddedOptions {
   port: number;
   /** Throwaway clusters trade durability for speed (no fsync). */
   throwaway?: boolean;
+  /** More server settings (`-c name=value` pairs), e.g. the load bench's pg_stat_statements. */
+  settings?: string[];
   onLog?: (line: string) => void;
 }
 
@@ -178,6 +180,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedC
       '-c',
       'max_connections=300',
       ...(options.throwaway ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : []),
+      ...(options.settings ?? []).flatMap((setting) => ['-c', setting]),
     ],
     onLog: (message) => options.onLog?.(String(message).trim()),
     onError: (error) => options.onLog?.(String(error).trim()),
