@@ -167,9 +167,17 @@ export function storable(text: string | undefined): string | undefined {
   return text?.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
 }
 
-/** JSON that PostgreSQL accepts: it refuses NUL and unpaired surrogates even escaped. */
-export const storableJson = (value: unknown) =>
-  JSON.stringify(value, (_key, v) => (typeof v === 'string' ? storable(v) : v));
+/**
+ * JSON that PostgreSQL accepts: it refuses NUL and unpaired surrogates even escaped. JSON.stringify
+ * writes exactly those as `\u0000` and `\udXXX` (paired surrogates stay as they are), so only text
+ * showing one goes through the slower walk that cleans every string (typed `\u0000` text may
+ * send a clean value that way too; it comes out the same).
+ */
+export const storableJson = (value: unknown) => {
+  const text = JSON.stringify(value);
+  if (text === undefined || !/\\u0000|\\ud[89a-f]/i.test(text)) return text;
+  return JSON.stringify(value, (_key, v) => (typeof v === 'string' ? storable(v) : v));
+};
 
 const AUDIT_COLUMNS = [
   ['user_id', 'text'],

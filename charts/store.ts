@@ -39,11 +39,22 @@ export function newAssetId(): string {
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
+/**
+ * Bytes of the assets most recently stored or served, kept in memory (least recently used go
+ * first): under load each answer's image is fetched at once, and reading it back cost a stat, an
+ * open, a read and a close each time. An asset never changes once written (its id is new), so
+ * the kept bytes are the file's; each keeps the time it was written, so it expires exactly when the
+ * file would. One larger than a quarter of the budget is never kept.
+ */
+export const KEPT_ASSET_BYTES = 16 * 1024 * 1024;
+
 /** A chart waiting to be drawn: its spec, beside where its PNG will be. */
 const SPEC_EXTENSION = 'spec.json';
 
 export class DiskAssetStore implements AssetStore {
   private readonly made = new Set<string>();
+  private readonly kept = new Map<string, { body: Buffer; mtimeMs: number }>();
+  private keptBytes = 0;
   /** Draws in progress by file, so a burst of first fetches draws a chart once. */
   private readonly drawing = new Map<string, Promise<Buffer>>();
   readonly putLater?: (spec: object) => Promise<string>;
@@ -94,7 +105,29 @@ export class DiskAssetStore implements AssetStore {
       await mkdir(path.join(this.dir, folder), { recursive: true });
       await writeFile(file, body);
     });
+    if (extension === KINDS[kind].extension)
+      this.keep(file, typeof body === 'string' ? Buffer.from(body) : body, this.now());
     return this.url(kind, id);
+  }
+
+  private keep(file: string, body: Buffer, mtimeMs: number): void {
+    if (body.length > KEPT_ASSET_BYTES / 4) return;
+    this.forget(file);
+    this.kept.set(file, { body, mtimeMs });
+    this.keptBytes += body.length;
+    while (this.keptBytes > KEPT_ASSET_BYTES) this.forget(this.kept.keys().next().value as string);
+  }
+
+  private forget(file: string): void {
+    const known = this.kept.get(file);
+    if (!known) return;
+    this.kept.delete(file);
+    this.keptBytes -= known.body.length;
+  }
+
+  /** Bytes kept in memory (tests of the bound). */
+  keptAssetBytes(): number {
+    return this.keptBytes;
   }
 
   /** Serves stored assets; unknown, malformed or expired ids are 404. A kept spec is drawn first. */
@@ -116,8 +149,23 @@ export class DiskAssetStore implements AssetStore {
   /** The stored bytes, or the chart drawn from its kept spec (then stored, so it is drawn once). */
   private async read(folder: string, id: string, extension: string): Promise<Buffer | undefined> {
     const file = path.join(this.dir, folder, `${id}.${extension}`);
+    const known = this.kept.get(file);
+    if (known) {
+      this.kept.delete(file);
+      if (this.expired(known.mtimeMs)) {
+        this.keptBytes -= known.body.length;
+        return undefined;
+      }
+      this.kept.set(file, known);
+      return known.body;
+    }
     const info = await stat(file).catch(() => undefined);
-    if (info) return this.expired(info.mtimeMs) ? undefined : readFile(file);
+    if (info) {
+      if (this.expired(info.mtimeMs)) return undefined;
+      const body = await readFile(file);
+      this.keep(file, body, info.mtimeMs);
+      return body;
+    }
     const specFile = path.join(this.dir, folder, `${id}.${SPEC_EXTENSION}`);
     const kept = this.draw && (await stat(specFile).catch(() => undefined));
     if (!this.draw || !kept || this.expired(kept.mtimeMs)) return undefined;
@@ -133,6 +181,7 @@ export class DiskAssetStore implements AssetStore {
         await utimes(aside, kept.atime, kept.mtime);
         await rename(aside, file);
         await rm(specFile, { force: true });
+        this.keep(file, png, kept.mtimeMs);
         return png;
       });
       this.drawing.set(file, drawn);
@@ -150,6 +199,7 @@ export class DiskAssetStore implements AssetStore {
         const info = await stat(path.join(dir, name)).catch(() => undefined);
         if (info && this.expired(info.mtimeMs)) {
           await rm(path.join(dir, name), { force: true });
+          this.forget(path.join(dir, name));
           removed++;
         }
       }

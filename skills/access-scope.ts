@@ -30,7 +30,10 @@ export function noAccessMessage(): string {
   return 'I can’t answer that with your access. If you need it, ask the team that looks after Tally.';
 }
 
-// One scoped executor per person, so what is kept per executor (data extents) is kept per access.
+// One scoped executor per access, so what is kept per executor (data extents) is kept per access.
+// The most recently used are kept, not every person ever seen: a scoped executor is only its
+// access, made again at once, and an unbounded map would grow with every new asker.
+export const SCOPED_EXECUTORS_KEPT = 1000;
 const scopedExecutors = new WeakMap<Executor, Map<string, Executor>>();
 const baseOf = new WeakMap<Executor, Executor>();
 
@@ -40,12 +43,36 @@ function executorFor(executor: Executor, access: UserAccess): Executor {
   const byAccess = scopedExecutors.get(base) ?? new Map<string, Executor>();
   scopedExecutors.set(base, byAccess);
   let scoped = byAccess.get(key);
-  if (!scoped) {
+  if (scoped) byAccess.delete(key);
+  else {
     scoped = base.withAccess(access);
     baseOf.set(scoped, base);
-    byAccess.set(key, scoped);
   }
+  byAccess.set(key, scoped);
+  if (byAccess.size > SCOPED_EXECUTORS_KEPT) byAccess.delete(byAccess.keys().next().value as string);
   return scoped;
+}
+
+/** How many scoped executors are kept for a base executor (tests of the bound). */
+export function scopedExecutorsKept(executor: Executor): number {
+  return scopedExecutors.get(baseOf.get(executor) ?? executor)?.size ?? 0;
+}
+
+/** Whether any access rule's row filter reads who is asking (`{user.email}`, `{user.id}`). */
+function rowsReadUser(catalog: Catalog): boolean {
+  return (catalog.access?.groups ?? []).some((g) => g.rows.some((row) => /\{user\.[a-z_]+\}/.test(row)));
+}
+
+/**
+ * Deps for a read that isn't the person's question but depends on which rows they may see (the
+ * data extent): their groups, and who they are only when a row filter reads it. Everyone who sees
+ * the same rows shares one executor, and so one cache of what it read; the rows are the same
+ * by construction, since PostgreSQL's policies read nothing else.
+ */
+export function rowsScope<D extends Scoped>(deps: D): D & { access: UserAccess } {
+  const access = deps.access ?? resolveAccess(deps.catalog, {});
+  const shared = rowsReadUser(deps.catalog) ? access : { groups: access.groups, user: {} };
+  return { ...deps, access: shared, executor: executorFor(deps.executor, shared) };
 }
 
 /** Deps carrying an access (given, already on the deps, else the catalog's default for someone in no group). */
@@ -61,6 +88,9 @@ export function withAccess<D extends Scoped>(
 }
 
 export function accessRefusal(deps: Scoped, question: string, query: SemanticQuery): Answer | undefined {
+  // No access rules: everyone is in the unrestricted default group, which may use everything, so
+  // there is nothing to check (and the check parses every expression the query touches).
+  if (!deps.catalog.access) return undefined;
   const access = deps.access ?? resolveAccess(deps.catalog, {});
   const problem = queryAccessProblem(query, deps.catalog, access);
   if (!problem) return undefined;

@@ -20,13 +20,14 @@ import { understandFollowUp } from '../semantic-catalog/understand/follow-up.ts'
 import type { Lexicon } from '../semantic-catalog/understand/lexicon.ts';
 import { type Understanding, understand } from '../semantic-catalog/understand/parse.ts';
 import { type Executor, ExecutorError } from '../warehouse/executor.ts';
-import { checkSql } from '../warehouse/gate.ts';
+import { checkedSql, checkSql } from '../warehouse/gate.ts';
 import {
   accessRefusal,
   auditAccess,
   compileOptions,
   gateCatalog,
   queryAccessNote,
+  rowsScope,
   withAccess,
 } from './access-scope.ts';
 import { type Answer, emptyAnswer } from './answer.ts';
@@ -107,6 +108,45 @@ export function displaySqlKept(): number {
   return displayed.size;
 }
 
+/**
+ * Readings kept, most recently used last, per catalog and lexicon object: the same words read
+ * against the same catalog on the same day read the same (understand is a function of exactly
+ * those), and a team asks the same questions all morning. A rebuilt catalog (an admin's overlay)
+ * is a new object with a new lexicon, so it starts afresh. Each caller gets its own copy.
+ */
+export const READINGS_KEPT = 1000;
+const readings = new WeakMap<Catalog, WeakMap<Lexicon, Map<string, Understanding>>>();
+
+export function understandKept(
+  question: string,
+  catalog: Catalog,
+  lexicon: Lexicon,
+  today: IsoDate,
+): Understanding {
+  let byLexicon = readings.get(catalog);
+  if (!byLexicon) {
+    byLexicon = new WeakMap();
+    readings.set(catalog, byLexicon);
+  }
+  let kept = byLexicon.get(lexicon);
+  if (!kept) {
+    kept = new Map();
+    byLexicon.set(lexicon, kept);
+  }
+  const key = `${today}\u0000${question}`;
+  let reading = kept.get(key);
+  if (reading) kept.delete(key);
+  else reading = understand(question, catalog, lexicon, today);
+  kept.set(key, reading);
+  if (kept.size > READINGS_KEPT) kept.delete(kept.keys().next().value as string);
+  return structuredClone(reading);
+}
+
+/** How many readings are kept for a catalog and lexicon (tests of the bound). */
+export function readingsKept(catalog: Catalog, lexicon: Lexicon): number {
+  return readings.get(catalog)?.get(lexicon)?.size ?? 0;
+}
+
 export async function ask(deps: AskDeps, turn: Turn): Promise<Answer> {
   const finish = deps.observe?.(turn);
   try {
@@ -182,7 +222,7 @@ async function answerTurn(
   if (verified) understanding = { kind: 'query', query: verified.query };
   if (!understanding && !choice && state.lastQuery)
     understanding = understandFollowUp(question, state.lastQuery, deps.catalog, deps.lexicon, today);
-  understanding ??= understand(question, deps.catalog, deps.lexicon, today);
+  understanding ??= understandKept(question, deps.catalog, deps.lexicon, today);
   // Names too many to learn ("Oak Freight Ltd"): looked up in the warehouse, then read again.
   if (understanding.kind !== 'query')
     understanding = (await readWithLookedUpValues(deps, question, today)) ?? understanding;
@@ -270,7 +310,7 @@ async function queryAnswer(
   understandMs += performance.now() - compileStarted;
 
   const gateStarted = performance.now();
-  const verdict = checkSql(compiled.sql, gateCatalog(deps), { maxRows: deps.maxRows });
+  const verdict = checkedSql(compiled.sql, gateCatalog(deps), { maxRows: deps.maxRows });
   const gateMs = performance.now() - gateStarted;
   if (!verdict.ok) {
     deps.log.error({ rule: verdict.rule, sql: compiled.sql }, 'the gate refused compiled SQL');
@@ -280,7 +320,8 @@ async function queryAnswer(
   const interpretation = restate(query, deps.catalog, said);
   try {
     const result = await deps.executor.run(verdict.sql, { user });
-    const extent = await dataExtent(deps, query);
+    // Kept per set of visible rows, not per person: the same extent for everyone in a group.
+    const extent = await dataExtent(rowsScope(deps), query);
     return {
       question,
       status: 'answer',

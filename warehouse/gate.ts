@@ -178,6 +178,38 @@ export function checkSql(sql: string, catalog: Catalog, options: GateOptions): G
   return { ok: true, sql: runnable, tables: inspected.tables, rowCap: options.maxRows };
 }
 
+/** Verdicts kept per catalog object (checkedSql): the most recent, LRU. */
+export const GATE_VERDICTS_KEPT = 2000;
+const verdicts = new WeakMap<Catalog, Map<string, GateVerdict>>();
+
+/**
+ * checkSql, with the verdict kept for the same SQL, the same catalog object and the same row cap:
+ * the compiled SQL of a question asked again is the same text, and checking it is two parses and a
+ * deparse. Keyed by the catalog object itself — the catalog a person may see (gateCatalog) is a
+ * different object for a different access, and a rebuilt catalog (an overlay) is a new one — so a
+ * verdict never answers for another catalog or access. Catalogs are never changed in place once
+ * built; a caller that does must use checkSql. Kept verdicts are frozen: callers share them.
+ */
+export function checkedSql(sql: string, catalog: Catalog, options: GateOptions): GateVerdict {
+  let kept = verdicts.get(catalog);
+  if (!kept) {
+    kept = new Map();
+    verdicts.set(catalog, kept);
+  }
+  const key = `${options.maxRows}\u0000${sql}`;
+  const hit = kept.get(key);
+  if (hit) {
+    kept.delete(key);
+    kept.set(key, hit);
+    return hit;
+  }
+  const verdict = checkSql(sql, catalog, options);
+  if (verdict.ok) Object.freeze(verdict.tables);
+  kept.set(key, Object.freeze(verdict));
+  if (kept.size > GATE_VERDICTS_KEPT) kept.delete(kept.keys().next().value as string);
+  return verdict;
+}
+
 type Inspection = { ok: true; statement: PgNode; tables: string[] } | Extract<GateVerdict, { ok: false }>;
 
 function inspect(sql: string, catalog: Catalog): Inspection {

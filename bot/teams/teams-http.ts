@@ -11,7 +11,7 @@
  */
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
+import type { Activity, CloudAdapter, InvokeResponse, TurnContext } from 'botbuilder';
 import { validateAndFixActivity } from 'botbuilder/lib/activityValidator.js';
 import type express from 'express';
 import type { Logger } from '../logger.ts';
@@ -20,17 +20,78 @@ import { requestIdOf } from '../request-id.ts';
 /** Where a turn finds the id of the HTTP request it came in (bot/request-id.ts). */
 export const TURN_REQUEST_ID = Symbol('tally.requestId');
 
-/** What authentication hands the turn (botframework-connector's type, reached through the adapter). */
-type AuthenticateRequestResult = Parameters<GuardedTeamsAdapter['runAuthenticated']>[0];
+/** What authentication hands the turn (botframework-connector's types, reached through botbuilder). */
+type BotAuthentication = NonNullable<ConstructorParameters<typeof CloudAdapter>[0]>;
+type AuthenticateRequestResult = Awaited<ReturnType<BotAuthentication['authenticateRequest']>>;
 
-/** TeamsAdapter with authentication and the turn as two steps, so each failure gets its own answer. */
+type ConnectorFactory = NonNullable<AuthenticateRequestResult['connectorFactory']>;
+type ConnectorClient = Awaited<ReturnType<ConnectorFactory['create']>>;
+
+/** Connector clients kept per app id, service URL and audience (a deployment talks to a handful). */
+export const CONNECTOR_CLIENTS_KEPT = 100;
+
+/**
+ * TeamsAdapter with authentication and the turn as two steps, so each failure gets its own answer.
+ *
+ * It also keeps its Bot Connector clients. botbuilder makes a ConnectorClient for every turn and
+ * every proactive post — a new HTTP pipeline and its own connection pool each time, so every reply
+ * paid for a client and a fresh TCP connection. A client depends only on what its factory was made
+ * with: the bot's app id (from the claims) and the adapter's own fixed settings (credentials
+ * factory, OAuth scope, login endpoint), plus the service URL and audience it is asked for; tokens
+ * are fetched and renewed by its credentials on each request. So clients are kept by app id,
+ * service URL and audience, as botbuilder's older BotFrameworkAdapter kept them.
+ */
 export class GuardedTeamsAdapter extends TeamsAdapter {
-  authenticate(activity: Activity, authHeader: string) {
-    return this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
+  private readonly connectors = new Map<string, Promise<ConnectorClient>>();
+
+  constructor(...args: ConstructorParameters<typeof TeamsAdapter>) {
+    super(...args);
+    const auth = this.botFrameworkAuthentication;
+    const createConnectorFactory = auth.createConnectorFactory.bind(auth);
+    // Proactive posts (continueConversationAsync) get their factory here.
+    auth.createConnectorFactory = (claims) => this.keptConnectors(createConnectorFactory(claims));
+  }
+
+  async authenticate(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const result = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
+    return { ...result, connectorFactory: this.keptConnectors(result.connectorFactory) };
+  }
+
+  /** How many connector clients are kept (tests). */
+  connectorClientsKept(): number {
+    return this.connectors.size;
+  }
+
+  private keptConnectors<F extends ConnectorFactory | undefined>(factory: F): F {
+    if (!factory) return factory;
+    const appId = (factory as { appId?: unknown }).appId;
+    // Only botframework-connector's own factory, whose settings are known to be the adapter's.
+    if (
+      factory?.constructor?.name !== 'ConnectorFactoryImpl' ||
+      (appId !== undefined && typeof appId !== 'string')
+    )
+      return factory;
+    const kept = this.connectors;
+    return {
+      create(serviceUrl: string, audience?: string) {
+        const key = JSON.stringify([appId ?? null, serviceUrl, audience ?? null]);
+        const known = kept.get(key);
+        if (known) kept.delete(key);
+        const client = known ?? factory.create(serviceUrl, audience);
+        // A client that could not be made is not kept: the next turn tries again.
+        if (!known)
+          client.catch(() => {
+            if (kept.get(key) === client) kept.delete(key);
+          });
+        kept.set(key, client);
+        if (kept.size > CONNECTOR_CLIENTS_KEPT) kept.delete(kept.keys().next().value as string);
+        return client;
+      },
+    } as ConnectorFactory as F;
   }
 
   runAuthenticated(
-    auth: Awaited<ReturnType<GuardedTeamsAdapter['authenticate']>>,
+    auth: AuthenticateRequestResult,
     activity: Activity,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<InvokeResponse | undefined> {
