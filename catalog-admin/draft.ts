@@ -34,6 +34,9 @@ export interface Draft {
 const NOT_A_MEASURE =
   /(^|_)(year|yr|month|quarter|week|day|hour|minute|lat|latitude|lon|lng|longitude|zip|code|number|num|no|rank|order|seq|sequence|version|phone|is|has)(_|$)/;
 const CALENDAR_NUMBER = /(^|_)(year|yr|month|quarter|week|day)$/;
+/** Measures that are a level, not an amount: said alone, they mean their average. */
+const LEVEL =
+  /(^|_)(rating|ratings|score|scores|rate|ratio|percent|pct|percentage|price|age|grade|gpa|level|temperature|temp|speed|altitude|elevation|height|weight|density|stars)(_|$)/;
 const FREE_TEXT_BYTES = 60;
 /** Words the question reader takes as grammar, aggregates or time grains before any field. */
 const READER_WORDS =
@@ -219,6 +222,17 @@ function draftMetrics(
 ): MetricInput[] {
   const metrics: MetricInput[] = [];
   const taken = new Set<string>();
+  const measured = new Map<string, number>();
+  for (const t of tables)
+    for (const c of t.columns)
+      if (['integer', 'decimal'].includes(typeFamily(c.type)))
+        measured.set(c.name, (measured.get(c.name) ?? 0) + 1);
+  const tableWords = new Set(
+    tables.flatMap((t) => {
+      const bare = spaced(t.name.split('.')[1] as string);
+      return [bare, otherNumber(bare)];
+    }),
+  );
   const unique = (name: string, table: TableInput) => {
     const bare = table.name.split('.')[1] as string;
     const chosen = numbered(taken.has(name) || !IDENTIFIER.test(name) ? `${bare}_${name}` : name, taken);
@@ -252,6 +266,10 @@ function draftMetrics(
         continue;
       if (family !== 'integer' && family !== 'decimal') continue;
       const words = spaced(column.name);
+      // The measure said alone ("the population of each state", "restaurants with a rating
+      // above 4") is its average when a level, else its total.
+      const bare = tableWords.has(words) || READER_WORDS.test(words) ? [] : [words, plural(words)];
+      const alone = LEVEL.test(column.name) ? 'AVG' : 'SUM';
       for (const [aggregate, word] of [
         ['SUM', 'total'],
         ['AVG', 'average'],
@@ -263,9 +281,10 @@ function draftMetrics(
         counts.draftMetrics += 1;
         metrics.push({
           name: unique(`${word}_${column.name}`, table),
-          label: capitalised(`${word} ${words}`),
+          // "Total population of cities" beside "… of states": each table's measure named apart.
+          label: capitalised(`${word} ${words}${(measured.get(column.name) ?? 0) > 1 ? ` of ${many}` : ''}`),
           description: `Draft: ${word} of ${words} over ${many}.`,
-          synonyms: [`${word} ${words} of ${many}`],
+          synonyms: [`${word} ${words} of ${many}`, ...(aggregate === alone ? bare : [])],
           table: table.name,
           expression: `${aggregate}(${table.alias}.${column.name})`,
           ...timed,
@@ -327,7 +346,19 @@ function draftDimensions(tables: TableInput[], samples: Samples, metrics: Metric
     const dimension: DimensionInput = {
       name: numbered(label === words ? column.name : `${bare}_${column.name}`, taken),
       label: capitalised(label),
-      synonyms: fieldSynonyms(label, { tableWords, values, said }),
+      synonyms: fieldSynonyms(label, {
+        tableWords,
+        values,
+        said,
+        // "state" names the states' own state_name field ("how many lakes in each state"); a bare
+        // "name" column is no thing itself (two restaurants may share a name).
+        own: new Set(
+          field.flatMap((f) => {
+            const thing = spaced(singular(f.table.name.split('.')[1] as string));
+            return spaced(f.column.name) === `${thing} name` ? [thing] : [];
+          }),
+        ),
+      }),
       sources: field.map((f) => ({ table: f.table.name, column: f.column.name })),
     };
     if (field.some((f) => f.column.sample_values?.length)) dimension.values = 'learn';
@@ -335,6 +366,9 @@ function draftDimensions(tables: TableInput[], samples: Samples, metrics: Metric
     return dimension;
   });
 }
+
+/** "country_name", "state_code": a column that says which thing it names, the same thing wherever it is kept. */
+const NAMES_A_THING = /^[a-z0-9]+(?:_[a-z0-9]+)*_(name|code|title)$/;
 
 /**
  * One field kept in several tables ("city_name" in restaurant, location and geographic): the same
@@ -350,7 +384,8 @@ function sharedFields<T extends { table: TableInput; column: ColumnInput }>(cand
         (f) =>
           f.column.name === candidate.column.name &&
           typeFamily(f.column.type) === typeFamily(candidate.column.type) &&
-          (f.column.sample_values ?? []).some((v) => values.has(String(v))),
+          ((f.column.sample_values ?? []).some((v) => values.has(String(v))) ||
+            NAMES_A_THING.test(f.column.name)),
       ),
     );
     if (same) same.push(candidate);
@@ -366,13 +401,14 @@ function sharedFields<T extends { table: TableInput; column: ColumnInput }>(cand
  */
 function fieldSynonyms(
   label: string,
-  known: { tableWords: Set<string>; values: Set<string>; said: Set<string> },
+  known: { tableWords: Set<string>; values: Set<string>; said: Set<string>; own: Set<string> },
 ): string[] {
   const thing = /^(.+) (name|title)$/.exec(label)?.[1];
+  const ownThing = !!thing && known.own.has(thing);
   const words = [plural(label), ...(thing ? [thing, plural(thing)] : [])].filter(
     (w) =>
       w !== label &&
-      !known.tableWords.has(w) &&
+      (!known.tableWords.has(w) || ownThing) &&
       !known.values.has(w) &&
       !known.said.has(w) &&
       !READER_WORDS.test(w),

@@ -61,8 +61,25 @@ describe.skipIf(!available)('tally catalog init on the text2sql-dev warehouses',
       'public.restaurant',
     ]);
     expect(city?.synonyms).toEqual(expect.arrayContaining(['city', 'cities']));
-    // A column that only shares its name with another table's ("name") stays apart.
-    expect(catalog.dimensions.filter((d) => d.sources.some((s) => s.column === 'name')).length).toBe(1);
+    // A column that only shares its name with another table's ("name") stays apart, and a
+    // restaurant's name is no restaurant: two may share one.
+    const names = catalog.dimensions.filter((d) => d.sources.some((s) => s.column === 'name'));
+    expect(names).toHaveLength(1);
+    expect(names[0]?.synonyms).not.toContain('restaurants');
+  });
+
+  it('geography: a field named for its thing is one breakdown wherever kept, and the thing its own name', async () => {
+    const catalog = await loadCatalog(path.join(home, 'geography.yaml'));
+    const state = catalog.dimensions.find((d) => d.name === 'state_name');
+    expect(state?.sources.map((s) => s.table)).toContain('public.state');
+    expect(state?.sources.length).toBeGreaterThan(3);
+    expect(state?.synonyms).toEqual(expect.arrayContaining(['state', 'states']));
+    // Each table's population named apart, and said alone as the total.
+    const populations = catalog.metrics.filter((m) => m.synonyms.includes('population'));
+    expect(populations.map((m) => m.label).sort()).toEqual([
+      'Total population of cities',
+      'Total population of states',
+    ]);
   });
 
   it('derm_treatment: patient names, e-mails, phones and addresses are personal', async () => {

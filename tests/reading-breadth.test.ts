@@ -745,3 +745,29 @@ describe('describing words say what is ranked', () => {
     expect(rated.kind !== 'query' && rated.message).toMatch(/rated/);
   });
 });
+
+describe('one word for the measures of two tables', () => {
+  const catalog = parseCatalog(`
+name: places
+tables:
+  - { name: public.city, alias: ci, synonyms: [cities], columns: [{ name: city_name, type: text }, { name: state_name, type: text }, { name: population, type: bigint }] }
+  - { name: public.state, alias: st, synonyms: [states], columns: [{ name: state_name, type: text }, { name: population, type: bigint }] }
+metrics:
+  - { name: city_population, label: Population of cities, synonyms: [population], table: public.city, expression: SUM(ci.population) }
+  - { name: state_population, label: Population of states, synonyms: [population], table: public.state, expression: SUM(st.population) }
+dimensions:
+  - { name: city_name, label: City name, synonyms: [city], sources: [{ table: public.city, column: city_name }] }
+  - { name: state_name, label: State name, synonyms: [state], sources: [{ table: public.city, column: state_name }, { table: public.state, column: state_name }] }
+`);
+  const lexicon = buildLexicon(catalog);
+  const ask = (text: string) => understand(text, catalog, lexicon, TODAY);
+  it('takes the measure kept in the table of the thing named', () => {
+    expect(ask('the top 5 cities with the highest population')).toMatchObject({
+      kind: 'query',
+      query: { metrics: ['city_population'] },
+    });
+  });
+  it('asks when the question names neither table', () => {
+    expect(ask('what is the population').kind).toBe('clarify');
+  });
+});

@@ -60,3 +60,32 @@ function ownedName(thing: Match, metric: Match, catalog: Catalog): string {
   const core = metric.text.split(' ').filter((w) => !NOT_IN_NAME.test(w));
   return [...thingWords, ...core].map(stem).join(' ');
 }
+
+/**
+ * "the population of each state" where "population" is both the cities' and the states' metric:
+ * the one kept in the table of a thing the question names (the states) is meant. Undefined when
+ * none or several are.
+ */
+export function ownerOfMetric(
+  candidates: string[],
+  match: Match,
+  matches: Match[],
+  catalog: Catalog,
+): string | undefined {
+  const named = new Set(
+    matches.flatMap((m) =>
+      m === match
+        ? []
+        : m.entries.flatMap((e) => {
+            const tables = tablesOf(e, catalog);
+            // A field kept in several tables names none of them.
+            return tables.length === 1 || e.kind === 'entity' ? tables : [];
+          }),
+    ),
+  );
+  const owned = candidates.filter((name) => {
+    const table = metricByName(catalog, name)?.table;
+    return !!table && named.has(table);
+  });
+  return owned.length === 1 ? owned[0] : undefined;
+}

@@ -24,7 +24,7 @@ import { leftoverWords, UNIT_WORDS } from './leftovers.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import { isLinkingVerb } from './linking-verbs.ts';
 import * as say from './messages.ts';
-import { readOwnedMetrics } from './owned-metrics.ts';
+import { ownerOfMetric, readOwnedMetrics } from './owned-metrics.ts';
 import type { Understanding } from './parse.ts';
 import { countFor, readFrequency, readRatios } from './per-and-frequency.ts';
 import {
@@ -256,14 +256,24 @@ export function readQuestion(
     const metrics = match.entries.filter(
       (e): e is Extract<LexiconEntry, { kind: 'metric' }> => e.kind === 'metric',
     );
-    if (metrics.length > 1)
+    const owner =
+      metrics.length > 1
+        ? ownerOfMetric(
+            metrics.map((m) => m.name),
+            match,
+            matches,
+            catalog,
+          )
+        : undefined;
+    if (owner) match.entries = [{ kind: 'metric', name: owner }];
+    else if (metrics.length > 1)
       return say.whichMetric(
         question,
         match.text,
         metrics.map((m) => m.name),
         catalog,
       );
-    const name = metrics[0]?.name;
+    const name = owner ?? metrics[0]?.name;
     if (name && !reading.metrics.includes(name)) reading.metrics.push(name);
   }
 
