@@ -771,3 +771,23 @@ dimensions:
     expect(ask('what is the population').kind).toBe('clarify');
   });
 });
+
+describe('a field named beside a value', () => {
+  it('"the state of New York" is the state, where "New York" alone is the city', () => {
+    const { catalog } = loaded.get('yelp') as { catalog: Catalog };
+    const lexicon = buildLexicon(catalog, new Map([['city', ['New York', 'San Francisco']]]));
+    const ask = (text: string) => understand(text, catalog, lexicon, TODAY);
+    expect(ask('how many businesses in the state of new york')).toMatchObject({
+      kind: 'query',
+      query: { filters: [{ dimension: 'state', values: ['NY'] }] },
+    });
+    expect(ask('how many businesses in the city of new york')).toMatchObject({
+      kind: 'query',
+      query: { filters: [{ dimension: 'city', values: ['New York'] }] },
+    });
+    expect(ask('how many businesses in new york')).toMatchObject({
+      kind: 'query',
+      query: { filters: [{ dimension: 'city', values: ['New York'] }] },
+    });
+  });
+});

@@ -409,10 +409,17 @@ export function readQuestion(
     }
   }
   for (const match of matches) {
-    const values = match.entries.filter(
+    let values = match.entries.filter(
       (e): e is Extract<LexiconEntry, { kind: 'value' }> => e.kind === 'value',
     );
     if (values.length === 0) continue;
+    // "the state of New York" where "New York" alone is the city: the field and the value said
+    // together ("New York State") are that field's value.
+    const renamed = fieldNamedValue(match, matches, tokens, lexicon);
+    if (renamed.length > 0) {
+      values = renamed;
+      match.entries = renamed;
+    }
     // "web channel": a dimension named next to an ambiguous value says which one it is.
     const neighbours = matches
       .filter((m) => beside(m, match, tokens))
@@ -577,6 +584,34 @@ function negationBefore(tokens: string[], start: number): number[] {
   return /^(not|not including|excluding|exclude|except|without|besides|minus|other than|apart)$/.test(said)
     ? found
     : [];
+}
+
+/**
+ * The values a field named beside a value makes of it, when the value is not that field's own:
+ * "the state of New York" is the state "New York State" names; "the city of New York" stays the
+ * city New York is already.
+ */
+function fieldNamedValue(
+  value: Match,
+  matches: Match[],
+  tokens: string[],
+  lexicon: Lexicon,
+): Extract<LexiconEntry, { kind: 'value' }>[] {
+  for (const field of matches) {
+    if (field === value || !beside(field, value, tokens)) continue;
+    for (const entry of field.entries) {
+      if (entry.kind !== 'dimension') continue;
+      if (value.entries.some((e) => e.kind === 'value' && e.dimension === entry.name)) return [];
+      for (const phrase of [`${value.text} ${field.text}`, `${field.text} ${value.text}`]) {
+        const found = (lexicon.phrases.get(phrase.split(' ').map(stem).join(' ')) ?? []).filter(
+          (e): e is Extract<LexiconEntry, { kind: 'value' }> =>
+            e.kind === 'value' && e.dimension === entry.name,
+        );
+        if (found.length > 0) return found;
+      }
+    }
+  }
+  return [];
 }
 
 /** Naming words between a field and its value: "the state of California", "the journal named Nature". */
