@@ -57,7 +57,7 @@ export function restate(
     : query.averageOver
       ? `average ${query.metrics.map(metricLabel).join(' and ').toLowerCase()} per ${averagedOver(query.averageOver)} (each ${averagedOver(query.averageOver)}’s total, averaged${'grain' in query.averageOver ? ` over the ${query.averageOver.grain}s that have any` : ''})`
       : counted
-        ? `${counted.label}: ${met ? `each ${thing} whose ${met}` : `distinct ${thing} values`}`
+        ? `${counted.label}: ${met ? `each ${thing} with ${met}` : `distinct ${thing} values`}`
         : query.metrics.map(metricLabel).join(' and ');
   if (breakdown.length > 0 && !ofWhole) head += ` by ${breakdown.join(' and ')}`;
   pieces.push(head);

@@ -284,7 +284,7 @@ describe('more of what people type', () => {
       conditions: [{ metric: 'orders', level: 'group', op: '>', value: 10 }],
       countGroups: { name: 'customer_count' },
     });
-    expect(restate(result.query, demo).text).toMatch(/^Customer count: each customer whose orders over 10;/);
+    expect(restate(result.query, demo).text).toMatch(/^Customer count: each customer with orders over 10;/);
     const sql = compile(result.query, demo, TODAY).sql;
     expect(sql).toMatch(
       /^SELECT COUNT\(\*\) AS "customer_count" FROM \(SELECT .* HAVING \(COUNT\(\*\)\) > 10 .*\) AS counted$/i,
@@ -789,5 +789,22 @@ describe('a field named beside a value', () => {
       kind: 'query',
       query: { filters: [{ dimension: 'city', values: ['New York'] }] },
     });
+  });
+});
+
+describe('members that have any', () => {
+  it('counts the cities that have restaurants, and says so', () => {
+    const { catalog, lexicon } = loaded.get('restaurants') as { catalog: Catalog; lexicon: Lexicon };
+    const result = understand('How many cities have restaurants?', catalog, lexicon, TODAY);
+    expect(result).toMatchObject({
+      kind: 'query',
+      query: {
+        dimensions: ['city'],
+        conditions: [{ metric: 'restaurant_count', level: 'group', op: '>', value: 0 }],
+        countGroups: { name: 'city_count' },
+      },
+    });
+    if (result.kind === 'query')
+      expect(restate(result.query, catalog).text).toMatch(/each city with number of restaurants over 0/i);
   });
 });

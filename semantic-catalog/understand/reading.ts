@@ -37,7 +37,7 @@ import {
 } from './phrases.ts';
 import { dropPossessedMetrics, linkedOnPath, unsayableJoins } from './qualifying.ts';
 import { readSorting, SORT_MARKER } from './sorting.ts';
-import { plainCount, readSubjects } from './subjects.ts';
+import { countsRows, plainCount, readSubjects } from './subjects.ts';
 import { extractTextMatches, isMarker, type MatchKind, readTextMatches } from './text-match.ts';
 import { readTimeWords } from './time-words.ts';
 import { shieldValues } from './value-shield.ts';
@@ -356,6 +356,38 @@ export function readQuestion(
   const countedField = matches
     .find((m) => m.start === 2 && tokens[0] === 'how' && tokens[1] === 'many')
     ?.entries.find((e) => e.kind === 'dimension');
+  // "how many cities have restaurants": the members that have any, counted.
+  if (countedField?.kind === 'dimension' && reading.conditions.length === 0 && reading.metrics.length <= 1) {
+    const field = matches.find((m) => m.start === 2);
+    const counted = matches.find(
+      (m) => m.start > (field?.end ?? 0) && m.entries.some((e) => e.kind === 'metric' || e.kind === 'entity'),
+    );
+    const entity = counted?.entries.find((e) => e.kind === 'entity');
+    // A thing named bare ("restaurants") is counted by the metric that counts its rows.
+    const metric =
+      reading.metrics.length === 1
+        ? metricByName(catalog, reading.metrics[0] as string)
+        : entity?.kind === 'entity'
+          ? catalog.metrics.find((m) => m.table === entity.table && countsRows(m, catalog))
+          : undefined;
+    const between = counted && field ? tokens.slice(field.end, counted.start) : [];
+    if (
+      metric &&
+      /^\s*count\s*\(/i.test(metric.expression) &&
+      /^(have|has|had|with)$/.test(between[0] ?? '') &&
+      between.slice(1).every((t) => /^(any|a|an|some|at|least|one)$/.test(t)) &&
+      between.slice(1).join(' ') !== 'at least'
+    ) {
+      reading.conditions.push({ metric: metric.name, level: 'group', op: '>', value: 0 });
+      if (!reading.metrics.includes(metric.name)) reading.metrics.push(metric.name);
+      if (counted)
+        matches.splice(matches.indexOf(counted), 1, {
+          ...counted,
+          entries: [{ kind: 'metric', name: metric.name }],
+        });
+      for (let at = field?.end ?? 0; at < (counted?.start ?? 0); at++) attached.add(at);
+    }
+  }
   const groups = countOfGroups(
     text,
     reading.metrics.filter((m) => !reading.conditions.some((c) => c.metric === m)),
