@@ -95,6 +95,12 @@ describe('the ratio of A to B', () => {
     expect(byChannel.interpretation?.text).toMatch(
       /^percentage of orders by channel out of all orders; 2025/i,
     );
+    // Things named without a metric are counted: "the percentage of customers in EMEA".
+    const emea = only(await askDemo('how many customers in EMEA'), 'customer_count');
+    const customers = only(await askDemo('how many customers'), 'customer_count');
+    const counted = await askDemo('what percentage of customers are in EMEA?');
+    expect(counted.status).toBe('answer');
+    expect(only(counted, 'ratio')).toBeCloseTo((100 * emea) / customers, 4);
     // Which is the part and which the whole, when two things qualify it, is a question.
     expect((await askDemo('share of enterprise revenue from Online in 2025')).status).not.toBe('answer');
   });

@@ -72,7 +72,8 @@ export function readRatioOf(question: string, reader: Read): Understanding | und
       };
     }
   }
-  return match[2] === 'ratio' ? undefined : shareOfWhole(read(body), percent);
+  // "the percentage of restaurants that serve Italian food": things named without a metric are counted.
+  return match[2] === 'ratio' ? undefined : shareOfWhole(side(read, body) ?? read(body), percent);
 }
 
 /**
