@@ -23,6 +23,7 @@ import {
 } from './catalog.ts';
 import { compileAverageOver, rankWithinGroups } from './compile-average.ts';
 import { compileRatio } from './compile-ratio.ts';
+import { compileRunning } from './compile-running.ts';
 import type { IsoDate } from './dates.ts';
 import { labelKey } from './key-dimensions.ts';
 import type { SemanticQuery, TimeRange } from './query.ts';
@@ -130,6 +131,8 @@ export function compile(
     );
   if (query.rankWithin?.length && query.limit !== undefined && query.order?.by === 'metric')
     return rankWithinGroups(query, query.rankWithin, (each) => compile(each, catalog, today, options));
+  if (query.running)
+    return compileRunning(query, query.running, (each) => compile(each, catalog, today, options));
   if (query.averageOver)
     return compileAverageOver(
       query,

@@ -40,6 +40,10 @@ export interface SemanticQuery {
   /** "the top customer in each region": the limit applies within each group of these output keys
    * (dimensions, or the time grain), not over every pair at once. */
   rankWithin?: string[];
+  /** "cumulative revenue by month", "the 3-month moving average of orders": each time bucket's
+   * value taken with the buckets before it (all of them from the range's start, or the last
+   * `periods` including itself, counted back before the range when it needs them). */
+  running?: Running;
   /** Show amounts in thousands, millions or billions. */
   unit?: Unit;
   /** "the ratio of A to B": this query's one metric (A) divided by another's (B), row by row on
@@ -48,6 +52,8 @@ export interface SemanticQuery {
 }
 
 export type Unit = 'thousand' | 'million' | 'billion';
+
+export type Running = { kind: 'total' } | { kind: 'average'; periods: number };
 
 export interface Condition {
   metric: string;

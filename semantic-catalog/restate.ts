@@ -6,8 +6,13 @@
  */
 import { dimensionByName, metricByName } from './catalog.ts';
 import { type DataExtent, dataWords, isPeriod, rangeWords } from './period-words.ts';
-import type { Condition, SemanticQuery, TimeRange } from './query.ts';
-import type { Catalog } from './schema.ts';
+import type { Condition, Running, SemanticQuery, TimeRange } from './query.ts';
+import type { Catalog, Grain } from './schema.ts';
+
+/** "running total", "3-month moving average": how a running value is named in every door. */
+export function runningLabel(running: Running, grain: Grain): string {
+  return running.kind === 'total' ? 'running total' : `${running.periods}-${grain} moving average`;
+}
 
 /** What the reading saw in the typed words. */
 export interface Said {
@@ -58,7 +63,9 @@ export function restate(
       ? `average ${query.metrics.map(metricLabel).join(' and ').toLowerCase()} per ${averagedOver(query.averageOver)} (each ${averagedOver(query.averageOver)}’s total, averaged${'grain' in query.averageOver ? ` over the ${query.averageOver.grain}s that have any` : ''})`
       : counted
         ? `${counted.label}: ${met ? `each ${thing} with ${met}` : `distinct ${thing} values`}`
-        : query.metrics.map(metricLabel).join(' and ');
+        : query.running && query.grain
+          ? `${runningLabel(query.running, query.grain).replace(/^./, (c) => c.toUpperCase())} of ${lowerFirst(query.metrics.map(metricLabel).join(' and '))}`
+          : query.metrics.map(metricLabel).join(' and ');
   if (breakdown.length > 0 && !ofWhole) head += ` by ${breakdown.join(' and ')}`;
   pieces.push(head);
   // A ratio's sides say what is theirs alone; what both share is said once, here.

@@ -133,9 +133,12 @@ export function summarize(
       (best, r) => ((r[metricIndex] as number) > (best[metricIndex] as number) ? r : best),
       first,
     );
+    // A running total only grows: its peak is its end, said once.
+    const peaking =
+      query.running?.kind === 'total' ? '' : `, peaking at ${fmt(peak[metricIndex])} (${label(peak)})`;
     return `${subject} by ${query.grain} ${when}: ${rows.length} ${query.grain}${rows.length === 1 ? '' : 's'}, from ${fmt(first[metricIndex])} (${label(first)}) to ${fmt(
       lastRow[metricIndex],
-    )} (${label(lastRow)}), peaking at ${fmt(peak[metricIndex])} (${label(peak)}).`;
+    )} (${label(lastRow)})${peaking}.`;
   }
   const byWhat = keys.map((k) => k.label.toLowerCase()).join(' and ');
   const ascending = query.order?.by === 'metric' && query.order.direction === 'asc';

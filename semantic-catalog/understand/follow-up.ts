@@ -78,6 +78,8 @@ export function understandFollowUp(
     groupedBy: [...new Set([...(previous.rankWithin ?? []), ...reading.groupedBy])],
     // "the average orders per customer", then "by region": still per customer, averaged.
     averageOver: reading.metrics.length === 0 ? previous.averageOver : reading.averageOver,
+    // "cumulative revenue by month", then "for EMEA": still cumulative.
+    running: reading.running ?? (reading.metrics.length === 0 ? previous.running : undefined),
     values: [],
     conditions: reading.conditions.length > 0 ? reading.conditions : (previous.conditions ?? []),
   };

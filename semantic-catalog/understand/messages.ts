@@ -1,7 +1,7 @@
 /** Every message the understanding phase says to a person, as a named function (tests assert on them). */
 import { dimensionByName, metricByName } from '../catalog.ts';
 import { formatDay, type IsoDate } from '../dates.ts';
-import type { TimeRange } from '../query.ts';
+import type { Running, TimeRange } from '../query.ts';
 import { spanWords } from '../restate.ts';
 import type { Catalog } from '../schema.ts';
 import type { Understanding } from './parse.ts';
@@ -53,6 +53,23 @@ export const futurePeriod = (time: TimeRange, today: IsoDate, catalog: Catalog) 
   refuse(
     'unsupported',
     `${spanWords(time)} hasn’t started yet (today is ${formatDay(today)}), so there is no data for it; I don’t forecast.`,
+    catalog,
+  );
+
+const runningName = (running: Running) =>
+  running.kind === 'total' ? 'A running total' : `A ${running.periods}-period moving average`;
+
+export const noRunningTotal = (metrics: string[], catalog: Catalog) =>
+  refuse(
+    'unsupported',
+    `${labelOf(catalog, metrics)} is not added up over time, so a running total of it would mean nothing; a moving average would (“the 3-month moving average of …”).`,
+    catalog,
+  );
+
+export const runningWith = (running: Running, other: string, catalog: Catalog) =>
+  refuse(
+    'unsupported',
+    `${runningName(running)} and ${other} in one answer is more than I can do yet; ask for each on its own.`,
     catalog,
   );
 

@@ -11,6 +11,7 @@ import {
   reachableSource,
   unchangedByRepeats,
 } from '../catalog.ts';
+import { isAdditive } from '../compile.ts';
 import { addPeriods, type IsoDate, OPEN_START } from '../dates.ts';
 import type { SemanticQuery } from '../query.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
@@ -79,6 +80,23 @@ export function planQuery(
   if (reading.time && reading.time.from > today) return say.futurePeriod(reading.time, today, catalog);
   if (reading.time) query.time = reading.time;
   if (reading.grain) query.grain = reading.grain;
+  if (reading.running) {
+    // A running total adds up what adds up; an average's or a distinct count's means nothing.
+    const unsummed = metrics.filter((n) => !isAdditive(metricByName(catalog, n) as MetricDef));
+    if (reading.running.kind === 'total' && unsummed.length > 0) return say.noRunningTotal(unsummed, catalog);
+    const other = reading.compare
+      ? 'a comparison'
+      : reading.countGroups
+        ? 'a count of things'
+        : reading.averageOver
+          ? 'an average per'
+          : reading.limit !== undefined
+            ? 'a top list'
+            : undefined;
+    if (other) return say.runningWith(reading.running, other, catalog);
+    query.grain ??= 'month';
+    query.running = reading.running;
+  }
   if (reading.compare) {
     query.time ??= defaultComparedRange(query.grain ? 'previous_year' : reading.compare, today);
     const { grain, time } = query;

@@ -36,6 +36,7 @@ import {
   wordIndex,
 } from './phrases.ts';
 import { dropPossessedMetrics, linkedOnPath, unsayableJoins } from './qualifying.ts';
+import { readRunning } from './running-words.ts';
 import { readSorting, SORT_MARKER } from './sorting.ts';
 import { countsRows, plainCount, readSubjects } from './subjects.ts';
 import { extractTextMatches, isMarker, type MatchKind, readTextMatches } from './text-match.ts';
@@ -78,6 +79,8 @@ export interface Reading {
   countGroups?: SemanticQuery['countGroups'];
   /** "the average number of orders per customer": the field each total is taken for, then averaged. */
   averageOver?: SemanticQuery['averageOver'];
+  /** "cumulative revenue", "the 7-day moving average of orders". */
+  running?: SemanticQuery['running'];
   /** "ordered by X": the metric or dimension named as the sort key. */
   sortKey?: { kind: 'metric' | 'dimension' | 'time'; name: string };
   conditions: Condition[];
@@ -125,10 +128,8 @@ export function readQuestion(
   const { text, corrections } = correctSpelling(typed, lexicon);
 
   // "the journals in the database": the whole of the data, which every question is about anyway.
-  const shield = shieldValues(
-    markAveragePer(text.replace(WHOLE_DATA, ' '), lexicon).replace(AVERAGE_NUMBER, '$1'),
-    lexicon,
-  );
+  const running = readRunning(text.replace(WHOLE_DATA, ' '));
+  const shield = shieldValues(markAveragePer(running.rest, lexicon).replace(AVERAGE_NUMBER, '$1'), lexicon);
   const time = readTimeWords(shield.text, today);
   time.rest = shield.restore(time.rest);
   // "… in 2021, and how many did they have that year": the period already read, named again.
@@ -152,6 +153,14 @@ export function readQuestion(
   };
   if (time.time) reading.time = time.time;
   if (time.grain) reading.grain = time.grain;
+  if (running.running) {
+    reading.running = running.running;
+    reading.parts.push({
+      said: running.running.kind === 'total' ? 'cumulative' : 'moving average',
+      became: 'running',
+    });
+    reading.grain ??= running.grain;
+  }
   if (time.compareKind) reading.compare = time.compareKind;
   if (time.explicitCompare) reading.comparedWith = time.explicitCompare;
 
@@ -522,6 +531,9 @@ export function readQuestion(
   // A count that may count a thing twice, asked for each once: said, not silently dropped.
   if (distinctLeft) reading.leftovers.push({ word: (distinct[1] ?? distinct[2]) as string, candidates: [] });
   reading.leftovers.push(...unsayableJoins(tokens, matches, reading, rest));
+  // "the 7-day moving average … by month": two sizes of bucket for one series.
+  if (running.grain && time.grain && running.grain !== time.grain)
+    reading.leftovers.push({ word: `${running.grain} moving average by ${time.grain}`, candidates: [] });
   // "for each instructor who taught": a breakdown asked for, by a phrase that names a number.
   for (const match of matches)
     if (
