@@ -89,10 +89,12 @@ function imagesIn(node: unknown, images: string[]): void {
   }
 }
 
-/** The harness's own HTTP client: keep-alive connections, no fetch machinery per request. */
-const agent = new Agent({ keepAlive: true });
-
-function send(url: string, body?: string): Promise<{ status: number; body: Buffer }> {
+/**
+ * The harness's own HTTP client: no fetch machinery per request; keep-alive within a round (one
+ * agent per round, destroyed after it: a connection kept across rounds can be closed by the
+ * server's keep-alive timeout just as a question is written on it, and the question is lost).
+ */
+function send(agent: Agent, url: string, body?: string): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       url,
@@ -165,9 +167,9 @@ export async function startServer(options: {
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** What a Teams client does with a card's image: fetch it. A failure is described, never thrown. */
-async function fetchImage(url: string): Promise<string | undefined> {
+async function fetchImage(agent: Agent, url: string): Promise<string | undefined> {
   try {
-    const response = await send(url);
+    const response = await send(agent, url);
     if (response.status === 200 && response.body.subarray(0, 8).equals(PNG_SIGNATURE)) return undefined;
     return `${url}: HTTP ${response.status}, ${response.body.length} bytes`;
   } catch (error) {
@@ -190,6 +192,7 @@ export async function round(
   name: string,
   questions: string[],
 ): Promise<RoundResult> {
+  const agent = new Agent({ keepAlive: true });
   const started = performance.now();
   const imageFailures: string[] = [];
   let imagesFetched = 0;
@@ -198,12 +201,14 @@ export async function round(
       const conversation = `${name}-${i}`;
       const sent = performance.now();
       const replied = connector.expect(conversation, 180_000).then(async ({ at, images }) => {
-        for (const failure of await Promise.all(images.map(fetchImage)))
+        for (const failure of await Promise.all(images.map((url) => fetchImage(agent, url))))
           if (failure) imageFailures.push(failure);
         imagesFetched += images.length;
         return at - sent;
       });
-      void send(
+      // A question that could not be sent fails the round at once, not after the reply timeout.
+      const asked = send(
+        agent,
         `${base}/api/messages`,
         JSON.stringify({
           type: 'message',
@@ -216,10 +221,13 @@ export async function round(
           conversation: { id: conversation, conversationType: 'personal' },
           channelData: { tenant: { id: 'tenant' } },
         }),
-      ).catch(() => undefined);
-      return replied;
+      ).then(({ status }) => {
+        if (status !== 200) throw new Error(`${conversation}: the question got HTTP ${status}`);
+      });
+      return Promise.all([replied, asked]).then(([latency]) => latency);
     }),
   );
+  agent.destroy();
   return { seconds: (performance.now() - started) / 1000, latencies, imagesFetched, imageFailures };
 }
 

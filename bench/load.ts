@@ -217,6 +217,12 @@ async function statementStats(answers: number | 'reset'): Promise<void> {
     console.log(
       `  statements per answer (pg_stat_statements): ${[...byDb].map(([db, n]) => `${db} ${n.toFixed(2)}`).join(', ')}`,
     );
+    const parallel = await client.query(
+      "SELECT datname, parallel_workers_launched::float8 AS workers, sessions::float8 AS sessions FROM pg_stat_database WHERE datname IN ('warehouse', 'tally')",
+    );
+    console.log(
+      `  whole run, bot and raw pg: ${parallel.rows.map((r) => `${r.datname}: ${r.sessions} sessions, ${r.workers} parallel workers`).join('; ')}`,
+    );
     const tables = await client.query(
       `SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, autovacuum_count, autoanalyze_count
        FROM pg_stat_user_tables WHERE n_tup_ins + n_tup_upd > 0 AND schemaname = 'public' ORDER BY relname`,

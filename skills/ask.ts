@@ -164,8 +164,12 @@ async function askTurn(unscoped: AskDeps, turn: Turn): Promise<Answer> {
   const question = turn.text.trim();
   const state = turn.conversationId ? await loadState(deps, turn.conversationId) : {};
   const { answer, query } = await answerTurn(deps, question, state, turn.userId);
-  if (turn.conversationId) await saveState(deps, turn.conversationId, nextState(state, answer, query));
-  await audit(deps, turn, answer);
+  // Both written before the answer is returned, side by side: neither waits for the other's
+  // round trip (neither throws: each logs its own failure, the audit after retrying).
+  await Promise.all([
+    turn.conversationId ? saveState(deps, turn.conversationId, nextState(state, answer, query)) : undefined,
+    audit(deps, turn, answer),
+  ]);
   return withoutDetail(answer);
 }
 

@@ -97,6 +97,11 @@ describe('Teams messages', () => {
     expect(
       connector.sent.some((s) => s.conversationId === 'a:personal-1' && s.activity.type === 'typing'),
     ).toBe(true);
+    // The answer starts without waiting for the typing indicator, but the indicator still comes first.
+    const order = connector.sent
+      .filter((s) => s.conversationId === 'a:personal-1')
+      .map((s) => s.activity.type);
+    expect(order.indexOf('typing')).toBeLessThan(order.indexOf('message'));
   });
 
   it('answers in a group chat', async () => {

@@ -109,7 +109,13 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
     // Recorded before anything else: from here on a crash still ends in one reply (teams-outbox.ts).
     // It also keeps the conversation reference (remember's work), in the same statement.
     const turnId = await outbox.receive(context, text, activity.from?.aadObjectId ?? activity.from?.id);
-    await context.sendActivity({ type: 'typing' });
+    // The answer is started without waiting for the typing indicator's round trip to the
+    // connector (under a burst, every question waited for it before reaching the warehouse); what
+    // the turn sends next waits for it, so the indicator never arrives after the reply.
+    const typing = context.sendActivity({ type: 'typing' }).then(
+      () => undefined,
+      (error: Error) => log.warn({ err: error.message }, 'typing indicator not sent'),
+    );
     const request = forRequest(context);
     const work = asker(context)
       .then((who) =>
@@ -129,6 +135,7 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
       })
       .then(async (reply) => ({ reply, id: await outbox.store(turnId, reply) }));
     const early = await Promise.race([work, sleep(placeholderAfterMs)]);
+    await typing;
     if (early) {
       await outbox.deliver(early.id, early.reply, (reply) => context.sendActivity(reply));
       return;
