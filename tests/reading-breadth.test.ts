@@ -808,3 +808,24 @@ describe('members that have any', () => {
       expect(restate(result.query, catalog).text).toMatch(/each city with number of restaurants over 0/i);
   });
 });
+
+describe('a number said of another', () => {
+  it('reads "how many orders were refunded" as the refunded ones, and asks about "are overdue"', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const lexicon = buildLexicon(demo);
+    const ask = (text: string) => understand(text, demo, lexicon, TODAY);
+    expect(ask('how many orders were refunded last year')).toMatchObject({
+      kind: 'query',
+      query: { metrics: ['refunds'] },
+    });
+    // An amount is no count of the invoices: never answered as two numbers side by side.
+    const overdue = ask('how many invoices are overdue');
+    expect(overdue.kind).not.toBe('query');
+    expect(overdue.kind !== 'query' && overdue.message).toMatch(/are overdue/);
+    // "compare X and Y": the two values side by side, as "X vs Y".
+    expect(ask('compare revenue in EMEA and APAC in 2025')).toMatchObject({
+      kind: 'query',
+      query: { dimensions: ['region'], filters: [{ dimension: 'region', values: ['EMEA', 'APAC'] }] },
+    });
+  });
+});

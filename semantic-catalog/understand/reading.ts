@@ -485,7 +485,7 @@ export function readQuestion(
     reading.values.push({ said: match.text, options, ...(exclude ? { exclude: true } : {}) });
   }
   // "hardware vs software": values of one dimension set against each other are compared side by side.
-  if (/\b(vs|versus|compared to|compared with|against)\b/.test(rest)) {
+  if (/\b(vs|versus|compared to|compared with|against|compare|comparing|comparison)\b/.test(rest)) {
     const single = reading.values.flatMap((v) => (v.options.length === 1 ? [v.options[0]?.dimension] : []));
     for (const dimension of new Set(single)) {
       if (
@@ -505,7 +505,8 @@ export function readQuestion(
   }
   const compared =
     reading.compare !== undefined ||
-    (/\b(vs|versus|compared|against)\b/.test(rest) && reading.dimensions.length > 0);
+    (/\b(vs|versus|compared|against|compare|comparing|comparison)\b/.test(rest) &&
+      reading.dimensions.length > 0);
   dropPossessedMetrics(tokens, matches, reading);
   const vocabulary = wordIndex(lexicon).catalogWords;
   // Counted once each: a distinct count, or rows of a table with a key (each row is one thing).
@@ -534,6 +535,23 @@ export function readQuestion(
   // "the 7-day moving average … by month": two sizes of bucket for one series.
   if (running.grain && time.grain && running.grain !== time.grain)
     reading.leftovers.push({ word: `${running.grain} moving average by ${time.grain}`, candidates: [] });
+  // "how many invoices are overdue": a number said of another ("are overdue") is not a second
+  // number asked for beside it.
+  const metricMatches = matches.filter((m) => m.entries.every((e) => e.kind === 'metric'));
+  for (const [i, match] of metricMatches.entries()) {
+    const next = metricMatches[i + 1];
+    const between = next ? tokens.slice(match.end, next.start) : [];
+    if (!next || between.length !== 1 || !/^(is|are|was|were)$/.test(between[0] as string)) continue;
+    // "how many orders were refunded": the refunded ones, when both count the same rows.
+    const [whole, part] = [match, next].map((m) => {
+      const entry = m.entries[0];
+      return entry?.kind === 'metric' ? metricByName(catalog, entry.name) : undefined;
+    });
+    const counts = (m: typeof whole) => !!m && /^\s*count\s*\(/i.test(m.expression);
+    if (whole && part && counts(whole) && counts(part) && whole.table === part.table)
+      reading.metrics = reading.metrics.filter((name) => name !== whole.name);
+    else reading.leftovers.push({ word: `${between[0]} ${next.text}`, candidates: [] });
+  }
   // "for each instructor who taught": a breakdown asked for, by a phrase that names a number.
   for (const match of matches)
     if (

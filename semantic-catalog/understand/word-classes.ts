@@ -38,7 +38,7 @@ export const DESC_WORDS =
 export const ASC_WORDS =
   /\b(bottom|worst|lowest|least|fewest|smallest|minimum|min|ascending|asc|shortest|oldest|cheapest)\b/;
 export const COMPARISON_WORDS =
-  /^(vs|versus|compare|compared|comparing|against|growth|grew|grow|growing|change|changed|increase|decrease|difference|delta)$/;
+  /^(vs|versus|compare|compared|comparing|comparison|against|growth|grew|grow|growing|change|changed|increase|decrease|difference|delta)$/;
 /** Words that restate how a metric is aggregated: "average response time" when it is an AVG. */
 export const AGGREGATE_WORDS: [RegExp, RegExp][] = [
   [/^(average|avg|mean)$/, /^\s*avg\s*\(/i],
