@@ -170,7 +170,8 @@ async function rawRound(
 ): Promise<{ seconds: number; ran: number; pgCpu: number; ownCpu: number }> {
   const raw = new pg.Pool({ connectionString: cluster.superuserUrl('warehouse'), max: READER_POOL_SIZE });
   await Promise.all(Array.from({ length: READER_POOL_SIZE }, () => raw.query('SELECT 1')));
-  const [pgBefore, ownBefore] = [await pgCpu(), ownCpuSeconds()];
+  const pgBefore = await pgCpu();
+  const ownBefore = ownCpuSeconds();
   const started = performance.now();
   const results = await Promise.all(
     sqls.map((sql) =>
@@ -181,7 +182,8 @@ async function rawRound(
     ),
   );
   const seconds = (performance.now() - started) / 1000;
-  const [pgAfter, ownAfter] = [await pgCpu(), ownCpuSeconds()];
+  const ownAfter = ownCpuSeconds();
+  const pgAfter = await pgCpu();
   await raw.end();
   return {
     seconds,
@@ -314,23 +316,18 @@ async function runCase(name: string): Promise<void> {
     const statuses = new Map<string, number>();
     const images = { fetched: 0, failed: imageFailures };
     for (let r = 0; r < rounds; r++) {
-      const cpuBefore = [
-        (await server.metrics()).get('process_cpu_seconds_total') ?? 0,
-        await pgCpu(),
-        ownCpuSeconds(),
-      ];
+      // This process's CPU is read right around the round: reading PostgreSQL's (a scan of
+      // /proc) and the server's /metrics cost this process tens of ms, which is not the round's.
+      const serverBefore = (await server.metrics()).get('process_cpu_seconds_total') ?? 0;
       const partsBefore = await postgresCpuByPart(path.join(home, 'pg'));
+      const pgBefore = await pgCpu();
+      const ownBefore = ownCpuSeconds();
       const result = await round(connector, server.base, `${name}-r${r}`, perRound(r + warmUps));
+      bot.ownCpu += ownCpuSeconds() - ownBefore;
+      bot.pgCpu += (await pgCpu()) - pgBefore;
       for (const [part, seconds] of await postgresCpuByPart(path.join(home, 'pg')))
         parts.set(part, (parts.get(part) ?? 0) + seconds - (partsBefore.get(part) ?? 0));
-      const cpuAfter = [
-        (await server.metrics()).get('process_cpu_seconds_total') ?? 0,
-        await pgCpu(),
-        ownCpuSeconds(),
-      ];
-      bot.serverCpu += (cpuAfter[0] as number) - (cpuBefore[0] as number);
-      bot.pgCpu += (cpuAfter[1] as number) - (cpuBefore[1] as number);
-      bot.ownCpu += (cpuAfter[2] as number) - (cpuBefore[2] as number);
+      bot.serverCpu += ((await server.metrics()).get('process_cpu_seconds_total') ?? 0) - serverBefore;
       bot.seconds.push(result.seconds);
       latencies.push(...result.latencies);
       images.fetched += result.imagesFetched;
