@@ -175,7 +175,8 @@ export function storable(text: string | undefined): string | undefined {
  */
 export const storableJson = (value: unknown) => {
   const text = JSON.stringify(value);
-  if (text === undefined || !/\\u0000|\\ud[89a-f]/i.test(text)) return text;
+  // Most text has no escape at all: one plain search rules it out before the pattern runs.
+  if (text === undefined || !text.includes('\\u') || !/\\u0000|\\ud[89a-f]/i.test(text)) return text;
   return JSON.stringify(value, (_key, v) => (typeof v === 'string' ? storable(v) : v));
 };
 
