@@ -35,6 +35,8 @@ export function timeWords(query: SemanticQuery, extent?: DataExtent): string {
   return `across all the data${extent ? ` (${dataWords(extent)})` : ''}`;
 }
 
+const upperFirst = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
 /** "up 4.2%", "flat", or "up" from nothing: a change from zero has no percentage, and is not "no change". */
 function movement(change: unknown, current: unknown, previous: unknown): string {
   const said = formatChange(change);
@@ -126,6 +128,15 @@ export function summarize(
 
   const values = rows.map((r) => r[metricIndex]).filter((v): v is number => typeof v === 'number');
   const label = (row: unknown[]) => keys.map((k) => keyWords(k, row[columns.indexOf(k)], extent)).join(' / ');
+  // "which month had the most revenue": the buckets ranked, not a series over time.
+  if (query.grain && keys.length === 1 && query.order?.by === 'metric' && rows.length > 0) {
+    const most = query.order.direction === 'asc' ? 'lowest' : 'highest';
+    const named = (row: unknown[]) => `${label(row)} (${fmt(row[metricIndex])})`;
+    if (rows.length === 1)
+      return `${upperFirst(label(rows[0] as unknown[]))} had the ${most} ${lowerFirst(subject)} ${when}: ${fmt((rows[0] as unknown[])[metricIndex])}.`;
+    const listed = rows.slice(0, 5).map(named).join(', ');
+    return `${subject} by ${query.grain} ${when}, ${most} first: ${listed}${rows.length > 5 ? ` (${rows.length} ${query.grain}s)` : ''}.`;
+  }
   if (query.grain && keys.length === 1) {
     const first = rows[0] as unknown[];
     const lastRow = rows[rows.length - 1] as unknown[];

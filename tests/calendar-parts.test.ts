@@ -33,3 +33,28 @@ describe('calendar parts', () => {
     expect(answer.rows[0]?.[0]).toBe(rows[0]?.month);
   });
 });
+
+describe('time buckets ranked', () => {
+  it('names the month of one year with the most revenue, and says which it was', async () => {
+    const answer = await askDemo('which month had the most revenue in 2025?');
+    expect(answer.status).toBe('answer');
+    const { rows } = await demo.admin.query<{ month: string; revenue: string }>(
+      `SELECT to_char(date_trunc('month', order_date), 'YYYY-MM-DD') AS month, sum(net_amount) AS revenue
+       FROM sales.orders WHERE status = 'completed' AND order_date >= '2025-01-01' AND order_date < '2026-01-01'
+       GROUP BY 1 ORDER BY 2 DESC LIMIT 1`,
+    );
+    expect(answer.rows).toHaveLength(1);
+    expect(String(answer.rows[0]?.[0])).toContain(rows[0]?.month);
+    expect(answer.summary).toMatch(/^\w+ 2025 had the highest revenue in 2025: \$/);
+  });
+
+  it('lists the top 3 weeks, highest first, not as a series from first to last', async () => {
+    const answer = await askDemo('top 3 weeks by orders in Q1 2025');
+    expect(answer.status).toBe('answer');
+    expect(answer.rows).toHaveLength(3);
+    const values = answer.rows.map((r) => Number(r[1]));
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+    expect(answer.summary).toMatch(/highest first/);
+    expect(answer.summary).not.toMatch(/peaking/);
+  });
+});

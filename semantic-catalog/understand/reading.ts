@@ -105,6 +105,9 @@ const DESTRUCTIVE =
 const SAME_PERIOD =
   /\b(?:in |during |for )?(?:that|the same|this same) (?:year|month|quarter|week|day|period|time)\b/g;
 /** "the average number of references" is "the average references": one way to find the phrase. */
+/** A ranking word and a time bucket, not a calendar part ("which month of the year" is a field). */
+const RANKED_PERIOD =
+  /\b(which|what|top|bottom|best|worst|busiest|biggest|highest|lowest)( \d+)? (day|week|month|quarter|year)(s?)\b(?! of\b)/;
 const AVERAGE_NUMBER = /\b(average|avg|mean) (?:number|count|amount) of\b/g;
 const WHOLE_DATA =
   /\b(?:in|from|of|across) (?:the|this|our|your) (?:database|db|system|warehouse|records)\b/g;
@@ -163,6 +166,14 @@ export function readQuestion(
   }
   if (time.compareKind) reading.compare = time.compareKind;
   if (time.explicitCompare) reading.comparedWith = time.explicitCompare;
+  // "which month had the most revenue", "the top 3 weeks by orders": the time buckets, ranked.
+  const rankedPeriod = RANKED_PERIOD.exec(rest);
+  if (rankedPeriod && !reading.grain) {
+    const [said, word, count = '', unit, plural] = rankedPeriod;
+    reading.grain = unit as Grain;
+    if (!count && !plural) reading.singularRanking = true;
+    rest = rest.replace(said, `${word}${count}`);
+  }
 
   for (const [re, unit] of UNITS) {
     if (re.test(rest)) {
