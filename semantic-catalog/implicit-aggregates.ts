@@ -1,7 +1,7 @@
 /**
- * "the total round-trip cost", "the average stop time": a metric that says what one fact row is
- * worth (`row_value`) and takes its average, maximum or minimum is a measure of each row, so it
- * can also be summed, averaged, or its maximum or minimum taken, as people ask, even where the
+ * "the total round-trip cost", "the average stop time", "the median rating": a metric that says
+ * what one fact row is worth (`row_value`) and takes its average, maximum or minimum is a measure
+ * of each row, so it can also be summed, averaged, its median, maximum or minimum taken, as people ask, even where the
  * admin defined only one of them. Each missing aggregate is added under the metric's own words
  * with the aggregate word in front ("total round trip cost"), never over a phrase the catalog
  * already uses, so an admin's definitions always win. A sum or a count is left alone: what
@@ -15,7 +15,13 @@ const AGGREGATES = [
   { fn: 'AVG', suffix: 'average', label: 'Average', words: ['average', 'avg', 'mean'] },
   { fn: 'MAX', suffix: 'maximum', label: 'Maximum', words: ['maximum', 'max'] },
   { fn: 'MIN', suffix: 'minimum', label: 'Minimum', words: ['minimum', 'min'] },
+  // The middle value, which one outlier can't move as it moves an average.
+  { fn: 'MEDIAN', suffix: 'median', label: 'Median', words: ['median'] },
 ] as const;
+
+/** An aggregate of the value as SQL: PostgreSQL has no MEDIAN, only the 50th percentile. */
+const aggregateSql = (fn: (typeof AGGREGATES)[number]['fn'], value: string) =>
+  fn === 'MEDIAN' ? `PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY ${value})` : `${fn}(${value})`;
 /** The measure's own words tried with each aggregate word: its label and first few synonyms. */
 const PHRASES_PER_MEASURE = 6;
 
@@ -77,8 +83,9 @@ export function withImplicitAggregates(catalog: Catalog): Catalog {
         label: `${aggregate.label} ${what}`,
         description: `${aggregate.label} of ${value} over the rows of ${first.table}${first.filters.length ? ` (${first.filters.join(' AND ')})` : ''}.`,
         synonyms,
-        expression: `${aggregate.fn}(${value})`,
-        format: aggregate.fn === 'AVG' && first.format === 'integer' ? 'number' : first.format,
+        expression: aggregateSql(aggregate.fn, value),
+        format:
+          ['AVG', 'MEDIAN'].includes(aggregate.fn) && first.format === 'integer' ? 'number' : first.format,
       });
     }
   }

@@ -129,7 +129,7 @@ describe('conversations through the CLI', () => {
 
 describe('tally catalog', () => {
   it('lints the demo catalog and prints the grants without personal columns', async () => {
-    expect((await tally(['catalog', 'lint'])).stdout).toMatch(/OK — 9 tables, 20 metrics/);
+    expect((await tally(['catalog', 'lint'])).stdout).toMatch(/OK — 9 tables, 21 metrics/);
     const { stdout } = await tally(['catalog', 'grants']);
     expect(stdout).toMatch(/GRANT SELECT \("employee_id", "department", "hire_date"\) ON "hr"\."employees"/);
     expect(stdout).not.toMatch(/salary/);

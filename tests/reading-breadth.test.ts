@@ -448,7 +448,11 @@ metrics:
   - { name: takings, label: Takings, synonyms: [total fare], table: public.trips, expression: SUM(t.fare), row_value: t.fare }
 `);
     const added = catalog.metrics.filter((m) => !['average_fare', 'takings'].includes(m.name));
-    expect(added.map((m) => m.expression).sort()).toEqual(['MAX(t.fare)', 'MIN(t.fare)']);
+    expect(added.map((m) => m.expression).sort()).toEqual([
+      'MAX(t.fare)',
+      'MIN(t.fare)',
+      'PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY t.fare)',
+    ]);
     const lexicon = buildLexicon(catalog);
     const total = understand('total fare', catalog, lexicon, TODAY);
     expect(total.kind === 'query' && total.query.metrics).toEqual(['takings']);
@@ -826,6 +830,42 @@ describe('a number said of another', () => {
     expect(ask('compare revenue in EMEA and APAC in 2025')).toMatchObject({
       kind: 'query',
       query: { dimensions: ['region'], filters: [{ dimension: 'region', values: ['EMEA', 'APAC'] }] },
+    });
+  });
+});
+
+describe('the median of a measure', () => {
+  it('reads "median rating" as the middle rating of the rows, for any catalog measuring one', () => {
+    const { catalog, lexicon } = loaded.get('restaurants') as { catalog: Catalog; lexicon: Lexicon };
+    const result = understand('median rating by city', catalog, lexicon, TODAY);
+    expect(result).toMatchObject({ kind: 'query', query: { dimensions: ['city'] } });
+    if (result.kind !== 'query') return;
+    const name = result.query.metrics[0] as string;
+    expect(catalog.metrics.find((m) => m.name === name)?.expression).toMatch(
+      /^PERCENTILE_CONT\(0\.5\) WITHIN GROUP \(ORDER BY \w+\.rating\)$/,
+    );
+    expect(compile(result.query, catalog, TODAY).sql).toMatch(/percentile_cont\(0\.5\) WITHIN GROUP/i);
+  });
+});
+
+describe('a share said by what the part is', () => {
+  it('"what percentage of businesses are open" is the open ones out of all of them', () => {
+    expect(query('yelp', 'what percentage of businesses are open in each city')).toMatchObject({
+      metrics: ['open_business_count'],
+      dimensions: ['city'],
+      ratio: { over: { metrics: ['business_count'], dimensions: ['city'] }, percent: true },
+    });
+  });
+  it('never divides by a count whose rows the part is not among', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const lexicon = buildLexicon(demo);
+    // Refunded orders are not among the completed orders the demo's "orders" counts.
+    const refunded = understand('what percentage of orders were refunded last year', demo, lexicon, TODAY);
+    expect(refunded.kind).not.toBe('query');
+    // "revenue share by channel": the share said after its measure.
+    expect(understand('revenue share by channel this year', demo, lexicon, TODAY)).toMatchObject({
+      kind: 'query',
+      query: { metrics: ['revenue'], dimensions: ['channel'], ratio: { over: { dimensions: [] } } },
     });
   });
 });

@@ -14,7 +14,7 @@ export function suggestions(catalog: Catalog, count = 3): string[] {
 }
 
 /** Shown by name in a reply; a larger catalog is named by its first ones, with "help" for the rest. */
-const METRICS_NAMED = 20;
+const METRICS_NAMED = 24;
 const METRICS_NAMED_OF_MORE = 15;
 
 function metricList(catalog: Catalog): string {

@@ -25,7 +25,7 @@ export function understand(
   lexicon: Lexicon,
   today: IsoDate,
 ): Understanding {
-  const ratio = readRatioOf(question, (side) => understand(side, catalog, lexicon, today));
+  const ratio = readRatioOf(question, (side) => understand(side, catalog, lexicon, today), catalog);
   if (ratio) return ratio;
   const reading = readQuestion(question, catalog, lexicon, today);
   if ('kind' in reading) return reading;

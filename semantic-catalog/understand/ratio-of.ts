@@ -8,8 +8,10 @@
  * ("publications to authors"). When no split reads cleanly, the question is left to the ordinary
  * reading, which then asks about "ratio" instead of guessing.
  */
+import { metricByName } from '../catalog.ts';
 import type { SemanticQuery } from '../query.ts';
 import type { Said } from '../restate.ts';
+import type { Catalog } from '../schema.ts';
 import type { Understanding } from './parse.ts';
 import { normalizeText } from './words.ts';
 
@@ -30,8 +32,15 @@ const VARY =
 
 export const asksRatio = (question: string) => RATIO_OF.test(normalizeText(question));
 
-export function readRatioOf(question: string, reader: Read): Understanding | undefined {
-  const match = RATIO_OF.exec(normalizeText(question).replace(VARY, ' by '));
+/** "revenue share by channel", "order percentage by region": the share said after its measure. */
+const SHARE_AFTER =
+  /\b((?:[a-z]+ ){0,2}[a-z]+) (share|percentage|proportion)(?= (?:by|per|across|for each|of each)\b)/;
+
+export function readRatioOf(question: string, reader: Read, catalog: Catalog): Understanding | undefined {
+  const normal = normalizeText(question)
+    .replace(VARY, ' by ')
+    .replace(SHARE_AFTER, (_said, measure: string, share: string) => `${share} of ${measure}`);
+  const match = RATIO_OF.exec(normal);
   if (!match) return undefined;
   // The same side is tried with several tails: each text is read once.
   const seen = new Map<string, Understanding>();
@@ -72,8 +81,12 @@ export function readRatioOf(question: string, reader: Read): Understanding | und
       };
     }
   }
+  if (match[2] === 'ratio') return undefined;
+  // "the percentage of orders that were refunded": the part is what they were, the whole all of them.
+  const said = partSaid(body, read, catalog);
+  if (said) return said.with(percent);
   // "the percentage of restaurants that serve Italian food": things named without a metric are counted.
-  return match[2] === 'ratio' ? undefined : shareOfWhole(side(read, body) ?? read(body), percent);
+  return shareOfWhole(side(read, body) ?? read(body), percent);
 }
 
 /**
@@ -93,6 +106,44 @@ function shareOfWhole(part: Understanding, percent: boolean): Understanding | un
       ? { ...part.query, filters: [], conditions: [], order: undefined, limit: undefined }
       : { ...part.query, dimensions: [], grain: undefined, order: undefined, limit: undefined };
   return { ...part, query: { ...part.query, ratio: { over: whole, ...(percent ? { percent } : {}) } } };
+}
+
+/**
+ * "orders (that) were refunded last year": the whole named before "were", the part after it, a
+ * count of the same rows (as "how many orders were refunded" reads); the words after the part
+ * (the period, a breakdown) belong to both.
+ */
+function partSaid(
+  body: string,
+  read: Read,
+  catalog: Catalog,
+): { with(percent: boolean): Understanding } | undefined {
+  const copula = / (?:that |which |who )?(?:is|are|was|were) /.exec(body);
+  if (!copula) return undefined;
+  const part = side(read, body);
+  const before = body.slice(0, copula.index);
+  const after = body.slice(copula.index + copula[0].length).split(' ');
+  for (let j = 1; part && j <= Math.min(3, after.length); j++) {
+    const whole = side(read, `${before} ${after.slice(j).join(' ')}`.trim());
+    if (!whole || whole.query.metrics[0] === part.query.metrics[0]) continue;
+    if (qualifiers(whole.query) !== qualifiers(part.query)) continue;
+    // Refunded orders are no part of completed orders: a share only of the rows the whole counts.
+    if (!partOf(part.query.metrics[0] as string, whole.query.metrics[0] as string, catalog)) return undefined;
+    return {
+      with: (percent) => ({
+        kind: 'query',
+        query: { ...part.query, ratio: { over: whole.query, ...(percent ? { percent } : {}) } },
+        said: merged(part.said, whole.said),
+      }),
+    };
+  }
+  return undefined;
+}
+
+/** Whether one count's rows are some of another's: the same table, and every filter of the whole kept. */
+function partOf(part: string, whole: string, catalog: Catalog): boolean {
+  const [p, w] = [metricByName(catalog, part), metricByName(catalog, whole)];
+  return !!p && !!w && p.table === w.table && w.filters.every((f) => p.filters.includes(f));
 }
 
 /** A side read as a question with exactly one metric; things named without one are counted. */
