@@ -451,6 +451,8 @@ function orderBy(query: SemanticQuery, columns: OutputColumn[]): string {
   const dimension = query.order?.dimension ?? query.dimensions[0];
   if (query.order?.by === 'dimension' && dimension)
     return ` ORDER BY ${quoteIdent(dimension)}${query.order.direction === 'desc' ? ' DESC' : ''}`;
+  if (query.order?.by === 'change' && query.order.metric)
+    return ` ORDER BY ${quoteIdent(`${query.order.metric}_change_pct`)} ${query.order.direction === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`;
   if (query.order?.by === 'metric' && query.order.metric) {
     return ` ORDER BY ${quoteIdent(query.order.metric)} ${query.order.direction === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`;
   }

@@ -26,7 +26,13 @@ export interface SemanticQuery {
   }[];
   time?: TimeRange;
   compare?: { kind: 'previous_year' | 'previous_period'; range: TimeRange };
-  order?: { by: 'metric' | 'dimension'; metric?: string; dimension?: string; direction: 'asc' | 'desc' };
+  /** By a metric, a field, or a metric's change against the compared period ("grew the most"). */
+  order?: {
+    by: 'metric' | 'dimension' | 'change';
+    metric?: string;
+    dimension?: string;
+    direction: 'asc' | 'desc';
+  };
   limit?: number;
   /** "orders over $1,000" (each fact row), "customers with revenue over $1M" (each group). */
   conditions?: Condition[];

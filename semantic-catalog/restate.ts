@@ -84,7 +84,9 @@ export function restate(
     const key =
       by === 'dimension'
         ? dimensionLabel(dimension ?? query.dimensions[0] ?? '').toLowerCase()
-        : metricLabel(query.order.metric).toLowerCase();
+        : by === 'change'
+          ? `change in ${metricLabel(query.order.metric).toLowerCase()}`
+          : metricLabel(query.order.metric).toLowerCase();
     const way =
       by === 'dimension'
         ? direction === 'desc'

@@ -128,6 +128,32 @@ export function summarize(
 
   const values = rows.map((r) => r[metricIndex]).filter((v): v is number => typeof v === 'number');
   const label = (row: unknown[]) => keys.map((k) => keyWords(k, row[columns.indexOf(k)], extent)).join(' / ');
+  // "which region grew the most": ranked by the change, so said by it.
+  if (query.order?.by === 'change' && compared) {
+    const changeAt = columns.findIndex((c) => c.role === 'change' && c.metric === metric.metric);
+    const previousAt = columns.findIndex((c) => c.role === 'previous' && c.metric === metric.metric);
+    const changed = rows.filter((r) => typeof r[changeAt] === 'number');
+    const first = changed[0];
+    if (!first) return `${subject} ${when}: there is no data ${during(compared)} to compare with.`;
+    const moved = (row: unknown[]) => movement(row[changeAt], row[metricIndex], row[previousAt]);
+    if (changed.length === 1 || query.limit === 1) {
+      const rise = (first[changeAt] as number) > 0;
+      const most =
+        query.order.direction === 'desc'
+          ? rise
+            ? 'largest rise'
+            : 'smallest fall'
+          : rise
+            ? 'smallest rise'
+            : 'largest fall';
+      return `${upperFirst(label(first))} had the ${most} in ${lowerFirst(subject)} ${when}: ${moved(first)}, ${fmt(first[metricIndex])} against ${fmt(first[previousAt])} ${during(compared)}.`;
+    }
+    const listed = changed
+      .slice(0, 5)
+      .map((r) => `${label(r)} (${moved(r)})`)
+      .join(', ');
+    return `${subject} by ${keys.map((k) => k.label.toLowerCase()).join(' and ')} ${when}, ranked by change against ${compared}: ${listed}.`;
+  }
   // "which month had the most revenue": the buckets ranked, not a series over time.
   if (query.grain && keys.length === 1 && query.order?.by === 'metric' && rows.length > 0) {
     const most = query.order.direction === 'asc' ? 'lowest' : 'highest';

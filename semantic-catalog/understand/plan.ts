@@ -210,6 +210,9 @@ export function planQuery(
       query.rankWithin = within;
     }
   }
+  // "which region grew the most": ranked by the change against the compared period.
+  if (reading.rankByChange && query.compare && query.order?.by === 'metric')
+    query.order = { by: 'change', metric: query.order.metric, direction: reading.rankByChange };
   return { kind: 'query', query, said: { parts: reading.parts, corrections: reading.corrections } };
 }
 

@@ -79,6 +79,8 @@ export interface Reading {
   countGroups?: SemanticQuery['countGroups'];
   /** "the average number of orders per customer": the field each total is taken for, then averaged. */
   averageOver?: SemanticQuery['averageOver'];
+  /** "which region grew the most" (desc), "the biggest drop" (asc): ranked by the change, not the value. */
+  rankByChange?: 'asc' | 'desc';
   /** "cumulative revenue", "the 7-day moving average of orders". */
   running?: SemanticQuery['running'];
   /** "ordered by X": the metric or dimension named as the sort key. */
@@ -105,6 +107,12 @@ const DESTRUCTIVE =
 const SAME_PERIOD =
   /\b(?:in |during |for )?(?:that|the same|this same) (?:year|month|quarter|week|day|period|time)\b/g;
 /** "the average number of references" is "the average references": one way to find the phrase. */
+/** A change ranked upward ("grew the most") or downward ("the biggest drop"). */
+const CHANGE_UP =
+  /\b(?:grew|grown|gained|increased|rose|improved)(?: the)? most\b|\b(?:fastest|most) (?:growing|improving|improved)\b|\b(?:biggest|largest|sharpest|highest|most) (?:growth|increase|gain|rise|jump|improvement)\b|\bby (?:[a-z]+ ){0,3}(?:growth|increase)\b/;
+const CHANGE_DOWN =
+  /\b(?:declined|dropped|fell|shrank|decreased)(?: the)? most\b|\b(?:fastest|most) (?:declining|shrinking|falling)\b|\b(?:biggest|largest|steepest|sharpest|most) (?:drop|decline|decrease|fall)\b|\b(?:grew|gained|increased)(?: the)? least\b|\b(?:lowest|slowest) growth\b|\bslowest growing\b/;
+
 /** A ranking word and a time bucket, not a calendar part ("which month of the year" is a field). */
 const RANKED_PERIOD =
   /\b(which|what|top|bottom|best|worst|busiest|biggest|highest|lowest)( \d+)? (day|week|month|quarter|year)(s?)\b(?! of\b)/;
@@ -164,6 +172,10 @@ export function readQuestion(
     });
     reading.grain ??= running.grain;
   }
+  if (CHANGE_DOWN.test(text)) reading.rankByChange = 'asc';
+  else if (CHANGE_UP.test(text)) reading.rankByChange = 'desc';
+  // "the fastest growing categories": the ones ranked first by their change.
+  if (reading.rankByChange) rest = rest.replace(/\b(?:fastest|slowest)\b/g, 'top');
   if (time.compareKind) reading.compare = time.compareKind;
   if (time.explicitCompare) reading.comparedWith = time.explicitCompare;
   // "which month had the most revenue", "the top 3 weeks by orders": the time buckets, ranked.

@@ -84,6 +84,10 @@ export const TIME_WORDS = new Set([
   ...Object.keys(NUMBER_WORDS),
 ]);
 
+/** "the biggest drop", "declined the most", "the fastest declining": a change ranked, so a comparison. */
+const RANKED_CHANGE =
+  /(?<=\b(?:biggest|largest|steepest|sharpest|most|least|smallest|fastest) )(?:increase|rise|gain|jump|decline|drop|fall|decrease|declining|shrinking|falling|improving|improved)\b|\b(?:increased|rose|gained|improved|declined|dropped|fell|decreased|shrank)(?= (?:the )?(?:most|least)\b)/;
+
 const EXPLICIT_COMPARISON = /\b(vs\.?|versus|compared? (?:to|with)|against|compare|comparing|comparison)\b/;
 
 const monthIndex = (word: string) => MONTHS.findIndex((m) => m.startsWith(word.slice(0, 3))) + 1;
@@ -536,7 +540,11 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
   if (!reading.grain && take(/\b(?:over time|trend|trends|trending)\b/)) reading.grain = 'month';
 
   // "growth" without a comparison: year over year for yearly ranges, else against the period before.
-  if (!compareKind && !reading.compare && take(/\b(growth|grew|grow|growing|change|changed)\b/)) {
+  if (
+    !compareKind &&
+    !reading.compare &&
+    (take(/\b(growth|grew|grow|growing|change|changed)\b/) || take(RANKED_CHANGE))
+  ) {
     const yearly = !reading.time || /year|ytd|^\d{4}$/i.test(reading.time.label);
     compareKind = yearly ? 'previous_year' : 'previous_period';
   }

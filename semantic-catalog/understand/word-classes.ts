@@ -54,7 +54,7 @@ export function isFunctionWord(token: string): boolean {
 
 /** Ranking, sorting and comparison words: never read as a misspelling of a catalog word. */
 export const RANKING_VOCABULARY =
-  'top best highest largest biggest bottom worst lowest smallest most least fewest greatest leading maximum minimum ascending descending first alphabetical alphabetically versus compare compared comparing against more less than higher lower fewer greater longest shortest tallest oldest newest cheapest busiest order ordered sort sorted'.split(
+  'top best highest largest biggest bottom worst lowest smallest most least fewest greatest leading maximum minimum ascending descending first alphabetical alphabetically versus compare compared comparing against more less than higher lower fewer greater longest shortest tallest oldest newest cheapest busiest fastest slowest steepest sharpest order ordered sort sorted'.split(
     ' ',
   );
 
