@@ -55,6 +55,13 @@ describe('words the reading cannot place', () => {
     expect(text).toContain('last quarter (1 Jan – 31 Mar 2026)');
     expect(text).toContain('“quater” as “quarter”');
   });
+
+  it('never "corrects" a word to grammar, which would drop it unsaid', () => {
+    // "status" is one letter from "stats", a word that asks nothing.
+    const result = read('orders by status');
+    expect(result.kind).not.toBe('query');
+    expect(result.kind !== 'query' && result.message).toMatch(/status/);
+  });
 });
 
 describe('periods set against each other', () => {

@@ -28,14 +28,16 @@ export function correctSpelling(
   text: string,
   lexicon: Lexicon,
 ): { text: string; corrections: { typed: string; read: string }[] } {
-  const { known } = wordIndex(lexicon);
+  const { known, meaningful } = wordIndex(lexicon);
   const corrections: { typed: string; read: string }[] = [];
   const corrected = text
     .split(' ')
     .map((token) => {
       const stemmed = stem(token);
       if (token.length < 4 || /[^a-z]/.test(token) || known.has(token) || known.has(stemmed)) return token;
-      const candidates = spellingCandidates(stemmed, known);
+      // Only ever to a word that means something: "status" read as the grammar word "stats"
+      // would drop it silently.
+      const candidates = spellingCandidates(stemmed, meaningful);
       if (candidates.length !== 1) return token;
       const read = candidates[0] as string;
       corrections.push({ typed: token, read });
@@ -185,6 +187,8 @@ interface WordIndex {
   known: Set<string>;
   /** Words of catalog and time phrases: what a leftover word may be a misspelling of. */
   catalogWords: Set<string>;
+  /** Catalog, time and ranking words: what a misspelling is ever corrected to (never grammar). */
+  meaningful: Set<string>;
   /** Catalog words a typed word may be a misspelling of (itself included), computed once per word. */
   similar(word: string): Set<string>;
   /** The first few phrases each word is part of, in the lexicon's order: what a leftover word may have meant. */
@@ -217,12 +221,14 @@ export function wordIndex(lexicon: Lexicon): WordIndex {
   }
   const grammar = [...FUNCTION_WORDS, ...GROUP_WORDS, ...LIST_WORDS, ...FILLER, ...RANKING_VOCABULARY];
   const catalogWords = new Set([...phraseWords, ...TIME_WORDS].filter((w) => !FUNCTION_WORDS.has(w)));
+  const meaningful = new Set([...catalogWords, ...RANKING_VOCABULARY]);
   const memo = new Map<string, Set<string>>();
   const index: WordIndex = {
     byFirstWord,
     phrasesWith,
     known: new Set([...phraseWords, ...TIME_WORDS, ...grammar]),
     catalogWords,
+    meaningful,
     similar(word) {
       let found = memo.get(word);
       if (!found) {
