@@ -869,3 +869,23 @@ describe('a share said by what the part is', () => {
     });
   });
 });
+
+describe('things ranked by how many, and levels said exactly', () => {
+  it('"which city has the most businesses" ranks by the businesses counted', () => {
+    expect(query('yelp', 'Which city has the most businesses?')).toMatchObject({
+      metrics: ['business_count'],
+      dimensions: ['city'],
+      order: { by: 'metric', metric: 'business_count', direction: 'desc' },
+      limit: 1,
+    });
+  });
+  it('"a rating of 5" is that rating exactly, never 5 or more', () => {
+    expect(query('yelp', 'how many reviews have a rating of 5')).toMatchObject({
+      metrics: ['reviews'],
+      conditions: [{ metric: 'average_rating', level: 'row', op: '=', value: 5 }],
+    });
+    expect(query('yelp', 'how many reviews have a rating of 4 or more').conditions).toEqual([
+      { metric: 'average_rating', level: 'row', op: '>=', value: 4 },
+    ]);
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * Numeric conditions as people type them: "over $1,000", "more than 10 orders", "3 or more
- * papers", "exactly 2 stops", "a rating between 3 and 4", "fewer than a hundred thousand people".
+ * papers", "exactly 2 stops", "a rating between 3 and 4", "fewer than a hundred thousand people",
+ * "a rating of 5".
  * Each becomes a marker (§n) where it stood, so the phases after can tell what it is about: the
  * thing named right after the number, else the metric named before it.
  */
@@ -33,6 +34,11 @@ const OR_MORE = new RegExp(
   'g',
 );
 const BETWEEN = new RegExp(String.raw`\bbetween ${NUMBER} and ${NUMBER}`, 'g');
+/** "a rating of 5", "rated 4", "a score = 3": a level said with its number is that level exactly. */
+const LEVEL_OF = new RegExp(
+  String.raw`\b(?:(ratings?|scores?|grades?|stars?|levels?) (?:(?:of|=|equal to) )?|(rated|scored) )${NUMBER}(?! (?:or|to|and|through|percent|%)\b)`,
+  'g',
+);
 
 const amount = (number: string, scale: string | undefined) =>
   Number(number.replaceAll(',', '')) * (scale ? (MULTIPLIER[scale] ?? 1) : 1);
@@ -61,6 +67,16 @@ export function readConditionWords(text: string): { rest: string; found: FoundCo
   );
   rest = rest.replace(BEFORE, (whole: string, word: string, number: string, scale: string | undefined) =>
     mark({ op: opOf(word), value: amount(number, scale), said: whole.trim() }),
+  );
+  rest = rest.replace(
+    LEVEL_OF,
+    (
+      whole: string,
+      noun: string | undefined,
+      verb: string | undefined,
+      number: string,
+      scale: string | undefined,
+    ) => ` ${noun ?? verb}${mark({ op: '=', value: amount(number, scale), said: whole.trim() })}`,
   );
   return { rest, found };
 }

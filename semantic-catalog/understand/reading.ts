@@ -245,6 +245,20 @@ export function readQuestion(
       matches.splice(matches.indexOf(match), 1);
   }
   readOwnedMetrics(matches, lexicon, catalog);
+  // "which city has the most businesses": a thing ranked by how many there are is their count.
+  for (const match of matches) {
+    const entity = match.entries.find((e) => e.kind === 'entity');
+    if (
+      !entity ||
+      match.entries.some((e) => e.kind === 'metric' || e.kind === 'value') ||
+      !/^(most|fewest|least)$/.test(tokens[match.start - 1] ?? '')
+    )
+      continue;
+    const counting = catalog.metrics.find(
+      (m) => entity.kind === 'entity' && m.table === entity.table && countsRows(m, catalog),
+    );
+    if (counting) match.entries = [{ kind: 'metric', name: counting.name }];
+  }
   // A phrase that names a metric and also a value ("sales": revenue, or the Sales department)
   // is the metric unless another phrase already names one.
   const metricPhrases = matches.filter((m) => m.entries.some((e) => e.kind === 'metric'));
