@@ -17,7 +17,7 @@ import { understand } from '../semantic-catalog/understand/parse.ts';
 const TODAY = '2026-06-15';
 const loaded = new Map<string, { catalog: Catalog; lexicon: Lexicon }>();
 beforeAll(async () => {
-  for (const name of ['restaurants', 'scholar', 'yelp', 'geography', 'atis', 'advising']) {
+  for (const name of ['restaurants', 'scholar', 'yelp', 'geography', 'atis', 'advising', 'academic']) {
     const catalog = await loadCatalog(path.join(import.meta.dirname, 'fixtures', name));
     loaded.set(name, { catalog, lexicon: buildLexicon(catalog) });
   }
@@ -877,6 +877,17 @@ describe('things ranked by how many, and levels said exactly', () => {
       dimensions: ['city'],
       order: { by: 'metric', metric: 'business_count', direction: 'desc' },
       limit: 1,
+    });
+  });
+  it('counts a thing by its rows or its ids, and takes a field’s own count where it has one', () => {
+    expect(query('academic', 'Which organization has the most authors?')).toMatchObject({
+      metrics: ['author_count'],
+      dimensions: ['organization'],
+      limit: 1,
+    });
+    expect(query('academic', 'Which domain has the most authors?')).toMatchObject({
+      metrics: ['domain_authors'],
+      dimensions: ['domain'],
     });
   });
   it('"a rating of 5" is that rating exactly, never 5 or more', () => {

@@ -13,7 +13,7 @@ import { dimensionByName, metricByName, tableByName } from '../catalog.ts';
 import type { IsoDate } from '../dates.ts';
 import { keyColumn } from '../key-dimensions.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
-import type { Catalog, Grain } from '../schema.ts';
+import type { Catalog, Grain, MetricDef } from '../schema.ts';
 import { readAggregateOf } from './aggregate-of.ts';
 import { markAveragePer, readAveragePer } from './average-per.ts';
 import { readConditionWords } from './condition-words.ts';
@@ -244,7 +244,6 @@ export function readQuestion(
     if (unit && matches.some((m) => m !== match && m.entries.some((e) => e.kind === 'metric')))
       matches.splice(matches.indexOf(match), 1);
   }
-  readOwnedMetrics(matches, lexicon, catalog);
   // "which city has the most businesses": a thing ranked by how many there are is their count.
   for (const match of matches) {
     const entity = match.entries.find((e) => e.kind === 'entity');
@@ -254,11 +253,17 @@ export function readQuestion(
       !/^(most|fewest|least)$/.test(tokens[match.start - 1] ?? '')
     )
       continue;
-    const counting = catalog.metrics.find(
-      (m) => entity.kind === 'entity' && m.table === entity.table && countsRows(m, catalog),
+    // Its rows counted: COUNT(*), or each row's id counted once, with nothing filtered out.
+    const counting = catalog.metrics.filter(
+      (m) =>
+        entity.kind === 'entity' &&
+        m.table === entity.table &&
+        m.filters.length === 0 &&
+        (countsRows(m, catalog) || /^\s*count\s*\(\s*distinct\s+\w+\.\w+\s*\)\s*$/i.test(m.expression)),
     );
-    if (counting) match.entries = [{ kind: 'metric', name: counting.name }];
+    if (counting.length === 1) match.entries = [{ kind: 'metric', name: (counting[0] as MetricDef).name }];
   }
+  readOwnedMetrics(matches, lexicon, catalog);
   // A phrase that names a metric and also a value ("sales": revenue, or the Sales department)
   // is the metric unless another phrase already names one.
   const metricPhrases = matches.filter((m) => m.entries.some((e) => e.kind === 'metric'));
