@@ -900,3 +900,15 @@ describe('things ranked by how many, and levels said exactly', () => {
     ]);
   });
 });
+
+describe('the total of a thing', () => {
+  it('"the total revenue of customers" is one total over them; "revenue of customers" may be each one’s', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const lexicon = buildLexicon(demo);
+    expect(understand('total revenue of customers', demo, lexicon, TODAY)).toMatchObject({
+      kind: 'query',
+      query: { metrics: ['revenue'], dimensions: [] },
+    });
+    expect(understand('revenue of customers', demo, lexicon, TODAY).kind).toBe('clarify');
+  });
+});

@@ -58,8 +58,11 @@ export function readSubjects(
       match.entries = others;
       continue;
     }
-    // "revenue of customers" alone may ask for each customer's; "… of customers in EMEA" does not.
-    const qualified = matches.some((m) => m.entries.some((e) => e.kind === 'value'));
+    // "revenue of customers" alone may ask for each customer's; "… of customers in EMEA" and
+    // "the total … of customers" do not.
+    const qualified =
+      matches.some((m) => m.entries.some((e) => e.kind === 'value')) ||
+      tokens.slice(0, match.start).includes('total');
     const subject = entities.find(
       (e) =>
         asked.length > 0 &&
