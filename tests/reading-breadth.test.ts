@@ -912,3 +912,22 @@ describe('the total of a thing', () => {
     expect(understand('revenue of customers', demo, lexicon, TODAY).kind).toBe('clarify');
   });
 });
+
+describe('"non-", "with N", and matching instructions', () => {
+  it('reads "non-vegan" as every food type but vegan', () => {
+    expect(query('restaurants', 'how many restaurants serve non-vegan food')).toMatchObject({
+      metrics: ['restaurant_count'],
+      filters: [{ dimension: 'food_type', values: ['Vegan'], exclude: true }],
+    });
+  });
+  it('drops "match … case insensitively": every value match already ignores case', () => {
+    expect(
+      query('restaurants', 'how many restaurants serve vegan food? Match food_type case insensitively'),
+    ).toMatchObject({ filters: [{ dimension: 'food_type', values: ['Vegan'] }] });
+  });
+  it('reads "authors with 3 papers" as exactly 3', () => {
+    expect(query('scholar', 'how many authors with 3 papers')).toMatchObject({
+      conditions: [{ metric: 'papers', level: 'group', op: '=', value: 3 }],
+    });
+  });
+});

@@ -34,6 +34,9 @@ const OR_MORE = new RegExp(
   'g',
 );
 const BETWEEN = new RegExp(String.raw`\bbetween ${NUMBER} and ${NUMBER}`, 'g');
+/** "papers that have 1 keyphrase", "customers with 2 orders": a count had is that many exactly. */
+const HAVING_COUNT =
+  /\b(have|has|had|with|belong to|belongs to|belonging to) (\d{1,6})(?= [a-z])(?! (?:or|to|and|through|percent|%|times)\b)/g;
 /** "a rating of 5", "rated 4", "a score = 3": a level said with its number is that level exactly. */
 const LEVEL_OF = new RegExp(
   String.raw`\b(?:(ratings?|scores?|grades?|stars?|levels?) (?:(?:of|=|equal to) )?|(rated|scored) )${NUMBER}(?! (?:or|to|and|through|percent|%)\b)`,
@@ -67,6 +70,11 @@ export function readConditionWords(text: string): { rest: string; found: FoundCo
   );
   rest = rest.replace(BEFORE, (whole: string, word: string, number: string, scale: string | undefined) =>
     mark({ op: opOf(word), value: amount(number, scale), said: whole.trim() }),
+  );
+  rest = rest.replace(
+    HAVING_COUNT,
+    (whole: string, verb: string, number: string) =>
+      ` ${verb}${mark({ op: '=', value: Number(number), said: whole.trim() })}`,
   );
   rest = rest.replace(
     LEVEL_OF,

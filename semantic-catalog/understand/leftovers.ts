@@ -115,7 +115,7 @@ export function leftoverWords(
     if (DESCRIBING.test(token) && ranked.some((name) => describes(token, metricWords(name)))) continue;
     if (effects.compared && COMPARISON_WORDS.test(token)) continue;
     if (effects.alphabetical && ALPHABETICAL_WORDS.test(token)) continue;
-    if (linksTerms(i, tokens, placed)) continue;
+    if (linksTerms(i, tokens, new Set([...placed, ...attached]))) continue;
     // "the drug named Drugalin": naming words before a value.
     if (
       /^(named|called|titled)$/.test(token) &&

@@ -669,7 +669,7 @@ function direction(tokens: string[], start: number, dimension: string, catalog: 
   return (before === 'from' ? FROM_FIELD : TO_FIELD).test(said);
 }
 
-const NEGATION = /^(not|excluding|exclude|except|without|besides|other|than|apart|minus|including)$/;
+const NEGATION = /^(not|non|excluding|exclude|except|without|besides|other|than|apart|minus|including)$/;
 
 /**
  * The negation words just before a value ("not from", "excluding the", "other than", "except
@@ -685,7 +685,9 @@ function negationBefore(tokens: string[], start: number): number[] {
     .map((i) => tokens[i])
     .reverse()
     .join(' ');
-  return /^(not|not including|excluding|exclude|except|without|besides|minus|other than|apart)$/.test(said)
+  return /^(not|non|not including|excluding|exclude|except|without|besides|minus|other than|apart)$/.test(
+    said,
+  )
     ? found
     : [];
 }

@@ -59,6 +59,9 @@ const SAID: Record<MatchKind, string> = {
 /** How to match, said to a database: every match here is a pattern, and case never matters. */
 const MATCHING_INSTRUCTIONS =
   /\(?\s*\b(?:match(?:ing)?(?: (?:the )?strings?)?(?: with wildcards)?(?:,? case[- ]?insensitive(?:ly)?)?|case[- ]?insensitive(?:ly)?)\s*\)?/gi;
+/** "Match food_type case insensitively": an instruction that every value match already follows. */
+const CASE_INSENSITIVE =
+  /\(?\s*\bmatch(?:ing)?(?: (?:the )?[\w.]+){0,2}? case[- ]?insensitive(?:ly)?\s*\)?|\bcase[- ]?insensitive(?:ly)?\b/gi;
 const MARKER = 'textmatch';
 export const isMarker = (token: string) => /^textmatch\d+$/.test(token);
 
@@ -75,6 +78,8 @@ export function extractTextMatches(question: string): { text: string; found: Tex
     });
   }
   if (found.length > 0) text = text.replace(MATCHING_INSTRUCTIONS, ' ');
+  // Values are always matched whatever their case: saying so changes nothing.
+  else text = text.replace(CASE_INSENSITIVE, ' ');
   return { text, found };
 }
 
