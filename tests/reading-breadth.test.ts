@@ -914,16 +914,24 @@ describe('the total of a thing', () => {
 });
 
 describe('"non-", "with N", and matching instructions', () => {
+  const restaurants = () => {
+    const { catalog } = loaded.get('restaurants') as { catalog: Catalog };
+    const lexicon = buildLexicon(catalog, new Map([['food_type', ['Vegan', 'Italian']]]));
+    return (text: string) => understand(text, catalog, lexicon, TODAY);
+  };
   it('reads "non-vegan" as every food type but vegan', () => {
-    expect(query('restaurants', 'how many restaurants serve non-vegan food')).toMatchObject({
-      metrics: ['restaurant_count'],
-      filters: [{ dimension: 'food_type', values: ['Vegan'], exclude: true }],
+    expect(restaurants()('how many restaurants serve non-vegan food')).toMatchObject({
+      kind: 'query',
+      query: {
+        metrics: ['restaurant_count'],
+        filters: [{ dimension: 'food_type', values: ['Vegan'], exclude: true }],
+      },
     });
   });
   it('drops "match … case insensitively": every value match already ignores case', () => {
     expect(
-      query('restaurants', 'how many restaurants serve vegan food? Match food_type case insensitively'),
-    ).toMatchObject({ filters: [{ dimension: 'food_type', values: ['Vegan'] }] });
+      restaurants()('how many restaurants serve vegan food? Match food_type case insensitively'),
+    ).toMatchObject({ kind: 'query', query: { filters: [{ dimension: 'food_type', values: ['Vegan'] }] } });
   });
   it('reads "authors with 3 papers" as exactly 3', () => {
     expect(query('scholar', 'how many authors with 3 papers')).toMatchObject({
