@@ -11,6 +11,7 @@ import type { AppDb, AuditEntry } from '../app-db/app-db.ts';
 import type { SecondReader } from '../model-reader/second-reader.ts';
 import type { PostTarget } from '../scheduler/deliver.ts';
 import type { UserAccess } from '../semantic-catalog/access.ts';
+import { alignComparedToData } from '../semantic-catalog/compare-to-data.ts';
 import { CompileError, compile, TimePrecisionError } from '../semantic-catalog/compile.ts';
 import type { IsoDate } from '../semantic-catalog/dates.ts';
 import type { SemanticQuery } from '../semantic-catalog/query.ts';
@@ -295,6 +296,10 @@ async function queryAnswer(
   const deps = withAccess(unscoped);
   const refused = accessRefusal(deps, question, query);
   if (refused) return refused;
+  // Kept per set of visible rows, not per person: the same extent for everyone in a group. Read
+  // first, so a comparison with a period the data has not reached ends where the data does.
+  const extent = await dataExtent(rowsScope(deps), query);
+  query = alignComparedToData(query, extent);
   let compiled: ReturnType<typeof compile>;
   const compileStarted = performance.now();
   try {
@@ -324,8 +329,6 @@ async function queryAnswer(
   const interpretation = restate(query, deps.catalog, said);
   try {
     const result = await deps.executor.run(verdict.sql, { user });
-    // Kept per set of visible rows, not per person: the same extent for everyone in a group.
-    const extent = await dataExtent(rowsScope(deps), query);
     return {
       question,
       status: 'answer',
