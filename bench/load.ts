@@ -369,6 +369,12 @@ async function runCase(name: string): Promise<void> {
     console.log(
       `CPU per answer: server ${ms(bot.serverCpu, answers)}, PostgreSQL ${ms(bot.pgCpu, answers)}, harness ${ms(bot.ownCpu, answers)}; per raw statement: PostgreSQL ${ms(raw.pgCpu, raw.statements)}, harness ${ms(raw.ownCpu, raw.statements)}`,
     );
+    // The same share by the CPU each side used rather than the time it took: what the two cores
+    // would give each if nothing else ran on them (other work on a shared machine moves the time).
+    const botCpu = bot.serverCpu + bot.pgCpu + bot.ownCpu;
+    console.log(
+      `  → by CPU: raw pg's CPU for the statements over the bot's for its rounds: ${((100 * (raw.pgCpu + raw.ownCpu)) / botCpu).toFixed(0)}% (a guide beside the timed share, not the target's measure)`,
+    );
     console.log(
       `  PostgreSQL's per answer by part: ${[...parts]
         .filter(([, seconds]) => seconds >= 0.005)
