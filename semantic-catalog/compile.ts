@@ -418,6 +418,11 @@ const LIKE_PATTERN = {
 
 /** Members by value, or by part of their text as typed (its wildcards matched literally). */
 function filterCondition(expression: string, filter: SemanticQuery['filters'][number]): string {
+  // Any value at all: a blank one is no value.
+  if (filter.match === 'present')
+    return filter.exclude
+      ? `(${expression} IS NULL OR ${expression}::text = '')`
+      : `(${expression} IS NOT NULL AND ${expression}::text <> '')`;
   if (filter.match) {
     const pattern = LIKE_PATTERN[filter.match];
     const any = filter.values

@@ -17,12 +17,14 @@ export interface SemanticQuery {
   grain?: Grain;
   /** Values of one dimension are alternatives (OR); filters on different dimensions all apply (AND);
    * an excluding filter ("not from Partner") keeps every other member, blank ones included; a
-   * matching one picks members by part of their text, as typed ("starts with J"). */
+   * matching one picks members by part of their text, as typed ("starts with J"); a `present` one
+   * keeps the rows where the field has any value ("students who have declared a major"), or, with
+   * `exclude`, where it has none (its `values` is [""]). */
   filters: {
     dimension: string;
     values: string[];
     exclude?: boolean;
-    match?: 'prefix' | 'suffix' | 'contains';
+    match?: 'prefix' | 'suffix' | 'contains' | 'present';
   }[];
   time?: TimeRange;
   compare?: { kind: 'previous_year' | 'previous_period'; range: TimeRange };

@@ -122,6 +122,7 @@ const MATCH_VERBS = {
 
 /** "EMEA or APAC", "all but Partner", "starting with “J”": which members a filter keeps. */
 export function filterValueWords(filter: Filter): string {
+  if (filter.match === 'present') return filter.exclude ? 'none recorded' : 'any recorded';
   if (filter.match) {
     const way = { prefix: 'starting with', suffix: 'ending with', contains: 'containing' }[filter.match];
     return `${filter.exclude ? 'all but those ' : ''}${way} ${filter.values.map((v) => `“${v}”`).join(' or ')}`;
@@ -133,6 +134,7 @@ export function filterValueWords(filter: Filter): string {
 export function filterWords(filter: Filter, catalog: Catalog, inSentence = true): string {
   const named = dimensionByName(catalog, filter.dimension)?.label ?? filter.dimension;
   const label = inSentence ? named.toLowerCase() : named;
+  if (filter.match === 'present') return `${label} ${filter.exclude ? 'is not recorded' : 'is recorded'}`;
   if (filter.match)
     return `${label} ${MATCH_VERBS[filter.match][filter.exclude ? 1 : 0]} ${filter.values.map((v) => `“${v}”`).join(' or ')}`;
   return `${label} ${filter.exclude ? 'is not' : 'is'} ${filter.values.join(filter.exclude ? ' nor ' : ' or ')}`;

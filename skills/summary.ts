@@ -60,8 +60,13 @@ function ratioWords(columns: OutputColumn[], percent: boolean): string {
 }
 
 function filterWords(query: SemanticQuery): string {
-  if (query.filters.length === 0) return '';
-  return ` for ${query.filters.map(filterValueWords).join(', ')}`;
+  const valued = query.filters.filter((f) => f.match !== 'present');
+  // "Students with a declared major recorded": a field's presence, said by the field.
+  const present = query.filters
+    .filter((f) => f.match === 'present')
+    .map((f) => ` ${f.exclude ? 'without' : 'with'} ${f.dimension.replaceAll('_', ' ')} recorded`)
+    .join('');
+  return `${valued.length > 0 ? ` for ${valued.map(filterValueWords).join(', ')}` : ''}${present}`;
 }
 
 /** A key as a person says it: a time bucket by its name ("January 2025"), "to date" while its data is still coming. */

@@ -939,3 +939,27 @@ describe('"non-", "with N", and matching instructions', () => {
     });
   });
 });
+
+describe('a field had, or not', () => {
+  it('"students who have declared a major" keeps the rows with any value in it', () => {
+    const { catalog } = loaded.get('advising') as { catalog: Catalog };
+    const had = query('advising', 'How many students have declared a major in each program?');
+    expect(had).toMatchObject({
+      dimensions: ['program'],
+      filters: [{ dimension: 'major', match: 'present' }],
+    });
+    expect(compile(had, catalog, TODAY).sql).toMatch(/IS NOT NULL AND .*::text <> ''/);
+    const none = query('advising', 'how many students have no declared major');
+    expect(none.filters).toEqual([{ dimension: 'major', values: [''], match: 'present', exclude: true }]);
+    expect(compile(none, catalog, TODAY).sql).toMatch(/IS NULL OR .*::text = ''/);
+    expect(restate(none, catalog).text).toMatch(/declared major is not recorded/i);
+  });
+  it('refuses "without" a field kept in another table, whose join would drop exactly those rows', () => {
+    const result = read('academic', 'how many authors without an organization');
+    expect(result.kind).toBe('refuse');
+    expect(read('academic', 'how many authors have an organization')).toMatchObject({
+      kind: 'query',
+      query: { filters: [{ dimension: 'organization', match: 'present' }] },
+    });
+  });
+});

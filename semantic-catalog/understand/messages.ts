@@ -73,6 +73,13 @@ export const runningWith = (running: Running, other: string, catalog: Catalog) =
     catalog,
   );
 
+export const absentElsewhere = (metrics: string[], dimension: string, catalog: Catalog) =>
+  refuse(
+    'unsupported',
+    `I can’t yet count ${labelOf(catalog, metrics).toLowerCase()} with no ${dimensionByName(catalog, dimension)?.label.toLowerCase() ?? dimension}: it is kept in another table, and the rows without one never reach it. Those with one I can count.`,
+    catalog,
+  );
+
 export const noPeriodBefore = (time: TimeRange, catalog: Catalog) =>
   refuse(
     'unsupported',

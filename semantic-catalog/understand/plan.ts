@@ -14,7 +14,7 @@ import {
 import { isAdditive } from '../compile.ts';
 import { addPeriods, type IsoDate, OPEN_START } from '../dates.ts';
 import type { SemanticQuery } from '../query.ts';
-import type { Catalog, MetricDef } from '../schema.ts';
+import type { Catalog, DimensionDef, MetricDef } from '../schema.ts';
 import { overCalendarFields } from './calendar-fields.ts';
 import * as say from './messages.ts';
 import type { Understanding } from './parse.ts';
@@ -74,6 +74,16 @@ export function planQuery(
   }
   for (const dimension of reading.dimensions)
     if (!reachable(dimension)) return say.unreachable(subjects, dimension, catalog);
+  // "authors without an organization": rows joined to another table for it would lose exactly
+  // those, so only a field kept on the rows counted can be missing from them.
+  for (const filter of filters) {
+    const def = dimensionByName(catalog, filter.dimension);
+    const joined = factTables.some(
+      (t) => t && (reachableSource(catalog, def as DimensionDef, t, path)?.joins.length ?? 0) > 0,
+    );
+    if (filter.match === 'present' && filter.exclude && joined)
+      return say.absentElsewhere(subjects, filter.dimension, catalog);
+  }
 
   const query: SemanticQuery = { metrics, dimensions: reading.dimensions, filters };
   if (listing && factTables[0]) query.listFrom = factTables[0];

@@ -64,7 +64,7 @@ export interface Reading {
     options: { dimension: string; value: string }[];
     exclude?: boolean;
     /** Part of the text, as typed ("starts with J"), rather than a known value. */
-    match?: MatchKind;
+    match?: MatchKind | 'present';
   }[];
   time?: SemanticQuery['time'];
   grain?: Grain;
@@ -561,6 +561,29 @@ export function readQuestion(
     );
   };
   const distinctLeft = distinct && !reading.countGroups && !reading.metrics.some(countsOnce);
+  // "students who have declared a major", "authors without an organization": a field had, or
+  // not, by any value.
+  for (const match of matches) {
+    const entry = match.entries[0];
+    if (match.entries.length !== 1 || entry?.kind !== 'dimension' || match.qualified) continue;
+    if (reading.dimensions.includes(entry.name)) continue;
+    let at = match.start - 1;
+    const article = /^(a|an|any|no)$/.test(tokens[at] ?? '') ? tokens[at--] : undefined;
+    const verb = tokens[at] ?? '';
+    // "with region" asks nothing; "have declared (a) major" and "without organization" do.
+    if (!/^(have|has|had|with|without)$/.test(verb) || (!article && verb === 'with')) continue;
+    // "have region EMEA": the field's value is said.
+    if (matches.some((m) => m.start === match.end && m.entries.some((e) => e.kind === 'value'))) continue;
+    const exclude = verb === 'without' || article === 'no';
+    reading.values.push({
+      said: `${verb} ${article ?? ''} ${match.text}`.replace(/\s+/g, ' '),
+      options: [{ dimension: entry.name, value: '' }],
+      match: 'present',
+      ...(exclude ? { exclude: true } : {}),
+    });
+    match.qualified = true;
+    for (let i = at; i < match.start; i++) attached.add(i);
+  }
   reading.leftovers = leftoverWords(tokens, matches, attached, found, {
     compared,
     alphabetical: reading.alphabetical,
