@@ -100,3 +100,67 @@ export function dropPossessedMetrics(tokens: string[], matches: Match[], reading
     matches.splice(matches.indexOf(match), 1);
   }
 }
+
+/**
+ * "how many invoices are overdue": a number said of another ("are overdue") is not a second number
+ * asked beside it — unless both count the same rows ("how many orders were refunded": the
+ * refunded ones), when the part is what is asked. "for each instructor who taught": a breakdown
+ * asked by a phrase that names a number. Returns what is said, never answered; drops the whole
+ * from `reading.metrics` where the part is asked.
+ */
+export function numbersSaidOfOthers(
+  tokens: string[],
+  matches: Match[],
+  reading: Reading,
+  catalog: Catalog,
+): Reading['leftovers'] {
+  const said: Reading['leftovers'] = [];
+  const metricOf = (m: Match) => {
+    const entry = m.entries[0];
+    return entry?.kind === 'metric' ? metricByName(catalog, entry.name) : undefined;
+  };
+  const counts = (m: ReturnType<typeof metricOf>) => !!m && /^\s*count\s*\(/i.test(m.expression);
+  const numbers = matches.filter((m) => m.entries.every((e) => e.kind === 'metric'));
+  for (const [i, match] of numbers.entries()) {
+    const next = numbers[i + 1];
+    const between = next ? tokens.slice(match.end, next.start) : [];
+    if (next && between.length === 1 && /^(is|are|was|were)$/.test(between[0] as string)) {
+      const [whole, part] = [metricOf(match), metricOf(next)];
+      if (whole && part && counts(whole) && counts(part) && whole.table === part.table)
+        reading.metrics = reading.metrics.filter((name) => name !== whole.name);
+      else said.push({ word: `${between[0]} ${next.text}`, candidates: [] });
+    }
+    const before = tokens[match.start - 1] ?? '';
+    if (/^(each|every)$/.test(before)) said.push({ word: `${before} ${match.text}`, candidates: [] });
+  }
+  return said;
+}
+
+/**
+ * "students who have declared a major", "authors without an organization": a field had (any
+ * value) or not (none), after a having-verb — never "with region" (asks nothing) nor "have region
+ * EMEA" (a value is said). Adds each as a value of the reading; returns the word positions used.
+ */
+export function readHadFields(tokens: string[], matches: Match[], reading: Reading): number[] {
+  const used: number[] = [];
+  for (const match of matches) {
+    const entry = match.entries[0];
+    if (match.entries.length !== 1 || entry?.kind !== 'dimension' || match.qualified) continue;
+    if (reading.dimensions.includes(entry.name)) continue;
+    let at = match.start - 1;
+    const article = /^(a|an|any|no)$/.test(tokens[at] ?? '') ? tokens[at--] : undefined;
+    const verb = tokens[at] ?? '';
+    if (!/^(have|has|had|with|without)$/.test(verb) || (!article && verb === 'with')) continue;
+    if (matches.some((m) => m.start === match.end && m.entries.some((e) => e.kind === 'value'))) continue;
+    const exclude = verb === 'without' || article === 'no';
+    reading.values.push({
+      said: [verb, article, match.text].filter(Boolean).join(' '),
+      options: [{ dimension: entry.name, value: '' }],
+      match: 'present',
+      ...(exclude ? { exclude: true } : {}),
+    });
+    match.qualified = true;
+    for (let i = at; i < match.start; i++) used.push(i);
+  }
+  return used;
+}

@@ -13,11 +13,12 @@ import { dimensionByName, metricByName, tableByName } from '../catalog.ts';
 import type { IsoDate } from '../dates.ts';
 import { keyColumn } from '../key-dimensions.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
-import type { Catalog, Grain, MetricDef } from '../schema.ts';
+import type { Catalog, Grain } from '../schema.ts';
 import { readAggregateOf } from './aggregate-of.ts';
 import { markAveragePer, readAveragePer } from './average-per.ts';
 import { readConditionWords } from './condition-words.ts';
 import { countOfGroups } from './count-groups.ts';
+import { countRankedThings, havingAny } from './counted-things.ts';
 import { type FieldMatch, readIdValues, readNamedFields, scopePersonal } from './fields.ts';
 import { readGroupedThings, strayThings } from './grouped-things.ts';
 import { leftoverWords, UNIT_WORDS } from './leftovers.ts';
@@ -35,10 +36,17 @@ import {
   shareVerbs,
   wordIndex,
 } from './phrases.ts';
-import { dropPossessedMetrics, linkedOnPath, unsayableJoins } from './qualifying.ts';
+import {
+  dropPossessedMetrics,
+  linkedOnPath,
+  numbersSaidOfOthers,
+  readHadFields,
+  unsayableJoins,
+} from './qualifying.ts';
+import { readRankedWords } from './ranked-words.ts';
 import { readRunning } from './running-words.ts';
 import { readSorting, SORT_MARKER } from './sorting.ts';
-import { countsRows, plainCount, readSubjects } from './subjects.ts';
+import { plainCount, readSubjects } from './subjects.ts';
 import { extractTextMatches, isMarker, type MatchKind, readTextMatches } from './text-match.ts';
 import { readTimeWords } from './time-words.ts';
 import { shieldValues } from './value-shield.ts';
@@ -107,15 +115,6 @@ const DESTRUCTIVE =
 const SAME_PERIOD =
   /\b(?:in |during |for )?(?:that|the same|this same) (?:year|month|quarter|week|day|period|time)\b/g;
 /** "the average number of references" is "the average references": one way to find the phrase. */
-/** A change ranked upward ("grew the most") or downward ("the biggest drop"). */
-const CHANGE_UP =
-  /\b(?:grew|grown|gained|increased|rose|improved)(?: the)? most\b|\b(?:fastest|most) (?:growing|improving|improved)\b|\b(?:biggest|largest|sharpest|highest|most) (?:growth|increase|gain|rise|jump|improvement)\b|\bby (?:[a-z]+ ){0,3}(?:growth|increase)\b/;
-const CHANGE_DOWN =
-  /\b(?:declined|dropped|fell|shrank|decreased)(?: the)? most\b|\b(?:fastest|most) (?:declining|shrinking|falling)\b|\b(?:biggest|largest|steepest|sharpest|most) (?:drop|decline|decrease|fall)\b|\b(?:grew|gained|increased)(?: the)? least\b|\b(?:lowest|slowest) growth\b|\bslowest growing\b/;
-
-/** A ranking word and a time bucket, not a calendar part ("which month of the year" is a field). */
-const RANKED_PERIOD =
-  /\b(which|what|top|bottom|best|worst|busiest|biggest|highest|lowest)( \d+)? (day|week|month|quarter|year)(s?)\b(?! of\b)/;
 const AVERAGE_NUMBER = /\b(average|avg|mean) (?:number|count|amount) of\b/g;
 const WHOLE_DATA =
   /\b(?:in|from|of|across) (?:the|this|our|your) (?:database|db|system|warehouse|records)\b/g;
@@ -172,20 +171,13 @@ export function readQuestion(
     });
     reading.grain ??= running.grain;
   }
-  if (CHANGE_DOWN.test(text)) reading.rankByChange = 'asc';
-  else if (CHANGE_UP.test(text)) reading.rankByChange = 'desc';
-  // "the fastest growing categories": the ones ranked first by their change.
-  if (reading.rankByChange) rest = rest.replace(/\b(?:fastest|slowest)\b/g, 'top');
   if (time.compareKind) reading.compare = time.compareKind;
   if (time.explicitCompare) reading.comparedWith = time.explicitCompare;
-  // "which month had the most revenue", "the top 3 weeks by orders": the time buckets, ranked.
-  const rankedPeriod = RANKED_PERIOD.exec(rest);
-  if (rankedPeriod && !reading.grain) {
-    const [said, word, count = '', unit, plural] = rankedPeriod;
-    reading.grain = unit as Grain;
-    if (!count && !plural) reading.singularRanking = true;
-    rest = rest.replace(said, `${word}${count}`);
-  }
+  const rankedWords = readRankedWords(text, rest, !!reading.grain);
+  rest = rankedWords.rest;
+  if (rankedWords.byChange) reading.rankByChange = rankedWords.byChange;
+  if (rankedWords.grain) reading.grain = rankedWords.grain;
+  if (rankedWords.one) reading.singularRanking = true;
 
   for (const [re, unit] of UNITS) {
     if (re.test(rest)) {
@@ -245,24 +237,7 @@ export function readQuestion(
       matches.splice(matches.indexOf(match), 1);
   }
   // "which city has the most businesses": a thing ranked by how many there are is their count.
-  for (const match of matches) {
-    const entity = match.entries.find((e) => e.kind === 'entity');
-    if (
-      !entity ||
-      match.entries.some((e) => e.kind === 'metric' || e.kind === 'value') ||
-      !/^(most|fewest|least)$/.test(tokens[match.start - 1] ?? '')
-    )
-      continue;
-    // Its rows counted: COUNT(*), or each row's id counted once, with nothing filtered out.
-    const counting = catalog.metrics.filter(
-      (m) =>
-        entity.kind === 'entity' &&
-        m.table === entity.table &&
-        m.filters.length === 0 &&
-        (countsRows(m, catalog) || /^\s*count\s*\(\s*distinct\s+\w+\.\w+\s*\)\s*$/i.test(m.expression)),
-    );
-    if (counting.length === 1) match.entries = [{ kind: 'metric', name: (counting[0] as MetricDef).name }];
-  }
+  countRankedThings(tokens, matches, catalog);
   readOwnedMetrics(matches, lexicon, catalog);
   // A phrase that names a metric and also a value ("sales": revenue, or the Sales department)
   // is the metric unless another phrase already names one.
@@ -408,36 +383,15 @@ export function readQuestion(
     .find((m) => m.start === 2 && tokens[0] === 'how' && tokens[1] === 'many')
     ?.entries.find((e) => e.kind === 'dimension');
   // "how many cities have restaurants": the members that have any, counted.
-  if (countedField?.kind === 'dimension' && reading.conditions.length === 0 && reading.metrics.length <= 1) {
-    const field = matches.find((m) => m.start === 2);
-    const counted = matches.find(
-      (m) => m.start > (field?.end ?? 0) && m.entries.some((e) => e.kind === 'metric' || e.kind === 'entity'),
-    );
-    const entity = counted?.entries.find((e) => e.kind === 'entity');
-    // A thing named bare ("restaurants") is counted by the metric that counts its rows.
-    const metric =
-      reading.metrics.length === 1
-        ? metricByName(catalog, reading.metrics[0] as string)
-        : entity?.kind === 'entity'
-          ? catalog.metrics.find((m) => m.table === entity.table && countsRows(m, catalog))
-          : undefined;
-    const between = counted && field ? tokens.slice(field.end, counted.start) : [];
-    if (
-      metric &&
-      /^\s*count\s*\(/i.test(metric.expression) &&
-      /^(have|has|had|with)$/.test(between[0] ?? '') &&
-      between.slice(1).every((t) => /^(any|a|an|some|at|least|one)$/.test(t)) &&
-      between.slice(1).join(' ') !== 'at least'
-    ) {
-      reading.conditions.push({ metric: metric.name, level: 'group', op: '>', value: 0 });
-      if (!reading.metrics.includes(metric.name)) reading.metrics.push(metric.name);
-      if (counted)
-        matches.splice(matches.indexOf(counted), 1, {
-          ...counted,
-          entries: [{ kind: 'metric', name: metric.name }],
-        });
-      for (let at = field?.end ?? 0; at < (counted?.start ?? 0); at++) attached.add(at);
-    }
+  const countedAt = matches.find((m) => m.start === 2);
+  const any =
+    countedField?.kind === 'dimension' && countedAt && reading.conditions.length === 0
+      ? havingAny(tokens, matches, countedAt, reading.metrics, catalog)
+      : undefined;
+  if (any) {
+    reading.conditions.push(any.condition);
+    if (!reading.metrics.includes(any.condition.metric)) reading.metrics.push(any.condition.metric);
+    for (const at of any.used) attached.add(at);
   }
   const groups = countOfGroups(
     text,
@@ -561,29 +515,8 @@ export function readQuestion(
     );
   };
   const distinctLeft = distinct && !reading.countGroups && !reading.metrics.some(countsOnce);
-  // "students who have declared a major", "authors without an organization": a field had, or
-  // not, by any value.
-  for (const match of matches) {
-    const entry = match.entries[0];
-    if (match.entries.length !== 1 || entry?.kind !== 'dimension' || match.qualified) continue;
-    if (reading.dimensions.includes(entry.name)) continue;
-    let at = match.start - 1;
-    const article = /^(a|an|any|no)$/.test(tokens[at] ?? '') ? tokens[at--] : undefined;
-    const verb = tokens[at] ?? '';
-    // "with region" asks nothing; "have declared (a) major" and "without organization" do.
-    if (!/^(have|has|had|with|without)$/.test(verb) || (!article && verb === 'with')) continue;
-    // "have region EMEA": the field's value is said.
-    if (matches.some((m) => m.start === match.end && m.entries.some((e) => e.kind === 'value'))) continue;
-    const exclude = verb === 'without' || article === 'no';
-    reading.values.push({
-      said: `${verb} ${article ?? ''} ${match.text}`.replace(/\s+/g, ' '),
-      options: [{ dimension: entry.name, value: '' }],
-      match: 'present',
-      ...(exclude ? { exclude: true } : {}),
-    });
-    match.qualified = true;
-    for (let i = at; i < match.start; i++) attached.add(i);
-  }
+  // "students who have declared a major", "authors without an organization".
+  for (const at of readHadFields(tokens, matches, reading)) attached.add(at);
   reading.leftovers = leftoverWords(tokens, matches, attached, found, {
     compared,
     alphabetical: reading.alphabetical,
@@ -600,30 +533,7 @@ export function readQuestion(
   // "the 7-day moving average … by month": two sizes of bucket for one series.
   if (running.grain && time.grain && running.grain !== time.grain)
     reading.leftovers.push({ word: `${running.grain} moving average by ${time.grain}`, candidates: [] });
-  // "how many invoices are overdue": a number said of another ("are overdue") is not a second
-  // number asked for beside it.
-  const metricMatches = matches.filter((m) => m.entries.every((e) => e.kind === 'metric'));
-  for (const [i, match] of metricMatches.entries()) {
-    const next = metricMatches[i + 1];
-    const between = next ? tokens.slice(match.end, next.start) : [];
-    if (!next || between.length !== 1 || !/^(is|are|was|were)$/.test(between[0] as string)) continue;
-    // "how many orders were refunded": the refunded ones, when both count the same rows.
-    const [whole, part] = [match, next].map((m) => {
-      const entry = m.entries[0];
-      return entry?.kind === 'metric' ? metricByName(catalog, entry.name) : undefined;
-    });
-    const counts = (m: typeof whole) => !!m && /^\s*count\s*\(/i.test(m.expression);
-    if (whole && part && counts(whole) && counts(part) && whole.table === part.table)
-      reading.metrics = reading.metrics.filter((name) => name !== whole.name);
-    else reading.leftovers.push({ word: `${between[0]} ${next.text}`, candidates: [] });
-  }
-  // "for each instructor who taught": a breakdown asked for, by a phrase that names a number.
-  for (const match of matches)
-    if (
-      /^(each|every)$/.test(tokens[match.start - 1] ?? '') &&
-      match.entries.every((e) => e.kind === 'metric')
-    )
-      reading.leftovers.push({ word: `${tokens[match.start - 1]} ${match.text}`, candidates: [] });
+  reading.leftovers.push(...numbersSaidOfOthers(tokens, matches, reading, catalog));
   if (averaged && !averaged.over) reading.leftovers.push({ word: 'average … per', candidates: [] });
   // "most common" by which count, when the catalog has several (or none) reaching the field.
   if (frequency.frequent && reading.metrics.length === 0)

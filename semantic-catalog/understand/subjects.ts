@@ -211,7 +211,10 @@ export function plainCount(catalog: Catalog, entities: Entity[]): MetricDef | un
   return counts.length === 1 ? counts[0] : undefined;
 }
 
-/** A metric that counts its table's rows: COUNT(*), or COUNT(DISTINCT the table's key). */
+/**
+ * A metric that counts its table's rows: COUNT(*), or COUNT(DISTINCT the table's key) — the key
+ * told by its name, or, when no name tells it (author.aid), a hidden column of the table's own.
+ */
 export function countsRows(metric: MetricDef, catalog: Catalog): boolean {
   const table = catalog.tables.find((t) => t.name === metric.table);
   const key = table && keyColumn(table);
@@ -219,5 +222,6 @@ export function countsRows(metric: MetricDef, catalog: Catalog): boolean {
   const distinct = /^\s*count\s*\(\s*distinct\s+([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\s*\)\s*$/i.exec(
     metric.expression,
   );
-  return !!distinct && !!table && distinct[1] === table.alias && distinct[2] === key;
+  if (!distinct || !table || distinct[1] !== table.alias) return false;
+  return key ? distinct[2] === key : !!table.columns.find((c) => c.name === distinct[2])?.hidden;
 }
