@@ -212,7 +212,7 @@ describe('teaching Tally in chat', () => {
       () => 'the revert did not reach the Teams runtime within 5 s',
       200,
     );
-    expect(card).toContain('I can’t answer that from the data I know');
+    expect(card).toContain('I don’t know what “bookings” means');
   });
 
   it('retires, on start, an overlay the YAML in Git now holds', async () => {
