@@ -95,3 +95,21 @@ describe('the personal-data refusal', () => {
     if (result.kind === 'refuse') expect(result.message).not.toMatch(/Headcount by department or hire month/);
   });
 });
+
+describe('ranking words with nothing to rank', () => {
+  it.each([
+    'what was the highest revenue',
+    'what is the biggest order',
+    'show the top revenue',
+    'most revenue',
+  ])('%s: asked about, never answered as the total', (question) => {
+    const result = read(question);
+    expect(result.kind).not.toBe('query');
+  });
+  it('still ranks what is broken down', () => {
+    expect(read('which region had the most revenue')).toMatchObject({
+      kind: 'query',
+      query: { dimensions: ['region'], limit: 1 },
+    });
+  });
+});

@@ -522,6 +522,7 @@ export function readQuestion(
     alphabetical: reading.alphabetical,
     catalog,
     metrics: reading.metrics,
+    limited: reading.limit !== undefined,
   }).map((word) =>
     isMarker(word)
       ? { word: matched.found[Number(word.replace(/\D/g, ''))]?.said ?? word, candidates: [] }
@@ -568,6 +569,26 @@ export function readQuestion(
     if (reading.sortKey?.name === name) continue;
     if (linkedOnPath(tokens, match, name, reading, catalog)) continue;
     reading.leftovers.push({ word: match.text, candidates: [`by ${match.text}`] });
+  }
+  // "what was the highest revenue", "the oldest tip", "the biggest order": a ranking word with
+  // nothing to rank (no breakdown, no time buckets, no top N) asks another question than the total.
+  const ranksNothing =
+    reading.dimensions.length === 0 &&
+    !reading.grain &&
+    reading.limit === undefined &&
+    !reading.countGroups &&
+    !reading.sortKey &&
+    !reading.rankByChange;
+  if (ranksNothing) {
+    const placed = (i: number) => matches.some((m) => m.start <= i && i < m.end);
+    for (const [i, token] of tokens.entries())
+      if (
+        !placed(i) &&
+        token !== 'which' &&
+        token !== 'what' &&
+        (DESC_WORDS.test(token) || ASC_WORDS.test(token) || RANKING_WORDS.test(token))
+      )
+        reading.leftovers.push({ word: token, candidates: [] });
   }
   for (const match of matches) {
     const entry = match.entries[0];
