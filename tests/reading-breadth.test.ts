@@ -963,3 +963,18 @@ describe('a field had, or not', () => {
     });
   });
 });
+
+describe('"by" a number', () => {
+  it('groups by the field a phrase also names, and never reads "by <a number>" as a second number', () => {
+    expect(query('yelp', 'reviews by rating given')).toMatchObject({
+      metrics: ['reviews'],
+      dimensions: ['rating_value'],
+    });
+    expect(read('yelp', 'show the number of reviews by rating').kind).not.toBe('query');
+    // A ranking reads "by" its number.
+    expect(query('yelp', 'top 5 businesses by rating')).toMatchObject({
+      order: { by: 'metric', metric: 'average_rating' },
+      limit: 5,
+    });
+  });
+});

@@ -132,6 +132,12 @@ export function numbersSaidOfOthers(
     }
     const before = tokens[match.start - 1] ?? '';
     if (/^(each|every)$/.test(before)) said.push({ word: `${before} ${match.text}`, candidates: [] });
+    // "reviews by rating": "by" a number breaks nothing down; only a ranking or a sort reads it
+    // ("top 5 by revenue"), and "citations received by publications" names who did it.
+    const verb = tokens[match.start - 2] ?? '';
+    const ranked = reading.limit !== undefined || !!reading.direction || !!reading.sortKey;
+    if (/^(by|across)$/.test(before) && !ranked && !isLinkingVerb(verb) && !/[a-z]{3}ed$/.test(verb))
+      said.push({ word: `${before} ${match.text}`, candidates: [] });
   }
   return said;
 }

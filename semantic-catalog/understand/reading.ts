@@ -266,7 +266,9 @@ export function readQuestion(
     }
     if (kinds.has('metric') && kinds.size > 1) {
       // "which papers …": the things themselves are asked for, not how many there are.
-      const which = /^(which|what)$/.test(tokens[match.start - 1] ?? '') && kinds.has('dimension');
+      // "reviews by rating given": after a grouping word, the field ("by" never names a number
+      // alone; "top 5 by revenue" ranks by it, which the ranking reads, not this).
+      const which = /^(which|what|by|across)$/.test(tokens[match.start - 1] ?? '') && kinds.has('dimension');
       // Another metric, not the same one named twice ("the most courses … how many courses").
       const mine = match.entries.flatMap((e) => (e.kind === 'metric' ? [e.name] : []));
       const otherMetric =
