@@ -3,6 +3,7 @@
  * different question now get the right reading or an honest clarification, and every reading
  * carries a restatement with explicit dates and the misspellings it read.
  */
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CATALOG } from '../bot/runtime.ts';
 import { loadCatalog } from '../semantic-catalog/loader.ts';
@@ -104,6 +105,11 @@ describe('ranking words with nothing to rank', () => {
     'most revenue',
   ])('%s: asked about, never answered as the total', (question) => {
     const result = read(question);
+    expect(result.kind).not.toBe('query');
+  });
+  it('asks "which" things when only a number is named, never answers the number', async () => {
+    const geography = await loadCatalog(path.join(import.meta.dirname, 'fixtures', 'geography'));
+    const result = understand('Which states border Texas?', geography, buildLexicon(geography), '2026-06-15');
     expect(result.kind).not.toBe('query');
   });
   it('still ranks what is broken down', () => {

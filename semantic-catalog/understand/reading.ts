@@ -583,14 +583,21 @@ export function readQuestion(
     !reading.rankByChange;
   if (ranksNothing) {
     const placed = (i: number) => matches.some((m) => m.start <= i && i < m.end);
+    // "which states border Texas" with only a count named: the things asked are not answered.
     for (const [i, token] of tokens.entries())
       if (
         !placed(i) &&
-        token !== 'which' &&
         token !== 'what' &&
         (DESC_WORDS.test(token) || ASC_WORDS.test(token) || RANKING_WORDS.test(token))
       )
-        reading.leftovers.push({ word: token, candidates: [] });
+        // "which" is said with what it asks for: "which states border".
+        reading.leftovers.push({
+          word:
+            token === 'which'
+              ? [token, matches.find((m) => m.start === i + 1)?.text].filter(Boolean).join(' ')
+              : token,
+          candidates: [],
+        });
   }
   for (const match of matches) {
     const entry = match.entries[0];
