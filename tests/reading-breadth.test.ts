@@ -978,3 +978,12 @@ describe('"by" a number', () => {
     });
   });
 });
+
+describe('"how many" of a number that is no count', () => {
+  it('asks about "how many round trip fares" (an average fare), never answers the average', () => {
+    const result = read('atis', 'How many round trip fares cost less than 500?');
+    expect(result.kind).not.toBe('query');
+    expect(result.kind !== 'query' && result.message).toMatch(/how many round trip fares/);
+    expect(query('atis', 'how many flights have more than one stop').countGroups).toBeDefined();
+  });
+});

@@ -119,6 +119,15 @@ export function numbersSaidOfOthers(
     const entry = m.entries[0];
     return entry?.kind === 'metric' ? metricByName(catalog, entry.name) : undefined;
   };
+  // "how many round trip fares": a count asked of a number that is no count (an average fare).
+  for (const [i, token] of tokens.entries()) {
+    if (token !== 'how' || tokens[i + 1] !== 'many') continue;
+    const next = matches.find((m) => m.start === i + 2);
+    const metric = next && next.entries.every((e) => e.kind === 'metric') ? metricOf(next) : undefined;
+    const counts = (m: NonNullable<typeof metric>) =>
+      /^\s*count\s*\(/i.test(m.expression) || (/^\s*sum\s*\(/i.test(m.expression) && m.format === 'integer');
+    if (next && metric && !counts(metric)) said.push({ word: `how many ${next.text}`, candidates: [] });
+  }
   const counts = (m: ReturnType<typeof metricOf>) => !!m && /^\s*count\s*\(/i.test(m.expression);
   const numbers = matches.filter((m) => m.entries.every((e) => e.kind === 'metric'));
   for (const [i, match] of numbers.entries()) {
