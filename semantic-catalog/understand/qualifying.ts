@@ -123,7 +123,7 @@ export function numbersSaidOfOthers(
   for (const [i, token] of tokens.entries()) {
     if (token !== 'how' || tokens[i + 1] !== 'many') continue;
     const next = matches.find((m) => m.start === i + 2);
-    const metric = next && next.entries.every((e) => e.kind === 'metric') ? metricOf(next) : undefined;
+    const metric = next?.entries.every((e) => e.kind === 'metric') ? metricOf(next) : undefined;
     const counts = (m: NonNullable<typeof metric>) =>
       /^\s*count\s*\(/i.test(m.expression) || (/^\s*sum\s*\(/i.test(m.expression) && m.format === 'integer');
     if (next && metric && !counts(metric)) said.push({ word: `how many ${next.text}`, candidates: [] });
