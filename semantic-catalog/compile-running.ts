@@ -2,7 +2,8 @@
  * "Cumulative revenue by month", "the 3-month moving average of orders": each time bucket's value
  * taken with the buckets before it, over the answer by bucket (and by any breakdown, each apart).
  * A running total starts at the range's first bucket; a moving average reads the buckets before
- * the range that its first windows need, then shows the range only. The window is by time, not by
+ * the range that its first windows need, then shows the range only, and never a bucket whose
+ * window starts before the data does. The window is by time, not by
  * row, so a bucket with no rows counts as nothing recorded rather than being skipped.
  */
 import { type CompiledQuery, CompileError, type OutputColumn, quoteIdent, quoteLiteral } from './compile.ts';
@@ -61,10 +62,18 @@ export function compileRunning(
         : `AVG(${name}) ${windowOf} AS ${name}`;
     return `SUM(${name}) ${windowOf} AS ${name}`;
   });
-  const shown = back > 0 && from ? ` WHERE ${quoteIdent(time.name)} >= DATE ${quoteLiteral(from)}` : '';
-  const sorted = ` ORDER BY ${[...groups, quoteIdent(time.name)].join(', ')}`;
+  const bucket = quoteIdent(time.name);
+  // Shown: the range asked, and only buckets whose window the data fills (no window that starts
+  // before the first data is divided by buckets it never had).
+  const shown = [
+    ...(back > 0 && from ? [`${bucket} >= DATE ${quoteLiteral(from)}`] : []),
+    ...(back > 0 ? [`${bucket} >= "first_bucket" + INTERVAL ${quoteLiteral(span(grain, back))}`] : []),
+  ];
+  const first = back > 0 ? `, MIN(${bucket}) OVER () AS "first_bucket"` : '';
+  const names = base.columns.map((c) => quoteIdent(c.name)).join(', ');
+  const sorted = ` ORDER BY ${[...groups, bucket].join(', ')}`;
   return {
-    sql: `SELECT * FROM (SELECT ${selects.join(', ')} FROM (${base.sql}) AS each_period) AS running${shown}${sorted}`,
+    sql: `SELECT ${names} FROM (SELECT ${selects.join(', ')}${first} FROM (${base.sql}) AS each_period) AS running${shown.length > 0 ? ` WHERE ${shown.join(' AND ')}` : ''}${sorted}`,
     columns,
   };
 }

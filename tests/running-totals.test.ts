@@ -74,6 +74,13 @@ describe('moving averages', () => {
     expect(answer.interpretation?.text).toMatch(/^3-month moving average of revenue by month; 2025/);
   });
 
+  it('never shows a window that starts before the data (the demo’s starts in January 2024)', async () => {
+    const answer = await demo.ask('3-month moving average of revenue in 2024');
+    expect(answer.status).toBe('answer');
+    expect(answer.rows).toHaveLength(10);
+    expect(String(answer.rows[0]?.[0])).toMatch(/^2024-03-01/);
+  });
+
   it('takes its buckets from the window’s unit', async () => {
     const answer = await demo.ask('7-day moving average of orders in March 2025');
     expect(answer.status).toBe('answer');
