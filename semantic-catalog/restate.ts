@@ -50,7 +50,11 @@ export function restate(
   const counted = query.countGroups;
   const grouped = counted ? query.dimensions.slice(1) : query.dimensions;
   const thing = dimensionLabel(query.dimensions[0] ?? '').replace(/ id$/, '');
-  const met = (query.conditions ?? []).map(condition).join(' and ');
+  // A count of things: what each thing met (its group conditions); the rows counted are said apart.
+  const met = (query.conditions ?? [])
+    .filter((c) => !counted || c.level === 'group')
+    .map(condition)
+    .join(' and ');
   const over = query.ratio?.over;
   const breakdown = [...(query.grain ? [query.grain] : []), ...grouped.map(dimensionLabel)];
   // "each region's share": the breakdown is the numerator's, the whole is all of it.
@@ -76,7 +80,8 @@ export function restate(
       query.time ? spanWords(query.time, extent) : `all dates${extent ? ` (${dataWords(extent)})` : ''}`,
     );
   for (const filter of shared(query.filters, over?.filters)) pieces.push(filterWords(filter, catalog));
-  for (const c of counted ? [] : shared(query.conditions ?? [], over ? (over.conditions ?? []) : undefined))
+  const conditions = shared(query.conditions ?? [], over ? (over.conditions ?? []) : undefined);
+  for (const c of counted ? conditions.filter((c) => c.level === 'row') : conditions)
     pieces.push(`${c.level === 'row' ? 'each row’s' : 'each group’s'} ${condition(c)}`);
   if (query.compare) pieces.push(`compared with ${spanWords(query.compare.range)}`);
   if (query.order) {

@@ -987,3 +987,24 @@ describe('"how many" of a number that is no count', () => {
     expect(query('atis', 'how many flights have more than one stop').countGroups).toBeDefined();
   });
 });
+
+describe('things that have a row over an amount', () => {
+  it('"how many customers have orders over $5000" counts customers with any such order, not with 5,000 orders', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const result = understand('how many customers have orders over $5000', demo, buildLexicon(demo), TODAY);
+    expect(result).toMatchObject({
+      kind: 'query',
+      query: {
+        countGroups: { name: 'customer_count' },
+        conditions: [
+          { metric: 'orders', level: 'row', op: '>', value: 5000 },
+          { metric: 'orders', level: 'group', op: '>', value: 0 },
+        ],
+      },
+    });
+    if (result.kind === 'query')
+      expect(compile(result.query, demo, TODAY).sql).toMatch(
+        /\(o\.net_amount\) > 5000[\s\S]*HAVING \(count\(\*\)\) > 0/i,
+      );
+  });
+});

@@ -115,6 +115,7 @@ const DESTRUCTIVE =
 const SAME_PERIOD =
   /\b(?:in |during |for )?(?:that|the same|this same) (?:year|month|quarter|week|day|period|time)\b/g;
 /** "the average number of references" is "the average references": one way to find the phrase. */
+const MONEY = /\$|€|£|\b(?:dollars?|usd|eur|euros?|gbp|pounds?)\b/;
 const AVERAGE_NUMBER = /\b(average|avg|mean) (?:number|count|amount) of\b/g;
 const WHOLE_DATA =
   /\b(?:in|from|of|across) (?:the|this|our|your) (?:database|db|system|warehouse|records)\b/g;
@@ -330,6 +331,8 @@ export function readQuestion(
   for (const match of unplacedRatios) matches.splice(matches.indexOf(match), 1);
 
   const attached = new Set<number>([...textMatched, ...aggregated.used]);
+  /** Row conditions said in money ("orders over $5,000"): on each row's amount, never a count. */
+  const moneyRows = new Set<Condition>();
   // Said once, as the ratio the catalog lacks, not word by word.
   for (const match of unplacedRatios) for (let i = match.start; i < match.end; i++) attached.add(i);
   for (const [index, condition] of found.entries()) {
@@ -356,7 +359,9 @@ export function readQuestion(
     if (!subject || metric?.kind !== 'metric') continue;
     const before = tokens[subject.start - 1] ?? '';
     const level = counted || /^(with|having|where|whose)$/.test(before) ? 'group' : 'row';
-    reading.conditions.push({ metric: metric.name, level, op: condition.op, value: condition.value });
+    const pushed: Condition = { metric: metric.name, level, op: condition.op, value: condition.value };
+    reading.conditions.push(pushed);
+    if (level === 'row' && MONEY.test(condition.said)) moneyRows.add(pushed);
     reading.parts.push({ said: condition.said, became: `condition on ${metric.name}` });
     attached.add(at);
   }
@@ -395,10 +400,16 @@ export function readQuestion(
     if (!reading.metrics.includes(any.condition.metric)) reading.metrics.push(any.condition.metric);
     for (const at of any.used) attached.add(at);
   }
+  // "how many customers have orders over $5,000": each order's amount, then the customers that
+  // have any such order — never customers with more than 5,000 orders.
+  const amount = reading.conditions.length === 1 && moneyRows.has(reading.conditions[0] as Condition);
+  const anyOf = amount
+    ? { ...(reading.conditions[0] as Condition), level: 'group' as const, op: '>' as const, value: 0 }
+    : undefined;
   const groups = countOfGroups(
     text,
     reading.metrics.filter((m) => !reading.conditions.some((c) => c.metric === m)),
-    reading.conditions,
+    anyOf ? [anyOf] : reading.conditions,
     catalog,
     countedField?.kind === 'dimension' ? countedField.name : undefined,
   );
@@ -406,7 +417,8 @@ export function readQuestion(
     reading.metrics = groups.metrics;
     reading.dimensions = [groups.dimension, ...reading.dimensions];
     reading.countGroups = groups.countGroups;
-    for (const condition of reading.conditions) condition.level = 'group';
+    if (anyOf) reading.conditions.push(anyOf);
+    else for (const condition of reading.conditions) condition.level = 'group';
   } else if (
     countedField?.kind === 'dimension' &&
     reading.metrics.length === 0 &&
