@@ -51,3 +51,13 @@ describe('a comparison with an earlier period that has no data', () => {
     expect(answer.summary).not.toMatch(/no change/);
   });
 });
+
+describe('a balance asked for today', () => {
+  it('"our AR outstanding today" is the balance as of today, not the invoices issued today', async () => {
+    const today = await demo.ask('what is our ar outstanding today');
+    const balance = await demo.ask('ar outstanding');
+    expect(today.status).toBe('answer');
+    expect(today.interpretation?.text).toMatch(/as of today/);
+    expect(Number(today.rows[0]?.[0])).toBeCloseTo(Number(balance.rows[0]?.[0]), 2);
+  });
+});

@@ -12,7 +12,7 @@ import {
   unchangedByRepeats,
 } from '../catalog.ts';
 import { isAdditive } from '../compile.ts';
-import { addPeriods, type IsoDate, OPEN_START } from '../dates.ts';
+import { addDays, addPeriods, type IsoDate, OPEN_START } from '../dates.ts';
 import type { SemanticQuery } from '../query.ts';
 import type { Catalog, DimensionDef, MetricDef } from '../schema.ts';
 import { overCalendarFields } from './calendar-fields.ts';
@@ -88,7 +88,15 @@ export function planQuery(
   const query: SemanticQuery = { metrics, dimensions: reading.dimensions, filters };
   if (listing && factTables[0]) query.listFrom = factTables[0];
   if (reading.time && reading.time.from > today) return say.futurePeriod(reading.time, today, catalog);
-  if (reading.time) query.time = reading.time;
+  // "our AR outstanding today": a balance the catalog already takes as of today is asked as of
+  // today, never for the facts dated today alone.
+  const asOfToday =
+    metrics.length > 0 &&
+    metrics.every((n) => metricByName(catalog, n)?.filters.some((f) => f.includes('{today}')));
+  const todayOnly = reading.time?.from === today && reading.time.to === addDays(today, 1);
+  if (reading.time)
+    query.time =
+      asOfToday && todayOnly ? { from: OPEN_START, to: reading.time.to, label: 'as of today' } : reading.time;
   if (reading.grain) query.grain = reading.grain;
   if (reading.running) {
     // A running total adds up what adds up; an average's or a distinct count's means nothing.
