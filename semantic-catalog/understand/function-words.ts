@@ -17,7 +17,7 @@ and or also too both either
 show shown showing give giving tell list listing display get getting find see view look looking want
 need know like report fetch pull bring return provide calculate compute
 many much got make made numbers figure figures value values amount data info information stats statistics metric metrics
-split broken break breakdown down up across over per each every all any overall
+split broken break breakdown grouped down up across over per each every all any overall
 chart graph plot table trend trends
 currently current so far right now just only
 he she he/she they them corresponding respective respectively relevant
