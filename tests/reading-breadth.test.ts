@@ -1008,3 +1008,16 @@ describe('things that have a row over an amount', () => {
       );
   });
 });
+
+describe('a subject after a verb that ends the metric’s own phrase', () => {
+  it('"credits earned by students in each program" is one number by program, not students beside it', () => {
+    expect(
+      query('advising', 'What is the total number of credits earned by students in each program?'),
+    ).toMatchObject({
+      metrics: ['credits_earned'],
+      dimensions: ['program'],
+    });
+    // "by year" after such a verb still groups.
+    expect(query('scholar', 'papers published by year').dimensions).toEqual(['publication_year']);
+  });
+});

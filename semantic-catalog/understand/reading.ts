@@ -250,7 +250,10 @@ export function readQuestion(
       let back = match.start - 1;
       const between = (at: number) => {
         const t = tokens[at] as string;
-        if (t === 'by') return passiveVerb(tokens, at - 1, matches);
+        // "credits earned by students": the verb may end the metric's own phrase.
+        const phraseVerb =
+          /[a-z]{3}ed$/.test(tokens[at - 1] ?? '') && metricPhrases.some((m) => m.end === at);
+        if (t === 'by') return passiveVerb(tokens, at - 1, matches) || phraseVerb;
         return (
           /^(of|for|the|a|an|all)$/.test(t) || (tokens[at + 1] === 'by' && passiveVerb(tokens, at, matches))
         );
