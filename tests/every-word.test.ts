@@ -119,3 +119,20 @@ describe('ranking words with nothing to rank', () => {
     });
   });
 });
+
+describe('"the past N calendar months", said without "including" or "not including"', () => {
+  it('asks: the whole months before this one, or through today', () => {
+    const result = read('revenue by region in the past 6 calendar months');
+    expect(result.kind).toBe('clarify');
+    if (result.kind !== 'clarify') return;
+    expect(result.choices.map((c) => c.question)).toEqual([
+      'revenue by region the last 6 months, not including the current month',
+      'revenue by region since 1 Dec 2025',
+    ]);
+    // Each choice, asked, is read without asking again.
+    for (const choice of result.choices) expect(read(choice.question).kind).toBe('query');
+    // Said either way, it is read as said.
+    expect(read('revenue in the last 3 calendar months, not including the current month').kind).toBe('query');
+    expect(read('revenue in the last 6 months').kind).toBe('query');
+  });
+});

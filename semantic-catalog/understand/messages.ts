@@ -1,6 +1,6 @@
 /** Every message the understanding phase says to a person, as a named function (tests assert on them). */
 import { dimensionByName, metricByName } from '../catalog.ts';
-import { formatDay, type IsoDate } from '../dates.ts';
+import { addDays, formatDay, type IsoDate } from '../dates.ts';
 import type { Running, TimeRange } from '../query.ts';
 import { spanWords } from '../restate.ts';
 import type { Catalog } from '../schema.ts';
@@ -79,6 +79,37 @@ export const absentElsewhere = (metrics: string[], dimension: string, catalog: C
     `I can’t yet count ${labelOf(catalog, metrics).toLowerCase()} with no ${dimensionByName(catalog, dimension)?.label.toLowerCase() ?? dimension}: it is kept in another table, and the rows without one never reach it. Those with one I can count.`,
     catalog,
   );
+
+/** "the past 6 calendar months": the whole months before this one, or through today? */
+export function whichSpan(
+  question: string,
+  span: { said: string; unit: string; whole: TimeRange; toToday: TimeRange },
+): Understanding {
+  const each = /\beach of\b/.test(span.said);
+  const last = addDays(span.whole.to, -1);
+  return {
+    kind: 'clarify',
+    message: `“${span.said}” can mean the whole ${span.unit}s before this one, or up to today. Which do you mean?`,
+    choices: [
+      {
+        label: `${formatDay(span.whole.from)} – ${formatDay(last)}, not including the current ${span.unit}`,
+        question: replaceWord(
+          question,
+          span.said,
+          `${each ? 'each of ' : ''}${span.whole.label}, not including the current ${span.unit}`,
+        ),
+      },
+      {
+        label: `${formatDay(span.toToday.from)} through today`,
+        question: replaceWord(
+          question,
+          span.said,
+          `${each ? `by ${span.unit} ` : ''}since ${formatDay(span.toToday.from)}`,
+        ),
+      },
+    ],
+  };
+}
 
 export const noPeriodBefore = (time: TimeRange, catalog: Catalog) =>
   refuse(

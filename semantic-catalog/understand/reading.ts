@@ -142,6 +142,7 @@ export function readQuestion(
   const running = readRunning(text.replace(WHOLE_DATA, ' '));
   const shield = shieldValues(markAveragePer(running.rest, lexicon).replace(AVERAGE_NUMBER, '$1'), lexicon);
   const time = readTimeWords(shield.text, today);
+  if (time.calendarSpan) return say.whichSpan(question, time.calendarSpan);
   time.rest = shield.restore(time.rest);
   // "… in 2021, and how many did they have that year": the period already read, named again.
   if (time.time || time.grain) time.rest = time.rest.replace(SAME_PERIOD, ' ');

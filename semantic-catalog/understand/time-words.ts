@@ -27,6 +27,12 @@ export interface TimeReading {
   compareKind?: 'previous_year' | 'previous_period';
   /** The earlier of two periods named outright ("Q1 vs Q2"). */
   explicitCompare?: TimeRange;
+  /**
+   * "the past 6 calendar months", said with neither "including" nor "not including the current
+   * month": the whole months before this one, or from the first of the month six back through
+   * today. Both are in use; the reading asks which.
+   */
+  calendarSpan?: { said: string; unit: Period; whole: TimeRange; toToday: TimeRange };
   /** The text with the time phrases blanked out. */
   rest: string;
 }
@@ -381,6 +387,17 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
             ? range(addDays(today, 1 - n), endOfToday, `${said} including today`)
             : range(addDays(today, -n), today, said);
         const current = startOf(unit, today);
+        if (/\bcalendar\b/.test(m[0]) && !m[4] && !m[5])
+          calendarSpan = {
+            said: m[0].trim(),
+            unit,
+            whole: range(addPeriods(unit, current, -n), current, said),
+            toToday: range(
+              addPeriods(unit, current, -n),
+              endOfToday,
+              `since ${formatDay(addPeriods(unit, current, -n))}`,
+            ),
+          };
         return including
           ? range(addPeriods(unit, current, 1 - n), endOfToday, `${said} including this ${unit}`)
           : range(addPeriods(unit, current, -n), current, said);
@@ -504,6 +521,7 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
     return undefined;
   };
   let eachOf: Period | undefined;
+  let calendarSpan: TimeReading['calendarSpan'];
   reading.time = readRange();
   // "revenue to date", "orders so far": everything up to today; said again after a range that
   // already runs to today ("this year to date"), nothing more.
@@ -553,6 +571,7 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
     if (reading.time)
       reading.compare = { kind: compareKind, range: previousRange(reading.time, compareKind) };
   }
+  if (calendarSpan) reading.calendarSpan = calendarSpan;
   reading.rest = text.replace(/\s+/g, ' ').trim();
   return reading;
 }
