@@ -15,19 +15,13 @@ import { resolveAccess } from '../semantic-catalog/access.ts';
 import { loadCatalog } from '../semantic-catalog/loader.ts';
 import { ask } from '../skills/ask.ts';
 import type { GoldenFile } from '../skills/eval.ts';
+import { EMEA_MANAGER_ACCESS } from '../warehouse/demo/access.ts';
 import { seedDemo } from '../warehouse/demo/seed.ts';
 import { ensureDatabase } from '../warehouse/embedded.ts';
 import { grantStatements } from '../warehouse/grants.ts';
 
 // The demo's regional manager: every sales row passes a policy, and a filter, of its own.
-const ACCESS = `
-access:
-  default: nothing
-  groups:
-    - name: emea_sales
-      members: [emea.manager@example.com]
-      rows: ["r.region_name = 'EMEA'"]
-`;
+const ACCESS = EMEA_MANAGER_ACCESS;
 const ROUNDS = 5;
 
 interface Side {

@@ -17,15 +17,7 @@ import { grantStatements } from '../warehouse/grants.ts';
 import { TEST_SEED_END } from './global-setup.ts';
 import { isolatedAppUrl } from './helpers.ts';
 
-/** The demo's regional manager, known by e-mail only: EMEA's sales rows and nothing else. */
-export const EMEA_MANAGER_ACCESS = `
-access:
-  default: nothing
-  groups:
-    - name: emea_sales
-      members: [emea.manager@example.com]
-      rows: ["r.region_name = 'EMEA'"]
-`;
+export { EMEA_MANAGER_ACCESS } from '../warehouse/demo/access.ts';
 
 export interface AccessWarehouse {
   /** ANALYTICS_DB_URL (the reader role), DATABASE_URL (an app database of its own), TALLY_CATALOG. */
