@@ -27,7 +27,7 @@ import { compileRunning } from './compile-running.ts';
 import type { IsoDate } from './dates.ts';
 import { labelKey } from './key-dimensions.ts';
 import type { SemanticQuery, TimeRange } from './query.ts';
-import { sideWords } from './restate.ts';
+import { sideWords, upperFirst } from './restate.ts';
 import type { Catalog, JoinDef, MetricDef, MetricFormat, TableDef } from './schema.ts';
 import { timePrecisionProblem } from './time-precision.ts';
 
@@ -45,8 +45,6 @@ export interface OutputColumn {
 export function isAdditive(metric: MetricDef): boolean {
   return !!metric.table && ADDITIVE.test(metric.expression);
 }
-
-const upperFirst = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
 const ADDITIVE = /^\s*(sum|count)\s*\((?!\s*distinct)(?:[^()]|\([^()]*\))*\)\s*$/i;
 

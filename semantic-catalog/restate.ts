@@ -68,7 +68,7 @@ export function restate(
       : counted
         ? `${counted.label}: ${met ? `each ${thing} with ${met}` : `distinct ${thing} values`}`
         : query.running && query.grain
-          ? `${runningLabel(query.running, query.grain).replace(/^./, (c) => c.toUpperCase())} of ${lowerFirst(query.metrics.map(metricLabel).join(' and '))}`
+          ? `${upperFirst(runningLabel(query.running, query.grain))} of ${lowerFirst(query.metrics.map(metricLabel).join(' and '))}`
           : query.metrics.map(metricLabel).join(' and ');
   if (breakdown.length > 0 && !ofWhole) head += ` by ${breakdown.join(' and ')}`;
   pieces.push(head);
@@ -146,6 +146,7 @@ export function filterWords(filter: Filter, catalog: Catalog, inSentence = true)
 }
 
 export const lowerFirst = (text: string) => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+export const upperFirst = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**

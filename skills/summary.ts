@@ -12,7 +12,7 @@ import {
   rangeWords,
 } from '../semantic-catalog/period-words.ts';
 import type { SemanticQuery, TimeRange } from '../semantic-catalog/query.ts';
-import { filterValueWords, lowerFirst } from '../semantic-catalog/restate.ts';
+import { filterValueWords, lowerFirst, upperFirst } from '../semantic-catalog/restate.ts';
 import { formatChange, formatValue } from './format.ts';
 
 /**
@@ -34,8 +34,6 @@ export function timeWords(query: SemanticQuery, extent?: DataExtent): string {
   if (query.time) return periodWords(query.time, extent);
   return `across all the data${extent ? ` (${dataWords(extent)})` : ''}`;
 }
-
-const upperFirst = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
 /** "up 4.2%", "flat", or "up" from nothing: a change from zero has no percentage, and is not "no change". */
 function movement(change: unknown, current: unknown, previous: unknown): string {

@@ -38,8 +38,6 @@ export function leftoverWords(
     alphabetical: boolean;
     catalog: Catalog;
     metrics: string[];
-    /** A number of rows was asked ("first 10"): "first" took effect. */
-    limited?: boolean;
   },
 ): string[] {
   const placed = new Set<number>();
@@ -116,11 +114,6 @@ export function leftoverWords(
     if (UNIT_WORDS.test(token) && effects.metrics.some((m) => measuredIn(m, token, effects.catalog)))
       continue;
     if (GROUP_WORDS.has(token) || LIST_WORDS.has(token) || FILLER.has(token)) continue;
-    // "its first review" is no ranking: "first" ranks only a number of rows ("the first 10").
-    if (token === 'first' && !effects.limited) {
-      leftovers.push(token);
-      continue;
-    }
     if (RANKING_WORDS.test(token) || DESC_WORDS.test(token) || ASC_WORDS.test(token)) continue;
     // With no measure named, the ranking is by the catalog's default one.
     const ranked = effects.metrics.length > 0 ? effects.metrics : [effects.catalog.default_metric ?? ''];

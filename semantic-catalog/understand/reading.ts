@@ -540,7 +540,6 @@ export function readQuestion(
     alphabetical: reading.alphabetical,
     catalog,
     metrics: reading.metrics,
-    limited: reading.limit !== undefined,
   }).map((word) =>
     isMarker(word)
       ? { word: matched.found[Number(word.replace(/\D/g, ''))]?.said ?? word, candidates: [] }
@@ -597,23 +596,24 @@ export function readQuestion(
     !reading.countGroups &&
     !reading.sortKey &&
     !reading.rankByChange;
-  if (ranksNothing) {
-    const placed = (i: number) => matches.some((m) => m.start <= i && i < m.end);
+  const placed = (i: number) => matches.some((m) => m.start <= i && i < m.end);
+  for (const [i, token] of tokens.entries()) {
+    if (placed(i) || token === 'what') continue;
+    // "its first review" is no ranking: "first" ranks only a number of rows ("the first 10").
+    const noEffect =
+      token === 'first'
+        ? reading.limit === undefined
+        : ranksNothing && (DESC_WORDS.test(token) || ASC_WORDS.test(token) || RANKING_WORDS.test(token));
     // "which states border Texas" with only a count named: the things asked are not answered.
-    for (const [i, token] of tokens.entries())
-      if (
-        !placed(i) &&
-        token !== 'what' &&
-        (DESC_WORDS.test(token) || ASC_WORDS.test(token) || RANKING_WORDS.test(token))
-      )
-        // "which" is said with what it asks for: "which states border".
-        reading.leftovers.push({
-          word:
-            token === 'which'
-              ? [token, matches.find((m) => m.start === i + 1)?.text].filter(Boolean).join(' ')
-              : token,
-          candidates: [],
-        });
+    if (noEffect)
+      // "which" is said with what it asks for: "which states border".
+      reading.leftovers.push({
+        word:
+          token === 'which'
+            ? [token, matches.find((m) => m.start === i + 1)?.text].filter(Boolean).join(' ')
+            : token,
+        candidates: [],
+      });
   }
   for (const match of matches) {
     const entry = match.entries[0];
