@@ -204,6 +204,11 @@ function bridgeEntries(catalog: Catalog): JoinDef[] {
   return entries;
 }
 
+/** A count of rows or of things (COUNT(…), distinct or not): what "how many" asks for. */
+export function isCount(metric: MetricDef): boolean {
+  return /^\s*count\s*\(/i.test(metric.expression);
+}
+
 /** A sum or a count over the metric's table: what adds up, and is zero where nothing is recorded. */
 export function sumsOrCounts(metric: MetricDef): boolean {
   return !!metric.table && /^\s*(sum|count)\s*\(/i.test(metric.expression);

@@ -3,7 +3,7 @@
  * (ranked by how many businesses), "how many cities have restaurants" (the cities that have any).
  * The count is the thing's table's one plain count of its rows.
  */
-import { metricByName } from '../catalog.ts';
+import { isCount, metricByName } from '../catalog.ts';
 import type { Condition } from '../query.ts';
 import type { Catalog } from '../schema.ts';
 import type { FieldMatch as Match } from './fields.ts';
@@ -48,7 +48,7 @@ export function havingAny(
   const article = between.slice(1).join(' ');
   if (
     !metric ||
-    !/^\s*count\s*\(/i.test(metric.expression) ||
+    !isCount(metric) ||
     !/^(have|has|had|with)$/.test(between[0] ?? '') ||
     !/^(|any|a|an|some|at least one)$/.test(article)
   )

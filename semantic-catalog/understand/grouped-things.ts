@@ -6,7 +6,7 @@
  * stays unplaced — never a second number side by side with the first ("reviews … business
  * category"); "reviews and businesses" asks for both.
  */
-import { metricByName, tableByName } from '../catalog.ts';
+import { isCount, metricByName, tableByName } from '../catalog.ts';
 import { keyColumn } from '../key-dimensions.ts';
 import type { Catalog, TableDef } from '../schema.ts';
 import { type FieldMatch, nameField } from './fields.ts';
@@ -79,8 +79,7 @@ function bareThing(
   const def =
     metric?.kind === 'metric' && asked.includes(metric.name) ? metricByName(catalog, metric.name) : undefined;
   const table = def?.table ? tableByName(catalog, def.table) : undefined;
-  if (!def || !table || !/^\s*count\s*\(/i.test(def.expression) || COUNTING.test(match.text))
-    return undefined;
+  if (!def || !table || !isCount(def) || COUNTING.test(match.text)) return undefined;
   const named = lexicon.phrases
     .get(match.text.split(' ').map(stem).join(' '))
     ?.some((e) => e.kind === 'entity' && e.table === table.name);

@@ -7,7 +7,7 @@
  *  - "the most common category": things counted, by the field, most first. The count is the one
  *    counting metric whose facts reach the field; with none or several, it stays unplaced.
  */
-import { isDerived, metricRefs, metricTable, reachableSource } from '../catalog.ts';
+import { isCount, isDerived, metricRefs, metricTable, reachableSource } from '../catalog.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
 import type { LexiconEntry } from './lexicon.ts';
 
@@ -82,9 +82,7 @@ export function countFor(dimension: string, catalog: Catalog): string | undefine
   if (!def) return undefined;
   const counts = catalog.metrics.filter((m) => {
     const fact = metricTable(catalog, m)?.name;
-    return (
-      !isDerived(m) && /^\s*count\s*\(/i.test(m.expression) && !!fact && !!reachableSource(catalog, def, fact)
-    );
+    return !isDerived(m) && isCount(m) && !!fact && !!reachableSource(catalog, def, fact);
   });
   if (counts.length === 1) return counts[0]?.name;
   const plain = counts.filter(

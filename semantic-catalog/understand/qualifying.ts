@@ -3,7 +3,7 @@
  * of the reading that decide whether a thing named is a number asked for, the way to a filter, or
  * something to ask about.
  */
-import { dimensionByName, metricByName, reachableSource } from '../catalog.ts';
+import { dimensionByName, isCount, metricByName, reachableSource } from '../catalog.ts';
 import type { Catalog } from '../schema.ts';
 import type { FieldMatch as Match } from './fields.ts';
 import { isLinkingVerb } from './linking-verbs.ts';
@@ -125,10 +125,10 @@ export function numbersSaidOfOthers(
     const next = matches.find((m) => m.start === i + 2);
     const metric = next?.entries.every((e) => e.kind === 'metric') ? metricOf(next) : undefined;
     const counts = (m: NonNullable<typeof metric>) =>
-      /^\s*count\s*\(/i.test(m.expression) || (/^\s*sum\s*\(/i.test(m.expression) && m.format === 'integer');
+      isCount(m) || (/^\s*sum\s*\(/i.test(m.expression) && m.format === 'integer');
     if (next && metric && !counts(metric)) said.push({ word: `how many ${next.text}`, candidates: [] });
   }
-  const counts = (m: ReturnType<typeof metricOf>) => !!m && /^\s*count\s*\(/i.test(m.expression);
+  const counts = (m: ReturnType<typeof metricOf>) => !!m && isCount(m);
   const numbers = matches.filter((m) => m.entries.every((e) => e.kind === 'metric'));
   for (const [i, match] of numbers.entries()) {
     const next = numbers[i + 1];
