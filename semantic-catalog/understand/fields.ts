@@ -5,6 +5,7 @@
  * whose column is called name or title.
  */
 
+import { dimensionByName, joinPath } from '../catalog.ts';
 import { keyColumn } from '../key-dimensions.ts';
 import type { Catalog } from '../schema.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
@@ -75,6 +76,39 @@ export function readNamedFields(
       break;
     }
     if (own && matches.includes(own)) nameOfTheOneThing(own, matches, label, lexicon, catalog);
+  }
+}
+
+/**
+ * "categories of businesses", "the cities of the restaurants": a field said with the things it
+ * describes is that field alone — the things are whose it is, not a second breakdown. Only when
+ * the things' table leads to the field's, and the things are not also a count.
+ */
+export function readFieldsOfThings(tokens: string[], matches: FieldMatch[], catalog: Catalog): void {
+  for (const field of [...matches]) {
+    const dimension = field.entries.find((e) => e.kind === 'dimension');
+    if (dimension?.kind !== 'dimension' || tokens[field.end] !== 'of') continue;
+    let j = field.end + 1;
+    while (j < tokens.length && BETWEEN.test(tokens[j] as string)) j++;
+    const thing = matches.find((m) => m.start === j);
+    const tables = thing?.entries.flatMap((e) => (e.kind === 'entity' ? [e.table] : [])) ?? [];
+    const sources = dimensionByName(catalog, dimension.name)?.sources ?? [];
+    const describes = tables.some((table) =>
+      sources.some(
+        (s) => s.table === table || joinPath(catalog, table, s.table) || joinPath(catalog, s.table, table),
+      ),
+    );
+    // "the most common category of orders" names what is counted; "first name of sales reps"
+    // says whose personal field it is: both are kept for their own phases.
+    if (
+      !thing ||
+      !describes ||
+      [...field.entries, ...thing.entries].some((e) => /metric|personal/.test(e.kind))
+    )
+      continue;
+    matches.splice(matches.indexOf(thing), 1);
+    field.end = thing.end;
+    field.text = tokens.slice(field.start, field.end).join(' ');
   }
 }
 

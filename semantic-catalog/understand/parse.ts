@@ -7,6 +7,7 @@ import type { IsoDate } from '../dates.ts';
 import type { SemanticQuery } from '../query.ts';
 import type { Said } from '../restate.ts';
 import type { Catalog } from '../schema.ts';
+import { readInlineDefinitions } from './inline-definitions.ts';
 import type { Lexicon } from './lexicon.ts';
 import { planQuery } from './plan.ts';
 import { readRatioOf } from './ratio-of.ts';
@@ -25,7 +26,20 @@ export function understand(
   lexicon: Lexicon,
   today: IsoDate,
 ): Understanding {
-  const ratio = readRatioOf(question, (side) => understand(side, catalog, lexicon, today), catalog);
+  const defined = readInlineDefinitions(question, lexicon);
+  const understood = understandAsked(defined?.text ?? question, catalog, lexicon, today);
+  if (!defined || understood.kind !== 'query') return understood;
+  const said = understood.said ?? { parts: [], corrections: [] };
+  return { ...understood, said: { ...said, parts: [...defined.parts, ...said.parts] } };
+}
+
+function understandAsked(
+  question: string,
+  catalog: Catalog,
+  lexicon: Lexicon,
+  today: IsoDate,
+): Understanding {
+  const ratio = readRatioOf(question, (side) => understandAsked(side, catalog, lexicon, today), catalog);
   if (ratio) return ratio;
   const reading = readQuestion(question, catalog, lexicon, today);
   if ('kind' in reading) return reading;

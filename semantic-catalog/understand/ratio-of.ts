@@ -36,12 +36,32 @@ export const asksRatio = (question: string) => RATIO_OF.test(normalizeText(quest
 const SHARE_AFTER =
   /\b((?:[a-z]+ ){0,2}[a-z]+) (share|percentage|proportion)(?= (?:by|per|across|for each|of each)\b)/;
 
+/** "…, ordered by descending ratio": the order of the answer's rows, said of the ratio itself. */
+const BY_RATIO =
+  /,? (?:and )?(?:ordered|sorted|ranked|order|sort|rank) (?:them |the results |results )?by (?:the )?(?:(descending|ascending|decreasing|increasing|highest|lowest) )?(?:ratio|proportion|percentage|share)(?: (?:in )?(descending|ascending|decreasing|increasing|desc|asc)(?: order)?)?\b/;
+
 export function readRatioOf(question: string, reader: Read, catalog: Catalog): Understanding | undefined {
-  const normal = normalizeText(question)
+  const plain = normalizeText(question)
     .replace(VARY, ' by ')
     .replace(SHARE_AFTER, (_said, measure: string, share: string) => `${share} of ${measure}`);
+  const byRatio = BY_RATIO.exec(plain);
+  const normal = byRatio ? plain.replace(byRatio[0], '') : plain;
   const match = RATIO_OF.exec(normal);
   if (!match) return undefined;
+  const understood = readRatio(match, reader, catalog);
+  if (!byRatio || understood?.kind !== 'query') return understood;
+  const direction = /^(?:asc|increasing|lowest)/.test(byRatio[1] ?? byRatio[2] ?? '') ? 'asc' : 'desc';
+  return {
+    ...understood,
+    query: { ...understood.query, order: { by: 'metric', metric: 'ratio', direction } },
+    said: merged(understood.said, {
+      parts: [{ said: byRatio[0].replace(/^,? /, ''), became: `sorted by ratio` }],
+      corrections: [],
+    }),
+  };
+}
+
+function readRatio(match: RegExpExecArray, reader: Read, catalog: Catalog): Understanding | undefined {
   // The same side is tried with several tails: each text is read once.
   const seen = new Map<string, Understanding>();
   const read: Read = (text) => {

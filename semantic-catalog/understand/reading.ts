@@ -9,7 +9,7 @@
  *
  * A reading may be partial ("only EMEA"): a follow-up merges it into the previous query.
  */
-import { dimensionByName, metricByName, tableByName } from '../catalog.ts';
+import { dimensionByName, isCount, metricByName, tableByName } from '../catalog.ts';
 import type { IsoDate } from '../dates.ts';
 import { keyColumn } from '../key-dimensions.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
@@ -19,7 +19,13 @@ import { markAveragePer, readAveragePer } from './average-per.ts';
 import { readConditionWords } from './condition-words.ts';
 import { countOfGroups } from './count-groups.ts';
 import { countRankedThings, havingAny } from './counted-things.ts';
-import { type FieldMatch, readIdValues, readNamedFields, scopePersonal } from './fields.ts';
+import {
+  type FieldMatch,
+  readFieldsOfThings,
+  readIdValues,
+  readNamedFields,
+  scopePersonal,
+} from './fields.ts';
 import { readGroupedThings, strayThings } from './grouped-things.ts';
 import { leftoverWords, UNIT_WORDS } from './leftovers.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
@@ -224,6 +230,7 @@ export function readQuestion(
   const tokens = dropInnerGrammar(shareVerbs(rest.split(' ').filter(Boolean), lexicon), lexicon);
   const matches = matchPhrases(tokens, lexicon);
   readNamedFields(tokens, matches, lexicon, catalog);
+  readFieldsOfThings(tokens, matches, catalog);
   readIdValues(tokens, matches, catalog);
   scopePersonal(matches, catalog);
 
@@ -361,8 +368,18 @@ export function readQuestion(
       [...matches].reverse().find((m) => m.end <= at && m.entries.some((e) => e.kind === 'metric'));
     const metric = subject?.entries.find((e) => e.kind === 'metric');
     if (!subject || metric?.kind !== 'metric') continue;
-    const before = tokens[subject.start - 1] ?? '';
-    const level = counted || /^(with|having|where|whose)$/.test(before) ? 'group' : 'row';
+    let said = subject.start - 1;
+    while (/^(a|an|the)$/.test(tokens[said] ?? '')) said--;
+    const before = tokens[said] ?? '';
+    const level =
+      counted ||
+      // "customers that have orders over $5,000" is about each order (below), "customers with
+      // revenue over $2M" about each customer.
+      ((/^(with|having|where|whose)$/.test(before) ||
+        (/^(have|has|had)$/.test(before) && !MONEY.test(condition.said))) &&
+        !rowsCounted(said, matches, metric.name, catalog))
+        ? 'group'
+        : 'row';
     const pushed: Condition = { metric: metric.name, level, op: condition.op, value: condition.value };
     reading.conditions.push(pushed);
     if (level === 'row' && MONEY.test(condition.said)) moneyRows.add(pushed);
@@ -790,4 +807,22 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
     grouping = grouping && !!dimension;
     i = match.end - 1;
   }
+}
+
+/**
+ * "reviews with a rating above 3 by category": the condition is on each review, the rows the
+ * count just before "with" counts (a count of the measure's own table), not on each category's
+ * average.
+ */
+function rowsCounted(linkAt: number, matches: Match[], measure: string, catalog: Catalog): boolean {
+  const owner = matches.find((m) => m.end === linkAt);
+  const table = metricByName(catalog, measure)?.table;
+  return (
+    !!table &&
+    !!owner?.entries.some((e) => {
+      if (e.kind === 'entity') return e.table === table;
+      const counted = e.kind === 'metric' ? metricByName(catalog, e.name) : undefined;
+      return !!counted && isCount(counted) && counted.table === table && counted.filters.length === 0;
+    })
+  );
 }

@@ -1,0 +1,103 @@
+/**
+ * What a question says about its own words: a term defined in brackets ("positive reviews
+ * (rating > 3)"), a condition on the rows a count counts even beside a breakdown, a field said with
+ * the things it describes ("categories of businesses"), and a ratio's rows ordered by the ratio —
+ * each on catalogs written for public warehouses, with questions written for this test, and each
+ * with the reading it must not give.
+ */
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compile } from '../semantic-catalog/compile.ts';
+import { loadCatalog } from '../semantic-catalog/loader.ts';
+import type { SemanticQuery } from '../semantic-catalog/query.ts';
+import type { Catalog } from '../semantic-catalog/schema.ts';
+import { buildLexicon, type Lexicon } from '../semantic-catalog/understand/lexicon.ts';
+import { type Understanding, understand } from '../semantic-catalog/understand/parse.ts';
+
+const TODAY = '2026-06-15';
+const loaded = new Map<string, { catalog: Catalog; lexicon: Lexicon }>();
+beforeAll(async () => {
+  for (const name of ['yelp']) {
+    const catalog = await loadCatalog(path.join(import.meta.dirname, 'fixtures', name));
+    loaded.set(name, { catalog, lexicon: buildLexicon(catalog) });
+  }
+});
+
+function read(db: string, question: string): Understanding {
+  const { catalog, lexicon } = loaded.get(db) as { catalog: Catalog; lexicon: Lexicon };
+  return understand(question, catalog, lexicon, TODAY);
+}
+function answered(db: string, question: string): Extract<Understanding, { kind: 'query' }> {
+  const result = read(db, question);
+  if (result.kind !== 'query') throw new Error(`${question}: ${result.kind}: ${result.message}`);
+  return result;
+}
+const query = (db: string, question: string): SemanticQuery => answered(db, question).query;
+
+describe('a term defined in brackets', () => {
+  it('reads "positive reviews (rating > 3)" as the reviews the brackets say, and says so', () => {
+    const result = answered('yelp', 'how many positive reviews (rating > 3) by year');
+    expect(result.query).toMatchObject({
+      metrics: ['reviews'],
+      conditions: [{ metric: 'average_rating', level: 'row', op: '>', value: 3 }],
+    });
+    expect(result.said?.parts).toContainEqual({
+      said: 'positive reviews (rating > 3)',
+      became: 'reviews with rating > 3',
+    });
+  });
+
+  it('keeps a word the catalog knows: NV is still the state', () => {
+    expect(query('yelp', 'how many NV reviews (rating above 4)')).toMatchObject({
+      filters: [{ dimension: 'state', values: ['NV'] }],
+      conditions: [{ op: '>', value: 4 }],
+    });
+  });
+
+  it('leaves brackets that define nothing to the ordinary reading', () => {
+    const result = read('yelp', 'how many positive reviews (see the note)');
+    expect(result.kind).not.toBe('query');
+  });
+});
+
+describe('a condition on the rows a count counts', () => {
+  it('is on each review even when the count is broken down', () => {
+    expect(query('yelp', 'how many reviews with a rating below 2 by year')).toMatchObject({
+      metrics: ['reviews'],
+      conditions: [{ metric: 'average_rating', level: 'row', op: '<', value: 2 }],
+    });
+  });
+
+  it.each(['categories with an average rating above 4', 'which categories have an average rating above 4'])(
+    'stays on each group when the groups are what it follows: %s',
+    (question) => {
+      const q = query('yelp', question);
+      expect(q.dimensions).toEqual(['category']);
+      expect(q.conditions).toMatchObject([{ metric: 'average_rating', level: 'group', op: '>', value: 4 }]);
+    },
+  );
+});
+
+describe('a field said with the things it describes', () => {
+  it('reads "neighbourhoods of businesses" as one breakdown, not two', () => {
+    expect(query('yelp', 'average rating across neighbourhoods of businesses').dimensions).toEqual([
+      'neighbourhood',
+    ]);
+  });
+});
+
+describe('a ratio ordered by itself', () => {
+  it('sorts the rows by the ratio in the direction said', () => {
+    const q = query(
+      'yelp',
+      'the ratio of reviews with a rating above 3 to reviews with a rating below 3 by year, sorted by ratio ascending',
+    );
+    expect(q.order).toEqual({ by: 'metric', metric: 'ratio', direction: 'asc' });
+    const { catalog } = loaded.get('yelp') as { catalog: Catalog };
+    expect(compile(q, catalog, TODAY).sql).toMatch(/ORDER BY "ratio" ASC/);
+  });
+
+  it('without the ratio read, the sort words are not dropped silently', () => {
+    expect(read('yelp', 'how many reviews by year, ordered by descending ratio').kind).not.toBe('query');
+  });
+});
