@@ -101,3 +101,15 @@ describe('a ratio ordered by itself', () => {
     expect(read('yelp', 'how many reviews by year, ordered by descending ratio').kind).not.toBe('query');
   });
 });
+
+describe('an instruction on matching that every value already follows', () => {
+  it('reads "match strings exactly" as said, a value being its one known member', () => {
+    expect(query('yelp', 'average rating in NV. Match strings exactly')).toMatchObject({
+      filters: [{ dimension: 'state', values: ['NV'] }],
+    });
+  });
+
+  it('does not pass over an instruction it does not follow', () => {
+    expect(read('yelp', 'average rating in NV. Match strings loosely').kind).not.toBe('query');
+  });
+});

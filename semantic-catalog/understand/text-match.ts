@@ -62,6 +62,9 @@ const MATCHING_INSTRUCTIONS =
 /** "Match food_type case insensitively": an instruction that every value match already follows. */
 const CASE_INSENSITIVE =
   /\(?\s*\bmatch(?:ing)?(?: (?:the )?[\w.]+){0,2}? case[- ]?insensitive(?:ly)?\s*\)?|\bcase[- ]?insensitive(?:ly)?\b/gi;
+/** "Match strings exactly": a named value is always its one known member, compared with =. */
+const EXACTLY =
+  /\b(?:always )?(?:match|filter|compare)(?: the)? (?:strings|names|values|text)(?: (?:using|with|by))?(?: an?)? exact(?:ly| match(?:es|ing)?| string match(?:es|ing)?)\b/gi;
 const MARKER = 'textmatch';
 export const isMarker = (token: string) => /^textmatch\d+$/.test(token);
 
@@ -78,8 +81,8 @@ export function extractTextMatches(question: string): { text: string; found: Tex
     });
   }
   if (found.length > 0) text = text.replace(MATCHING_INSTRUCTIONS, ' ');
-  // Values are always matched whatever their case: saying so changes nothing.
-  else text = text.replace(CASE_INSENSITIVE, ' ');
+  // Values are always matched whatever their case, and to one known member: saying so changes nothing.
+  else text = text.replace(CASE_INSENSITIVE, ' ').replace(EXACTLY, ' ');
   return { text, found };
 }
 
