@@ -1,9 +1,9 @@
 /**
  * What a question says about its own words: a term defined in brackets ("positive reviews
  * (rating > 3)"), a condition on the rows a count counts even beside a breakdown, a field said with
- * the things it describes ("categories of businesses"), and a ratio's rows ordered by the ratio —
- * each on catalogs written for public warehouses, with questions written for this test, and each
- * with the reading it must not give.
+ * the things it describes ("categories of businesses"), a ratio's rows ordered by the ratio, and
+ * "weekends" where a field names the days — each on catalogs written for public warehouses, with
+ * questions written for this test, and each with the reading it must not give.
  */
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -111,5 +111,20 @@ describe('an instruction on matching that every value already follows', () => {
 
   it('does not pass over an instruction it does not follow', () => {
     expect(read('yelp', 'average rating in NV. Match strings loosely').kind).not.toBe('query');
+  });
+});
+
+describe('weekends and weekdays, where a field names the days', () => {
+  it('reads "on weekends" and "on weekdays" as the days they mean, and says so', () => {
+    const weekend = answered('yelp', 'check-ins on weekends by business');
+    expect(weekend.query.filters).toEqual([{ dimension: 'weekday', values: ['Saturday', 'Sunday'] }]);
+    expect(weekend.said?.parts).toContainEqual({ said: 'weekends', became: 'Saturday or Sunday' });
+    expect(query('yelp', 'check-ins on weekdays').filters).toEqual([
+      { dimension: 'weekday', values: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'] },
+    ]);
+  });
+
+  it('keeps "by weekday" a breakdown', () => {
+    expect(query('yelp', 'check-ins by weekday')).toMatchObject({ dimensions: ['weekday'], filters: [] });
   });
 });

@@ -56,6 +56,7 @@ import { plainCount, readSubjects } from './subjects.ts';
 import { extractTextMatches, isMarker, type MatchKind, readTextMatches } from './text-match.ts';
 import { readTimeWords } from './time-words.ts';
 import { shieldValues } from './value-shield.ts';
+import { spellWeekParts } from './weekday-words.ts';
 import {
   ASC_WORDS,
   DESC_WORDS,
@@ -142,7 +143,10 @@ export function readQuestion(
   const typed = normalizeText(matched.text);
   if (!typed) return say.emptyQuestion(catalog);
   if (DESTRUCTIVE.test(typed)) return say.destructive(catalog);
-  const { text, corrections } = correctSpelling(typed, lexicon);
+  const spelt = correctSpelling(typed, lexicon);
+  const { corrections } = spelt;
+  const week = spellWeekParts(spelt.text, lexicon);
+  const text = week.text;
 
   // "the journals in the database": the whole of the data, which every question is about anyway.
   const running = readRunning(text.replace(WHOLE_DATA, ' '));
@@ -167,7 +171,7 @@ export function readQuestion(
     unfiltered: [],
     leftovers: [],
     corrections,
-    parts: [],
+    parts: week.parts,
   };
   if (time.time) reading.time = time.time;
   if (time.grain) reading.grain = time.grain;
