@@ -136,7 +136,13 @@ export async function startServer(options: {
     {
       cwd: options.root,
       env: { ...process.env, ...options.env, PORT: String(port) },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: [
+        'ignore',
+        process.env.LOAD_SERVER_STDOUT
+          ? (await import('node:fs')).openSync(process.env.LOAD_SERVER_STDOUT, 'w')
+          : 'ignore',
+        'inherit',
+      ],
     },
   );
   const exited = new Promise((resolve) => child.once('exit', resolve));

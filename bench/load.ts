@@ -19,7 +19,8 @@
  *   LOAD_WARMUP_ROUNDS (1) warm-up rounds; LOAD_PG_STATS=1: pg_stat_statements per answer;
  *   LOAD_CASES (warm,distinct); LOAD_SERVER_ARGS: more node flags for the server, e.g.
  *   "--cpu-prof --cpu-prof-dir=/tmp/prof"; LOAD_SERVER_ENV: more environment for the server, e.g.
- *   "MALLOC_ARENA_MAX=2".
+ *   "MALLOC_ARENA_MAX=2"; LOAD_SERVER_STDOUT: a file for the server's standard output (what
+ *   --trace-gc or --trace-opt print), which is otherwise dropped.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';

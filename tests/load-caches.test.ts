@@ -224,6 +224,21 @@ describe('Bot Connector clients kept', () => {
     expect(adapter.connectorClientsKept()).toBe(2);
   });
 
+  it('makes one user-token client for every turn of the same bot', async () => {
+    const adapter = new GuardedTeamsAdapter({});
+    const seen: unknown[] = [];
+    for (const conversation of ['c1', 'c2']) {
+      const incoming = { ...activity('http://127.0.0.1:1/'), conversation: { id: conversation } } as Activity;
+      const auth = await adapter.authenticate(incoming, '');
+      await adapter.runAuthenticated(auth, incoming, async (context) => {
+        seen.push(context.turnState.get(adapter.UserTokenClientKey));
+      });
+    }
+    expect(seen[0]).toBeDefined();
+    expect(seen[1]).toBe(seen[0]);
+    expect(adapter.userTokenClientsKept()).toBe(1);
+  });
+
   it('keeps a bounded number', async () => {
     const adapter = new GuardedTeamsAdapter({});
     const auth = await adapter.authenticate(activity('http://127.0.0.1:1/'), '');

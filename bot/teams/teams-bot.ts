@@ -7,14 +7,7 @@
  * limit is never reached.
  */
 import { Application, type TurnState } from '@microsoft/teams-ai';
-import {
-  type Activity,
-  CardFactory,
-  type ConversationReference,
-  MemoryStorage,
-  TeamsInfo,
-  TurnContext,
-} from 'botbuilder';
+import { type Activity, CardFactory, type ConversationReference, TeamsInfo, TurnContext } from 'botbuilder';
 import type express from 'express';
 import { renderAdaptiveCard } from '../../adaptive-cards/teams-card.ts';
 import { handleAlertAction } from '../../alerts/actions.ts';
@@ -80,7 +73,9 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
   const app = new Application<TurnState>({
     adapter,
     botAppId: config.MicrosoftAppId,
-    storage: new MemoryStorage(),
+    // No teams-ai turn state: Tally keeps conversation state in its app database. With a storage,
+    // every turn read and wrote three empty states, and a MemoryStorage kept an entry for every
+    // conversation ever seen.
     removeRecipientMention: true,
     startTypingTimer: true,
     longRunningMessages: false,

@@ -26,9 +26,16 @@ type AuthenticateRequestResult = Awaited<ReturnType<BotAuthentication['authentic
 
 type ConnectorFactory = NonNullable<AuthenticateRequestResult['connectorFactory']>;
 type ConnectorClient = Awaited<ReturnType<ConnectorFactory['create']>>;
+type UserTokenClient = Awaited<ReturnType<BotAuthentication['createUserTokenClient']>>;
 
 /** Connector clients kept per app id, service URL and audience (a deployment talks to a handful). */
 export const CONNECTOR_CLIENTS_KEPT = 100;
+
+/** botframework-connector's own authentications, whose user-token clients are known to depend on the app id alone. */
+const KNOWN_AUTHENTICATIONS = new Set([
+  'ConfigurationBotFrameworkAuthentication',
+  'ParameterizedBotFrameworkAuthentication',
+]);
 
 /**
  * TeamsAdapter with authentication and the turn as two steps, so each failure gets its own answer.
@@ -43,6 +50,7 @@ export const CONNECTOR_CLIENTS_KEPT = 100;
  */
 export class GuardedTeamsAdapter extends TeamsAdapter {
   private readonly connectors = new Map<string, Promise<ConnectorClient>>();
+  private readonly userTokenClients = new Map<string, Promise<UserTokenClient>>();
 
   constructor(...args: ConstructorParameters<typeof TeamsAdapter>) {
     super(...args);
@@ -50,6 +58,32 @@ export class GuardedTeamsAdapter extends TeamsAdapter {
     const createConnectorFactory = auth.createConnectorFactory.bind(auth);
     // Proactive posts (continueConversationAsync) get their factory here.
     auth.createConnectorFactory = (claims) => this.keptConnectors(createConnectorFactory(claims));
+    // botbuilder also makes a user-token client (sign-in prompts; Tally has none) for every turn:
+    // a token API client with its own HTTP pipeline, each time. It depends only on the bot's app id
+    // (from the claims) and the authentication's fixed settings (credentials factory, OAuth scope,
+    // login and OAuth endpoints), and fetches its tokens per request: kept by app id.
+    if (KNOWN_AUTHENTICATIONS.has(auth.constructor?.name)) {
+      const createUserTokenClient = auth.createUserTokenClient.bind(auth);
+      auth.createUserTokenClient = (claims) => {
+        // botframework-connector's own choice of app id: the audience claim, else the appid claim.
+        const key = JSON.stringify(claims.getClaimValue('aud') ?? claims.getClaimValue('appid') ?? null);
+        const known = this.userTokenClients.get(key);
+        if (known) return known;
+        const client = createUserTokenClient(claims);
+        client.catch(() => {
+          if (this.userTokenClients.get(key) === client) this.userTokenClients.delete(key);
+        });
+        this.userTokenClients.set(key, client);
+        if (this.userTokenClients.size > CONNECTOR_CLIENTS_KEPT)
+          this.userTokenClients.delete(this.userTokenClients.keys().next().value as string);
+        return client;
+      };
+    }
+  }
+
+  /** How many user-token clients are kept (tests). */
+  userTokenClientsKept(): number {
+    return this.userTokenClients.size;
   }
 
   async authenticate(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
