@@ -3,10 +3,17 @@
  * papers": a count of things that meet a condition on their own metric. Read as that metric by
  * each thing's id, kept where the condition holds, then counted.
  */
-import { joinPath, metricByName, metricTable, reachableSource } from '../catalog.ts';
+import {
+  joinPath,
+  metricByName,
+  metricTable,
+  reachableSource,
+  tableByAlias,
+  tableByName,
+} from '../catalog.ts';
 import { keyColumn } from '../key-dimensions.ts';
 import type { Condition, SemanticQuery } from '../query.ts';
-import type { Catalog, MetricDef } from '../schema.ts';
+import type { Catalog, DimensionDef, MetricDef, TableDef } from '../schema.ts';
 import { countsRows } from './subjects.ts';
 
 /**
@@ -20,7 +27,13 @@ export function countOfGroups(
   catalog: Catalog,
   countedField?: string,
 ):
-  | { metrics: string[]; dimension: string; countGroups: NonNullable<SemanticQuery['countGroups']> }
+  | {
+      metrics: string[];
+      dimension: string;
+      countGroups: NonNullable<SemanticQuery['countGroups']>;
+      /** The condition, on the count that reaches the things when the one said can't. */
+      condition?: Condition;
+    }
   | undefined {
   if (!/^(how many|number of|count of|count the)\b/.test(text) || conditions.length !== 1) return undefined;
   const counted = metricByName(catalog, metrics[0] ?? '');
@@ -37,19 +50,56 @@ export function countOfGroups(
       countGroups: { label: `${field.label} count`, name: `${field.name}_count` },
     };
   if (!counted) return undefined;
-  const table = catalog.tables.find((t) => t.name === counted.table);
-  const fact = metricTable(catalog, measured as MetricDef)?.name;
+  // What it counts: its table's rows, or the things a link table's key leads to.
+  const table = countedTable(counted, catalog);
   const key = table && keyColumn(table);
-  if (!table || !fact || !key || !joinPath(catalog, fact, table.name)) return undefined;
-  // It must count the table's rows: COUNT(*), or COUNT(DISTINCT its key).
-  if (!countsRows(counted, catalog)) return undefined;
-  const dimension = catalog.dimensions.find(
-    (d) => d.sources.length === 1 && d.sources[0]?.table === table.name && d.sources[0]?.column === key,
-  );
-  if (!dimension) return undefined;
+  // The things' own id, else a field of theirs that groups by it (a title kept apart by its id).
+  const only = (d: DimensionDef) =>
+    d.sources.length === 1 && d.sources[0]?.table === table?.name ? d.sources[0] : undefined;
+  const dimension =
+    key &&
+    (catalog.dimensions.find((d) => only(d)?.column === key) ??
+      catalog.dimensions.find((d) => only(d)?.key === key));
+  if (!table || !dimension) return undefined;
+  // "papers with more than 2 authors": the authors counted where each paper's are.
+  const measure = reaching(measured, table.name, catalog);
+  if (!measure) return undefined;
   return {
-    metrics: [measured.name],
+    metrics: [measure.name],
     dimension: dimension.name,
     countGroups: { label: counted.label, name: counted.name },
+    ...(measure !== measured ? { condition: { ...condition, metric: measure.name } } : {}),
   };
+}
+
+/**
+ * The count itself when its facts lead to the things, else the one other count of the same
+ * things whose facts do (the authors of each paper, where the count of all authors can't say).
+ */
+function reaching(measured: MetricDef, things: string, catalog: Catalog): MetricDef | undefined {
+  const leads = (m: MetricDef) => {
+    const fact = metricTable(catalog, m)?.name;
+    return !!fact && !!joinPath(catalog, fact, things);
+  };
+  if (leads(measured)) return measured;
+  const counts = countedTable(measured, catalog);
+  if (!counts || measured.filters.length > 0) return undefined;
+  const others = catalog.metrics.filter(
+    (m) => m !== measured && m.filters.length === 0 && countedTable(m, catalog) === counts && leads(m),
+  );
+  return others.length === 1 ? others[0] : undefined;
+}
+
+/** The table whose rows a count counts: its own (COUNT(*), its key), or where COUNT(DISTINCT link.key) leads. */
+function countedTable(metric: MetricDef, catalog: Catalog): TableDef | undefined {
+  const distinct = /^\s*count\s*\(\s*distinct\s+([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\s*\)\s*$/i.exec(
+    metric.expression,
+  );
+  const link = distinct && tableByAlias(catalog, distinct[1] as string);
+  const join =
+    link &&
+    catalog.joins.find((j) => j.from === link.name && j.on.length === 1 && j.on[0]?.[0] === distinct[2]);
+  const target = join && tableByName(catalog, join.to);
+  if (target && keyColumn(target) === join.on[0]?.[1]) return target;
+  return countsRows(metric, catalog) ? tableByName(catalog, metric.table ?? '') : undefined;
 }

@@ -443,7 +443,10 @@ export function readQuestion(
     reading.dimensions = [groups.dimension, ...reading.dimensions];
     reading.countGroups = groups.countGroups;
     if (anyOf) reading.conditions.push(anyOf);
-    else for (const condition of reading.conditions) condition.level = 'group';
+    else {
+      if (groups.condition) reading.conditions = [groups.condition];
+      for (const condition of reading.conditions) condition.level = 'group';
+    }
   } else if (
     countedField?.kind === 'dimension' &&
     reading.metrics.length === 0 &&
