@@ -1021,3 +1021,31 @@ describe('a subject after a verb that ends the metric’s own phrase', () => {
     expect(query('scholar', 'papers published by year').dimensions).toEqual(['publication_year']);
   });
 });
+
+describe('counting words beside a longer name', () => {
+  it('reads "how many course offerings" as offerings, not "how many courses" and a stray word', () => {
+    expect(query('advising', 'how many course offerings are there').metrics).toEqual(['offerings']);
+    expect(query('advising', 'how many courses are there').metrics).toEqual(['courses']);
+  });
+});
+
+describe('both sides of a yes/no field', () => {
+  it('reads "how many … have a final exam and how many do not" as the breakdown by that field', () => {
+    const result = read('advising', "how many course offerings have a final exam and how many don't?");
+    expect(result.kind === 'query' && result.query).toMatchObject({
+      metrics: ['offerings'],
+      dimensions: ['final_exam'],
+      filters: [],
+    });
+  });
+
+  it('leaves "and how many do not" unplaced for a field with more than two members', () => {
+    const department = 'how many courses are in the Computer Science department';
+    expect(query('advising', department).filters).toEqual([
+      { dimension: 'department', values: ['Computer Science'] },
+    ]);
+    const others = read('advising', `${department} and how many are not`);
+    expect(others.kind).toBe('refuse');
+    expect(others.kind !== 'query' && others.message).toMatch(/how many are not/);
+  });
+});

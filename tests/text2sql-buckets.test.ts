@@ -1,10 +1,13 @@
 /**
  * The text2sql-dev judge and Tally's time buckets: a bucket pairs with the name the answer gives
  * it (a year with its number; a month with its bare name only when the answer's months lie in one
- * year), and never with a wrong number or an ambiguous name.
+ * year), and never with a wrong number or an ambiguous name. Likewise a breakdown field built
+ * from a yes/no column pairs its two labels with true and false, and nothing else.
  */
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bucketNames, compareRows } from '../eval/text2sql/evaluate.ts';
+import { booleanLabels, bucketNames, compareRows } from '../eval/text2sql/evaluate.ts';
+import { loadCatalog } from '../semantic-catalog/loader.ts';
 import type { Answer } from '../skills/answer.ts';
 
 function answer(grain: 'month' | 'year', rows: [string, number][]): Answer {
@@ -70,6 +73,42 @@ describe('time buckets in the text2sql-dev judge', () => {
         ],
         twoYears,
       ),
+    ).toMatch(/not in the answer/);
+  });
+});
+
+describe('yes/no breakdowns in the text2sql-dev judge', () => {
+  it('pairs "with final exam" with true and "without final exam" with false, never the other way', async () => {
+    const catalog = await loadCatalog(path.join(import.meta.dirname, 'fixtures', 'advising'));
+    const byExam: Answer = {
+      ...answer('year', []),
+      columns: [
+        { name: 'final_exam', type: 'text' },
+        { name: 'offerings', type: 'number' },
+      ],
+      rows: [
+        ['with final exam', 6],
+        ['without final exam', 2],
+      ],
+      fields: [
+        { name: 'final_exam', role: 'dimension', label: 'Final exam' },
+        { name: 'offerings', role: 'metric', label: 'Course offerings', metric: 'offerings' },
+      ],
+    };
+    const rows = byExam.rows as (string | number)[][];
+    const labels = booleanLabels(byExam, catalog);
+    const compare = (reference: (boolean | number)[][]) => compareRows(reference, rows, plain, 5000, labels);
+    expect(
+      compare([
+        [true, 6],
+        [false, 2],
+      ]),
+    ).toBeUndefined();
+    expect(
+      compare([
+        [true, 2],
+        [false, 6],
+      ]),
     ).toMatch(/not in the answer/);
   });
 });

@@ -13,6 +13,8 @@
  *     (text, date, boolean) with a cell whose text is equal, trimmed and case-insensitive.
  *     `{a.name, a.id}` in the reference names one entity several ways: all of them are selected, and
  *     at least one must pair; every other column must pair.
+ *     A cell of a breakdown field built from a yes/no column (`CASE WHEN x THEN 'with exam' WHEN
+ *     NOT x THEN 'without exam' END`) also pairs with the boolean it stands for.
  *     A cell of one of Tally's time buckets also pairs with the name the answer gives it: a year
  *     bucket (`2021-01-01`) with its year (2021); a month bucket (`2021-03-01`) with its month's
  *     name ("March"), but only when all the answer's months lie in one year, so the bare name can
@@ -32,8 +34,10 @@ import pg from 'pg';
 import { loadConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/logger.ts';
 import { askDeps, createRuntime } from '../../bot/runtime.ts';
+import { dimensionByName } from '../../semantic-catalog/catalog.ts';
 import { monthName } from '../../semantic-catalog/dates.ts';
 import { loadCatalog } from '../../semantic-catalog/loader.ts';
+import type { Catalog } from '../../semantic-catalog/schema.ts';
 import type { Answer, AnswerStatus } from '../../skills/answer.ts';
 import { ask } from '../../skills/ask.ts';
 import { ensureDatabase, startEmbedded } from '../../warehouse/embedded.ts';
@@ -180,7 +184,13 @@ async function evaluateDatabase(
       } else if (answer.status !== 'answer') {
         results.push({ ...base, status: answer.status, outcome: answer.status, note: answer.message ?? '' });
       } else {
-        const verdict = await judge(reference, q.query, answer, runtime.config.MAX_QUERY_ROWS);
+        const verdict = await judge(
+          reference,
+          q.query,
+          answer,
+          runtime.config.MAX_QUERY_ROWS,
+          runtime.catalog,
+        );
         results.push({
           ...base,
           status: 'answer',
@@ -255,6 +265,7 @@ async function judge(
   field: string,
   answer: Answer,
   rowCap: number,
+  catalog: Catalog,
 ): Promise<{ correct: boolean; note: string }> {
   const tally = answer.rows as Cell[][];
   const notes: string[] = [];
@@ -269,7 +280,12 @@ async function judge(
     } finally {
       await client.query('ROLLBACK');
     }
-    const miss = compareRows(rows, tally, reference, rowCap, bucketNames(answer));
+    const buckets = bucketNames(answer);
+    const labels = booleanLabels(answer, catalog);
+    const miss = compareRows(rows, tally, reference, rowCap, (cell, i) => [
+      ...buckets(cell, i),
+      ...labels(cell, i),
+    ]);
     if (!miss) return { correct: true, note: '' };
     notes.push(miss);
   }
@@ -319,6 +335,29 @@ export function bucketNames(answer: Answer): CellNames {
     return [];
   };
 }
+
+/**
+ * What a breakdown field built from a yes/no column calls its two members (`CASE WHEN x THEN 'with
+ * final exam' WHEN NOT x THEN 'without final exam' END`): the first is true, the second false.
+ */
+export function booleanLabels(answer: Answer, catalog: Catalog): CellNames {
+  const labels = answer.columns.map((c) => {
+    const field = answer.fields?.find((f) => f.role === 'dimension' && f.name === c.name);
+    const [source, ...more] = (field && dimensionByName(catalog, field.name)?.sources) ?? [];
+    const sides = more.length === 0 ? TWO_WAY.exec(source?.expression?.replace(/\s+/g, ' ') ?? '') : null;
+    return sides && sides[1] === sides[3]
+      ? new Map<Cell, boolean>([
+          [sides[2] as string, true],
+          [sides[4] as string, false],
+        ])
+      : undefined;
+  });
+  return (cell, column) => {
+    const named = labels[column]?.get(cell);
+    return named === undefined ? [] : [named];
+  };
+}
+const TWO_WAY = /^CASE WHEN \(?(.+?)\)? THEN '([^']*)' WHEN NOT \(?(.+?)\)? THEN '([^']*)' END$/i;
 
 function rowMatches(reference: Cell[], braceColumns: number, tally: Cell[][]): boolean {
   const others = reference.slice(braceColumns);

@@ -90,7 +90,9 @@ export function matchPhrases(tokens: string[], lexicon: Lexicon): Match[] {
       // asked for are joined by a word ("and", a comma), never simply adjacent.
       const adjacent = next?.start === i + length && onlyMetrics(next.entries) && onlyMetrics(entries);
       const cost =
-        (best[i + length] as { cost: number }).cost + (exact ? 0.002 : 0.004) + (adjacent ? 0.5 : 0);
+        (best[i + length] as { cost: number }).cost +
+        (exact ? 0.002 : 0.004) +
+        (adjacent || cutsPhrase(tokens, stems, i, i + length, lexicon) ? 0.5 : 0);
       if (cost < choice.cost - 1e-9) {
         choice = { cost };
         chosen = { start: i, end: i + length, text: tokens.slice(i, i + length).join(' '), entries };
@@ -107,6 +109,26 @@ export function matchPhrases(tokens: string[], lexicon: Lexicon): Match[] {
     } else i++;
   }
   return matches;
+}
+
+const COUNTING = /^(?:how many|number of|count of|total number of) /;
+
+/**
+ * Whether counting words and a thing ("how many course") end inside a longer catalog phrase that
+ * the thing starts: "how many course" + "offerings", where "course offerings" is what was named.
+ */
+function cutsPhrase(
+  tokens: string[],
+  stems: string[],
+  start: number,
+  end: number,
+  lexicon: Lexicon,
+): boolean {
+  if (!COUNTING.test(`${tokens.slice(start, end).join(' ')} `)) return false;
+  for (let from = start + 1; from < end; from++)
+    for (let to = end + 1; to <= Math.min(stems.length, from + lexicon.longest); to++)
+      if (lexicon.phrases.has(stems.slice(from, to).join(' '))) return true;
+  return false;
 }
 
 const onlyMetrics = (entries: LexiconEntry[]) =>

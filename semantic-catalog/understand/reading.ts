@@ -19,6 +19,7 @@ import { markAveragePer, readAveragePer } from './average-per.ts';
 import { readConditionWords } from './condition-words.ts';
 import { countOfGroups } from './count-groups.ts';
 import { countRankedThings, havingAny } from './counted-things.ts';
+import { EITHER_WAY, eitherWayField } from './either-way.ts';
 import {
   type FieldMatch,
   readFieldsOfThings,
@@ -149,7 +150,8 @@ export function readQuestion(
   const text = week.text;
 
   // "the journals in the database": the whole of the data, which every question is about anyway.
-  const running = readRunning(text.replace(WHOLE_DATA, ' '));
+  const eitherWay = EITHER_WAY.exec(text);
+  const running = readRunning(text.replace(WHOLE_DATA, ' ').replace(EITHER_WAY, ' '));
   const shield = shieldValues(markAveragePer(running.rest, lexicon).replace(AVERAGE_NUMBER, '$1'), lexicon);
   const time = readTimeWords(shield.text, today);
   if (time.calendarSpan) return say.whichSpan(question, time.calendarSpan);
@@ -522,6 +524,12 @@ export function readQuestion(
     const exclude = negation.length > 0 || listed;
     reading.values.push({ said: match.text, options, ...(exclude ? { exclude: true } : {}) });
   }
+  const bothWays = eitherWay ? eitherWayField(reading.values, lexicon) : undefined;
+  if (eitherWay && bothWays) {
+    reading.parts.push({ said: `${reading.values[0]?.said} ${eitherWay[0]}`, became: `by ${bothWays}` });
+    reading.values = [];
+    if (!reading.dimensions.includes(bothWays)) reading.dimensions.push(bothWays);
+  }
   // "hardware vs software": values of one dimension set against each other are compared side by side.
   if (/\b(vs|versus|compared to|compared with|against|compare|comparing|comparison)\b/.test(rest)) {
     const single = reading.values.flatMap((v) => (v.options.length === 1 ? [v.options[0]?.dimension] : []));
@@ -569,6 +577,9 @@ export function readQuestion(
       ? { word: matched.found[Number(word.replace(/\D/g, ''))]?.said ?? word, candidates: [] }
       : { word, candidates: nearestReadings(word, lexicon, vocabulary) },
   );
+  // "… and how many are not" of a field with more than two members: which others is a question.
+  if (eitherWay && !bothWays)
+    reading.leftovers.push({ word: eitherWay[0].replace(/^and /, ''), candidates: [] });
   // A count that may count a thing twice, asked for each once: said, not silently dropped.
   if (distinctLeft) reading.leftovers.push({ word: (distinct[1] ?? distinct[2]) as string, candidates: [] });
   reading.leftovers.push(...unsayableJoins(tokens, matches, reading, rest));

@@ -1,0 +1,37 @@
+/**
+ * "How many course offerings have a final exam and how many do not?": both sides of a field with
+ * two members, asked side by side — read as that field's breakdown rather than the one member
+ * named. A field with more members than two is not "the others", so the words stay unplaced.
+ */
+import type { Lexicon } from './lexicon.ts';
+
+export const EITHER_WAY =
+  /\band how many (?:do|does|did|are|were|have|has|had|is|was) ?(?:not|nt)\b(?: (?:have|has|do|one|any))*/;
+
+const membersCache = new WeakMap<Lexicon, Map<string, Set<string>>>();
+
+/** The one field named by a single value that has exactly two members, if there is one. */
+export function eitherWayField(
+  values: { options: { dimension: string; value: string }[]; exclude?: boolean }[],
+  lexicon: Lexicon,
+): string | undefined {
+  const [only] = values;
+  if (values.length !== 1 || only?.options.length !== 1 || only.exclude) return undefined;
+  const dimension = only.options[0]?.dimension as string;
+  return members(lexicon).get(dimension)?.size === 2 ? dimension : undefined;
+}
+
+function members(lexicon: Lexicon): Map<string, Set<string>> {
+  const known = membersCache.get(lexicon);
+  if (known) return known;
+  const found = new Map<string, Set<string>>();
+  for (const entries of lexicon.phrases.values())
+    for (const entry of entries)
+      if (entry.kind === 'value') {
+        const set = found.get(entry.dimension) ?? new Set<string>();
+        set.add(entry.value);
+        found.set(entry.dimension, set);
+      }
+  membersCache.set(lexicon, found);
+  return found;
+}
