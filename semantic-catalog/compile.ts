@@ -225,13 +225,25 @@ function compileGroups(
 
   // Several aggregates: join them on the output keys (time bucket and dimensions).
   const keys = columns.slice(0, keyCount).map((c) => c.name);
-  const [first, ...others] = parts as [(typeof parts)[number], ...typeof parts];
+  // "countries with more than 2 lakes and more than 2 rivers": a group must meet every condition,
+  // so the parts that carry one are joined first and inner; the rest are only looked up.
+  const held = (part: (typeof parts)[number]) =>
+    part.period === 'cur' &&
+    (query.conditions ?? []).some(
+      (c) => c.level === 'group' && part.metrics.some((m) => m.name === c.metric),
+    );
+  const anyHeld = parts.some(held);
+  const [first, ...others] = [...parts.filter(held), ...parts.filter((p) => !held(p))] as [
+    (typeof parts)[number],
+    ...typeof parts,
+  ];
   const from = others.reduce((sql, part) => {
     // A comparison keeps the current period's rows; several facts keep every row of each.
     const on = keys
       .map((k) => `${part.name}.${quoteIdent(k)} = ${first.name}.${quoteIdent(k)}`)
       .join(' AND ');
-    const join = part.period === 'prev' ? 'LEFT JOIN' : 'FULL JOIN';
+    const join =
+      part.period === 'prev' ? 'LEFT JOIN' : held(part) ? 'JOIN' : anyHeld ? 'LEFT JOIN' : 'FULL JOIN';
     return `${sql} ${keys.length > 0 ? `${join} ${part.name} ON ${on}` : `CROSS JOIN ${part.name}`}`;
   }, first.name);
   const partOf = (metric: string, period: 'cur' | 'prev') =>

@@ -51,9 +51,14 @@ export function withKeyDimensions(catalog: Catalog): Catalog {
 export function labelKey(table: TableDef, column: string | undefined): string | undefined {
   const key = keyColumn(table);
   if (!column || !key || key === column) return undefined;
+  return isNameColumn(table, column) ? key : undefined;
+}
+
+/** Whether a column is the things' own name or title ("name", "lake_name", "title"). */
+export function isNameColumn(table: TableDef, column: string): boolean {
   const bare = (table.name.split('.').pop() as string).toLowerCase();
   const labels = ['name', 'title', `${bare}_name`, `${stem(bare)}_name`, `${stem(bare)}_title`];
-  return labels.includes(column.toLowerCase()) ? key : undefined;
+  return labels.includes(column.toLowerCase());
 }
 
 export function keyColumn(table: TableDef): string | undefined {

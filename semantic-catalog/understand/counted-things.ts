@@ -3,7 +3,7 @@
  * (ranked by how many businesses), "how many cities have restaurants" (the cities that have any).
  * The count is the thing's table's one plain count of its rows.
  */
-import { isCount, metricByName } from '../catalog.ts';
+import { dimensionByName, isCount, metricByName, reachableSource } from '../catalog.ts';
 import type { Condition } from '../query.ts';
 import type { Catalog } from '../schema.ts';
 import type { FieldMatch as Match } from './fields.ts';
@@ -56,4 +56,48 @@ export function havingAny(
   counted.entries = [{ kind: 'metric', name: metric.name }];
   const used = between.map((_, i) => field.end + i);
   return { condition: { metric: metric.name, level: 'group', op: '>', value: 0 }, used };
+}
+
+/**
+ * "which countries have both lakes and rivers": the members of a field that have any of each of
+ * two things, each thing its table's plain count over 0 (both conditions must hold). Rewrites the
+ * things into their counts; undefined unless said just so, at the end of the question.
+ */
+export function havingEach(
+  tokens: string[],
+  matches: Match[],
+  catalog: Catalog,
+): { conditions: Condition[]; field: string; used: number[] } | undefined {
+  const field = matches.find(
+    (m) => m.entries.some((e) => e.kind === 'dimension') && /^(have|has|had)$/.test(tokens[m.end] ?? ''),
+  );
+  const dimension = field?.entries.find((e) => e.kind === 'dimension');
+  if (!field || dimension?.kind !== 'dimension') return undefined;
+  const at = tokens[field.end + 1] === 'both' ? field.end + 2 : field.end + 1;
+  const first = matches.find((m) => m.start === at);
+  const second =
+    first && tokens[first.end] === 'and' ? matches.find((m) => m.start === first.end + 1) : undefined;
+  if (!first || !second || second.end !== tokens.length) return undefined;
+  const fieldDef = dimensionByName(catalog, dimension.name);
+  const counts = [first, second].map((thing) => {
+    if (thing.entries.some((e) => e.kind === 'value')) return undefined;
+    // The things by their table, or by the one table of the field that names them ("lakes").
+    const tables = thing.entries.flatMap((e) => {
+      const sources = e.kind === 'dimension' ? (dimensionByName(catalog, e.name)?.sources ?? []) : [];
+      return e.kind === 'entity' ? [e.table] : sources.length === 1 ? [sources[0]?.table as string] : [];
+    });
+    const count = plainCount(
+      catalog,
+      tables.map((table) => ({ kind: 'entity' as const, table })),
+    );
+    return count?.table && fieldDef && reachableSource(catalog, fieldDef, count.table) ? count : undefined;
+  });
+  if (counts.some((c) => !c)) return undefined;
+  const conditions = counts.map((count, i): Condition => {
+    const thing = [first, second][i] as Match;
+    thing.entries = [{ kind: 'metric', name: count?.name as string }];
+    return { metric: count?.name as string, level: 'group', op: '>', value: 0 };
+  });
+  const used = [field.end, first.end, ...(at === field.end + 2 ? [field.end + 1] : [])];
+  return { conditions, field: dimension.name, used };
 }

@@ -13,7 +13,7 @@ import {
   tableByAlias,
 } from '../catalog.ts';
 import { isAdditive } from '../compile.ts';
-import { keyColumn } from '../key-dimensions.ts';
+import { isNameColumn, keyColumn } from '../key-dimensions.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
 import type { LexiconEntry } from './lexicon.ts';
 import { isLinkingVerb } from './linking-verbs.ts';
@@ -213,7 +213,8 @@ export function plainCount(catalog: Catalog, entities: Entity[]): MetricDef | un
 
 /**
  * A metric that counts its table's rows: COUNT(*), or COUNT(DISTINCT the table's key) — the key
- * told by its name, or, when no name tells it (author.aid), a hidden column of the table's own.
+ * told by its name, or, when no name tells it (author.aid), a hidden column of the table's own or
+ * the things' name column (a lake by its lake_name).
  */
 export function countsRows(metric: MetricDef, catalog: Catalog): boolean {
   const table = catalog.tables.find((t) => t.name === metric.table);
@@ -223,5 +224,9 @@ export function countsRows(metric: MetricDef, catalog: Catalog): boolean {
     metric.expression,
   );
   if (!distinct || !table || distinct[1] !== table.alias) return false;
-  return key ? distinct[2] === key : !!table.columns.find((c) => c.name === distinct[2])?.hidden;
+  if (key) return distinct[2] === key;
+  // No key: a hidden identifier, or the things' own name (lake.lake_name) counts them.
+  return (
+    !!table.columns.find((c) => c.name === distinct[2])?.hidden || isNameColumn(table, distinct[2] as string)
+  );
 }
