@@ -1049,3 +1049,21 @@ describe('both sides of a yes/no field', () => {
     expect(others.kind !== 'query' && others.message).toMatch(/how many are not/);
   });
 });
+
+describe('words about the whole, and a member named earlier', () => {
+  it('reads "in total" as the total it already is', () => {
+    expect(query('scholar', 'how many papers were published in total by venue')).toMatchObject({
+      metrics: ['papers'],
+      dimensions: ['venue'],
+    });
+  });
+
+  it('never answers "in that venue" as the venue of the filter alone', () => {
+    const result = read(
+      'scholar',
+      'which venue was paper ID 2 published in, and how many papers were published in that venue',
+    );
+    expect(result.kind).not.toBe('query');
+    expect(result.kind !== 'query' && result.message).toMatch(/that venue/);
+  });
+});

@@ -126,7 +126,7 @@ const SAME_PERIOD =
 const MONEY = /\$|€|£|\b(?:dollars?|usd|eur|euros?|gbp|pounds?)\b/;
 const AVERAGE_NUMBER = /\b(average|avg|mean) (?:number|count|amount) of\b/g;
 const WHOLE_DATA =
-  /\b(?:in|from|of|across) (?:the|this|our|your) (?:database|db|system|warehouse|records)\b/g;
+  /\b(?:in|from|of|across) (?:the|this|our|your) (?:database|db|system|warehouse|records)\b|\b(?:in total|altogether|all told)\b/g;
 /** How many rows "top products" shows when the question names no number. */
 const DEFAULT_TOP = 10;
 const UNITS: [RegExp, Unit][] = [
@@ -149,7 +149,8 @@ export function readQuestion(
   const week = spellWeekParts(spelt.text, lexicon);
   const text = week.text;
 
-  // "the journals in the database": the whole of the data, which every question is about anyway.
+  // "the journals in the database", "how many papers in total": the whole of the data, which every
+  // question is about anyway.
   const eitherWay = EITHER_WAY.exec(text);
   const running = readRunning(text.replace(WHOLE_DATA, ' ').replace(EITHER_WAY, ' '));
   const shield = shieldValues(markAveragePer(running.rest, lexicon).replace(AVERAGE_NUMBER, '$1'), lexicon);
@@ -586,6 +587,15 @@ export function readQuestion(
       ? { word: matched.found[Number(word.replace(/\D/g, ''))]?.said ?? word, candidates: [] }
       : { word, candidates: nearestReadings(word, lexicon, vocabulary) },
   );
+  // "how many papers were published in that venue": a member named earlier in the question, which a
+  // breakdown or a filter of this one question can't say.
+  for (const match of matches)
+    if (
+      match.entries.some((e) => e.kind === 'dimension') &&
+      /^(that|those)$/.test(tokens[match.start - 1] ?? '') &&
+      /^(in|of|for|at|from|by|to|on)$/.test(tokens[match.start - 2] ?? '')
+    )
+      reading.leftovers.push({ word: `${tokens[match.start - 1]} ${match.text}`, candidates: [] });
   // "… and how many are not" of a field with more than two members: which others is a question.
   if (eitherWay && !bothWays)
     reading.leftovers.push({ word: eitherWay[0].replace(/^and /, ''), candidates: [] });
