@@ -111,6 +111,17 @@ export function compile(
   today: IsoDate,
   options: CompileOptions = {},
 ): CompiledQuery {
+  // "ordered by the length of the name": PostgreSQL names an output column only as a whole sort
+  // key, so the answer is sorted from outside.
+  if (query.order?.length) {
+    const { order, limit, ...rest } = query;
+    const inner = compile(rest, catalog, today, options);
+    const key = quoteIdent(order.dimension ?? query.dimensions[0] ?? '');
+    return {
+      ...inner,
+      sql: `SELECT * FROM (${inner.sql}) AS listed ORDER BY char_length(${key}::text)${order.direction === 'desc' ? ' DESC' : ''}${limit ? ` LIMIT ${Math.trunc(limit)}` : ''}`,
+    };
+  }
   if (query.ratio)
     return compileRatio(
       query,

@@ -34,6 +34,8 @@ export interface SemanticQuery {
     metric?: string;
     dimension?: string;
     direction: 'asc' | 'desc';
+    /** By the length of the field's text ("ordered by the length of the name"), not the text. */
+    length?: boolean;
   };
   limit?: number;
   /** "orders over $1,000" (each fact row), "customers with revenue over $1M" (each group). */

@@ -88,18 +88,22 @@ export function restate(
     const { by, direction, dimension } = query.order;
     const key =
       by === 'dimension'
-        ? dimensionLabel(dimension ?? query.dimensions[0] ?? '').toLowerCase()
+        ? `${query.order.length ? 'length of ' : ''}${dimensionLabel(dimension ?? query.dimensions[0] ?? '').toLowerCase()}`
         : by === 'change'
           ? `change in ${metricLabel(query.order.metric).toLowerCase()}`
           : metricLabel(query.order.metric).toLowerCase();
     const way =
-      by === 'dimension'
+      by === 'dimension' && query.order.length
         ? direction === 'desc'
-          ? 'Z to A'
-          : 'A to Z'
-        : direction === 'desc'
-          ? 'highest first'
-          : 'lowest first';
+          ? 'longest first'
+          : 'shortest first'
+        : by === 'dimension'
+          ? direction === 'desc'
+            ? 'Z to A'
+            : 'A to Z'
+          : direction === 'desc'
+            ? 'highest first'
+            : 'lowest first';
     pieces.push(
       query.limit !== undefined
         ? `${direction === 'desc' ? 'top' : 'bottom'} ${query.limit} by ${key}${query.rankWithin?.length ? ` within each ${query.rankWithin.map((d) => (isPeriod(d) ? d : dimensionLabel(d))).join(' and ')}` : ''}`

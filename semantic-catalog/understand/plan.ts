@@ -28,9 +28,13 @@ export function planQuery(
   today: IsoDate,
 ): Understanding {
   if (reading.leftovers.length > 0) return say.unplacedWords(question, reading.leftovers, catalog);
-  // "top 5 customers" names no metric: a ranking uses the catalog's default one.
+  // "top 5 customers" names no metric: a ranking uses the catalog's default one. A direction said
+  // of a field ("journals ordered by name in ascending order") sorts that field instead.
   const ranking =
-    reading.limit !== undefined || (reading.direction !== undefined && reading.dimensions.length > 0);
+    reading.limit !== undefined ||
+    (reading.direction !== undefined &&
+      reading.dimensions.length > 0 &&
+      reading.sortKey?.kind !== 'dimension');
   const metrics =
     reading.metrics.length === 0 && ranking && catalog.default_metric
       ? [catalog.default_metric]
@@ -191,11 +195,15 @@ export function planQuery(
       catalog,
     );
   }
+  // "ordered by the length of …" of anything but a field of the answer: not a sort it can say.
+  if (reading.sortByLength && key?.kind !== 'dimension')
+    return say.unplacedWords(question, [{ word: 'ordered by the length of', candidates: [] }], catalog);
   if (key?.kind === 'dimension' || (reading.alphabetical && query.dimensions.length > 0))
     query.order = {
       by: 'dimension',
       dimension: key?.name ?? query.dimensions[0],
       direction: reading.alphabetical ? 'asc' : (reading.direction ?? 'asc'),
+      ...(reading.sortByLength ? { length: true } : {}),
     };
   else if (key?.kind === 'metric' && reading.limit === undefined)
     query.order = { by: 'metric', metric: key.name, direction: reading.direction ?? 'asc' };

@@ -101,6 +101,8 @@ export interface Reading {
   running?: SemanticQuery['running'];
   /** "ordered by X": the metric or dimension named as the sort key. */
   sortKey?: { kind: 'metric' | 'dimension' | 'time'; name: string };
+  /** "ordered by the length of X": by how long each member's text is. */
+  sortByLength?: boolean;
   conditions: Condition[];
   unit?: Unit;
   /** Dimensions named after a grouping word ("by region", "in each region"). */
@@ -397,6 +399,18 @@ export function readQuestion(
   const conditioned = reading.conditions.map((c) => c.metric);
   reading.metrics = readGroupedThings(tokens, matches, reading.metrics, lexicon, catalog, conditioned);
   readGroupBys(tokens, matches, reading);
+  // "rivers ordered by length": a sort needs rows, and the things named before it are them.
+  if ((sorting.keyed || sorting.direction) && reading.dimensions.length === 0 && !reading.grain) {
+    const at = tokens.indexOf(SORT_MARKER);
+    const things = matches.find(
+      (m) =>
+        (at < 0 || m.end <= at) &&
+        m.entries.some((e) => e.kind === 'dimension') &&
+        !m.entries.some((e) => e.kind === 'value' || e.kind === 'metric'),
+    );
+    const field = things?.entries.find((e) => e.kind === 'dimension');
+    if (field?.kind === 'dimension') reading.dimensions.push(field.name);
+  }
   reading.metrics = readSubjects(
     tokens,
     matches,
@@ -487,6 +501,7 @@ export function readQuestion(
     }
   }
   if (sorting.keyed) reading.sortKey = sortKey(tokens, matches);
+  if (sorting.byLength) reading.sortByLength = true;
   if (sorting.byTime) reading.sortKey = { kind: 'time', name: '' };
 
   // A condition on groups needs groups; without them it picks rows ("tickets with first response

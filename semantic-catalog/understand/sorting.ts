@@ -15,6 +15,8 @@ export interface Sorting {
   keyed: boolean;
   /** "ordered by the month": by time. */
   byTime: boolean;
+  /** "ordered by the length of the journal name": by how long each member's text is. */
+  byLength: boolean;
 }
 
 // "order"/"sort" are nouns too ("orders by region"): the present tense counts only when it
@@ -35,8 +37,8 @@ const DIRECTIONS: [RegExp, 'asc' | 'desc'][] = [
     'asc',
   ],
   // "the highest average rating first": the words between still name the sort key.
-  [/\b(?:highest|largest|biggest|most|best|greatest)((?: \w+){0,3}) first\b/g, 'desc'],
-  [/\b(?:lowest|smallest|least|fewest|worst)((?: \w+){0,3}) first\b/g, 'asc'],
+  [/\b(?:highest|largest|biggest|most|best|greatest|longest)((?: \w+){0,3}) first\b/g, 'desc'],
+  [/\b(?:lowest|smallest|least|fewest|worst|shortest)((?: \w+){0,3}) first\b/g, 'asc'],
   [/\b(?:in )?(?:descending|decreasing)\b/g, 'desc'],
   [/\b(?:in )?(?:ascending|increasing)\b/g, 'asc'],
 ];
@@ -91,5 +93,12 @@ export function readSorting(text: string): Sorting {
     rest = rest.replace(TIME_KEY, ' ');
     keyed = false;
   }
-  return { rest: rest.replace(/\s+/g, ' '), direction, alphabetical, keyed, byTime };
+  // Only of a text said as such ("the journal name", "their titles"): "the length of the river"
+  // is a measure of the river.
+  const LENGTH_KEY = new RegExp(
+    `${SORT_MARKER}\\s+(?:the\\s+)?(?:length|number of characters|character count)\\s+of\\s+(?=(?:[a-z]+\\s+){0,2}(?:names?|titles?|descriptions?|texts?|labels?)\\b)`,
+  );
+  const byLength = keyed && LENGTH_KEY.test(rest);
+  if (byLength) rest = rest.replace(LENGTH_KEY, ` ${SORT_MARKER} `);
+  return { rest: rest.replace(/\s+/g, ' '), direction, alphabetical, keyed, byTime, byLength };
 }

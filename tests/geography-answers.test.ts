@@ -1,9 +1,11 @@
 /**
- * Conditions on counts of two different things: "which countries have both lakes and rivers" keeps
- * the countries that have any of each, and "more than 2 lakes and more than 2 rivers" every
- * condition — never the countries that meet one of them (the facts are joined inner where a
- * condition holds). Things without an id are counted by their own name (a lake by lake_name).
- * Questions written for this test, on a catalog written for a public warehouse, run on its data.
+ * Answers run on the geography warehouse (a catalog written for a public warehouse; questions
+ * written for this test). Conditions on counts of two different things: "which countries have both
+ * lakes and rivers" keeps the countries that have any of each, and "more than 2 lakes and more
+ * than 2 rivers" every condition — never the countries that meet one of them (the facts are joined
+ * inner where a condition holds). Things without an id are counted by their own name (a lake by
+ * lake_name). Sorts: "rivers ordered by length" lists the rivers, and "by the length of the river
+ * name" sorts by how long the name is, while "the length of the river" stays the river's measure.
  */
 import path from 'node:path';
 import pg from 'pg';
@@ -65,5 +67,28 @@ describe('things that have each of two things', () => {
       'SELECT country_name AS country FROM lake GROUP BY country_name HAVING COUNT(DISTINCT lake_name) > 1',
     );
     expect(many).toEqual(reference);
+  });
+});
+
+const rows = async (query: string) =>
+  (await (client as pg.Client).query(query)).rows as Record<string, unknown>[];
+
+describe('sorting the things named', () => {
+  it('lists rivers ordered by their length, never one number', () => {
+    for (const question of ['rivers ordered by length', 'rivers ordered by the length of the river']) {
+      const result = understand(question, catalog, lexicon, TODAY);
+      expect(result.kind === 'query' && result.query).toMatchObject({
+        metrics: ['river_length'],
+        dimensions: ['river'],
+        order: { by: 'metric', metric: 'river_length', direction: 'asc' },
+      });
+    }
+  });
+
+  it.runIf(text2sqlAvailable())('sorts by the length of a name when the name is said', async () => {
+    const listed = await rows(sql('rivers ordered by the length of the river name, longest first'));
+    const lengths = listed.map((r) => String(r.river).length);
+    expect(lengths.length).toBeGreaterThan(1);
+    expect(lengths).toEqual([...lengths].sort((a, b) => b - a));
   });
 });
