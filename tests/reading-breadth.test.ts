@@ -1067,3 +1067,21 @@ describe('words about the whole, and a member named earlier', () => {
     expect(result.kind !== 'query' && result.message).toMatch(/that venue/);
   });
 });
+
+describe('superlatives of a particular measure', () => {
+  it('never ranks "the longest" or "the newest" by the default metric', () => {
+    for (const question of ['businesses with the longest names', 'the newest businesses']) {
+      const result = read('yelp', question);
+      expect(result.kind).toBe('refuse');
+    }
+    expect(query('yelp', 'top businesses').order).toMatchObject({ by: 'metric', direction: 'desc' });
+  });
+
+  it('ranks them by the measure they name when the catalog has it', () => {
+    expect(query('geography', 'the 3 longest rivers')).toMatchObject({
+      metrics: ['river_length'],
+      order: { by: 'metric', metric: 'river_length', direction: 'desc' },
+      limit: 3,
+    });
+  });
+});

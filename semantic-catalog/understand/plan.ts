@@ -21,6 +21,10 @@ import type { Understanding } from './parse.ts';
 import type { Reading } from './reading.ts';
 import { defaultComparedRange, previousRange } from './time-words.ts';
 
+/** Superlatives of one particular measure (length, age, price, speed…), unlike "top" or "best". */
+const MEASURED_SUPERLATIVE =
+  /\b(?:longest|shortest|tallest|oldest|newest|youngest|cheapest|priciest|busiest|fastest|slowest|heaviest|lightest|earliest|latest|deepest|steepest|widest|narrowest|nearest|farthest|furthest)\b/;
+
 export function planQuery(
   question: string,
   reading: Reading,
@@ -35,6 +39,10 @@ export function planQuery(
     (reading.direction !== undefined &&
       reading.dimensions.length > 0 &&
       reading.sortKey?.kind !== 'dimension');
+  // "the longest rivers", "the oldest customers" name what they rank by: never the default metric.
+  const measured = reading.metrics.length === 0 && ranking ? MEASURED_SUPERLATIVE.exec(reading.text) : null;
+  if (measured && !reading.sortKey)
+    return say.unplacedWords(question, [{ word: measured[0], candidates: [] }], catalog);
   const metrics =
     reading.metrics.length === 0 && ranking && catalog.default_metric
       ? [catalog.default_metric]
