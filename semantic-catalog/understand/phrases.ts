@@ -124,6 +124,7 @@ function cutsPhrase(
   end: number,
   lexicon: Lexicon,
 ): boolean {
+  if (!/^(how|number|count|total)$/.test(tokens[start] ?? '')) return false;
   if (!COUNTING.test(`${tokens.slice(start, end).join(' ')} `)) return false;
   for (let from = start + 1; from < end; from++)
     for (let to = end + 1; to <= Math.min(stems.length, from + lexicon.longest); to++)
