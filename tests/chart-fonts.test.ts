@@ -11,19 +11,12 @@ import { CARD_SIZE, type ChartInput, chooseChart, FULL_SIZE } from '../charts/ch
 import { CHART_FONT } from '../charts/frame.ts';
 import { FONT_FILES, fontFilesFor, renderPng, renderSvg, withoutHiddenText } from '../charts/render.ts';
 import type { OutputColumn } from '../semantic-catalog/compile.ts';
+import { region, revenue } from './chart-columns.ts';
 
 const require = createRequire(import.meta.url);
 const FULL_FACES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) =>
   require.resolve(`dejavu-fonts-ttf/ttf/${f}`),
 );
-const revenue: OutputColumn = {
-  name: 'revenue',
-  role: 'metric',
-  label: 'Revenue',
-  format: 'currency',
-  metric: 'revenue',
-};
-const region: OutputColumn = { name: 'region', role: 'dimension', label: 'Region' };
 const channel: OutputColumn = { name: 'channel', role: 'dimension', label: 'Channel' };
 
 const LABELS = [

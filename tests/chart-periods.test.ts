@@ -10,15 +10,9 @@ import { type ChartInput, type ChartPeriod, chooseChart } from '../charts/choose
 import type { OutputColumn } from '../semantic-catalog/compile.ts';
 import { addDays, type IsoDate } from '../semantic-catalog/dates.ts';
 import { columnLabel } from '../skills/format.ts';
+import { revenue } from './chart-columns.ts';
 import { vegaLiteValidator } from './schemas.ts';
 
-const revenue: OutputColumn = {
-  name: 'revenue',
-  role: 'metric',
-  label: 'Revenue',
-  format: 'currency',
-  metric: 'revenue',
-};
 const previous: OutputColumn = { ...revenue, name: 'revenue_previous', role: 'previous' };
 const change: OutputColumn = { ...revenue, name: 'revenue_change', role: 'change', format: 'percent' };
 

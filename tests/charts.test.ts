@@ -13,17 +13,11 @@ import { isPartialBucket } from '../charts/periods.ts';
 import { renderPng, renderSvg } from '../charts/render.ts';
 import type { OutputColumn } from '../semantic-catalog/compile.ts';
 import { addDays, type IsoDate } from '../semantic-catalog/dates.ts';
+import { revenue } from './chart-columns.ts';
 import { axisLabels, fontSizes, legendLabels, pngSize, valueLabels } from './chart-svg.ts';
 import { vegaLiteValidator } from './schemas.ts';
 
 const DAY_MONTH = /^([1-9]|[12]\d|3[01]) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)( \d{4})?$/;
-const revenue: OutputColumn = {
-  name: 'revenue',
-  role: 'metric',
-  label: 'Revenue',
-  format: 'currency',
-  metric: 'revenue',
-};
 const time = (grain: string): OutputColumn => ({ name: grain, role: 'time', label: grain });
 
 function days(from: IsoDate, to: IsoDate): IsoDate[] {
