@@ -12,6 +12,7 @@ import type { Catalog, TableDef } from '../schema.ts';
 import { type FieldMatch, nameField } from './fields.ts';
 import type { Lexicon } from './lexicon.ts';
 import { isLinkingVerb } from './linking-verbs.ts';
+import { SORT_MARKER } from './sorting.ts';
 import { stem } from './words.ts';
 
 const GROUPING = /^(by|each|every|per)$/;
@@ -41,6 +42,22 @@ export function readGroupedThings(
     asked = asked.filter((m) => m !== thing.metric);
   }
   return asked;
+}
+
+/**
+ * "rivers ordered by length": a sort needs rows, and the things named before it are them — the
+ * field of a match naming no value and no number.
+ */
+export function sortedThings(tokens: string[], matches: FieldMatch[]): string | undefined {
+  const at = tokens.indexOf(SORT_MARKER);
+  const things = matches.find(
+    (m) =>
+      (at < 0 || m.end <= at) &&
+      m.entries.some((e) => e.kind === 'dimension') &&
+      !m.entries.some((e) => e.kind === 'value' || e.kind === 'metric'),
+  );
+  const field = things?.entries.find((e) => e.kind === 'dimension');
+  return field?.kind === 'dimension' ? field.name : undefined;
 }
 
 /**

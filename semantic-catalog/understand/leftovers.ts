@@ -158,3 +158,18 @@ export function measuredIn(name: string, unit: string, catalog: Catalog): boolea
   const said = words([metric.label, metric.description, metric.row_value ?? '', ...columns].join(' '));
   return said.includes(stem(unit));
 }
+
+/**
+ * "how many papers were published in that venue": a member named earlier in the question, which a
+ * breakdown or a filter of this one question can't say.
+ */
+export function backReferences(tokens: string[], matches: Match[]): { word: string; candidates: string[] }[] {
+  return matches
+    .filter(
+      (match) =>
+        match.entries.some((e) => e.kind === 'dimension') &&
+        /^(that|those)$/.test(tokens[match.start - 1] ?? '') &&
+        /^(in|of|for|at|from|by|to|on)$/.test(tokens[match.start - 2] ?? ''),
+    )
+    .map((match) => ({ word: `${tokens[match.start - 1]} ${match.text}`, candidates: [] }));
+}

@@ -179,3 +179,37 @@ export function readHadFields(tokens: string[], matches: Match[], reading: Readi
   }
   return used;
 }
+
+/**
+ * Whose a condition said after a linking word is. "customers with revenue over $2M", "categories
+ * that have an average rating above 4": each group's. "reviews with a rating above 3 by category":
+ * each review's — the rows the count just before "with" counts (a count of the measure's own
+ * table). "customers that have orders over $5,000" (money after "have"): each order's.
+ */
+export function conditionLevel(
+  tokens: string[],
+  matches: Match[],
+  subject: Match,
+  measure: string,
+  money: boolean,
+  catalog: Catalog,
+): 'group' | 'row' {
+  let link = subject.start - 1;
+  while (/^(a|an|the)$/.test(tokens[link] ?? '')) link--;
+  const word = tokens[link] ?? '';
+  const linked = /^(with|having|where|whose)$/.test(word) || (/^(have|has|had)$/.test(word) && !money);
+  return linked && !rowsCounted(link, matches, measure, catalog) ? 'group' : 'row';
+}
+
+function rowsCounted(linkAt: number, matches: Match[], measure: string, catalog: Catalog): boolean {
+  const owner = matches.find((m) => m.end === linkAt);
+  const table = metricByName(catalog, measure)?.table;
+  return (
+    !!table &&
+    !!owner?.entries.some((e) => {
+      if (e.kind === 'entity') return e.table === table;
+      const counted = e.kind === 'metric' ? metricByName(catalog, e.name) : undefined;
+      return !!counted && isCount(counted) && counted.table === table && counted.filters.length === 0;
+    })
+  );
+}

@@ -9,7 +9,7 @@
  *
  * A reading may be partial ("only EMEA"): a follow-up merges it into the previous query.
  */
-import { dimensionByName, isCount, metricByName, tableByName } from '../catalog.ts';
+import { dimensionByName, metricByName, tableByName } from '../catalog.ts';
 import type { IsoDate } from '../dates.ts';
 import { keyColumn } from '../key-dimensions.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
@@ -27,8 +27,8 @@ import {
   readNamedFields,
   scopePersonal,
 } from './fields.ts';
-import { readGroupedThings, strayThings } from './grouped-things.ts';
-import { leftoverWords, UNIT_WORDS } from './leftovers.ts';
+import { readGroupedThings, sortedThings, strayThings } from './grouped-things.ts';
+import { backReferences, leftoverWords, UNIT_WORDS } from './leftovers.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import { isLinkingVerb } from './linking-verbs.ts';
 import * as say from './messages.ts';
@@ -44,6 +44,7 @@ import {
   wordIndex,
 } from './phrases.ts';
 import {
+  conditionLevel,
   dropPossessedMetrics,
   linkedOnPath,
   numbersSaidOfOthers,
@@ -377,18 +378,9 @@ export function readQuestion(
       [...matches].reverse().find((m) => m.end <= at && m.entries.some((e) => e.kind === 'metric'));
     const metric = subject?.entries.find((e) => e.kind === 'metric');
     if (!subject || metric?.kind !== 'metric') continue;
-    let said = subject.start - 1;
-    while (/^(a|an|the)$/.test(tokens[said] ?? '')) said--;
-    const before = tokens[said] ?? '';
-    const level =
-      counted ||
-      // "customers that have orders over $5,000" is about each order (below), "customers with
-      // revenue over $2M" about each customer.
-      ((/^(with|having|where|whose)$/.test(before) ||
-        (/^(have|has|had)$/.test(before) && !MONEY.test(condition.said))) &&
-        !rowsCounted(said, matches, metric.name, catalog))
-        ? 'group'
-        : 'row';
+    const level = counted
+      ? 'group'
+      : conditionLevel(tokens, matches, subject, metric.name, MONEY.test(condition.said), catalog);
     const pushed: Condition = { metric: metric.name, level, op: condition.op, value: condition.value };
     reading.conditions.push(pushed);
     if (level === 'row' && MONEY.test(condition.said)) moneyRows.add(pushed);
@@ -399,18 +391,9 @@ export function readQuestion(
   const conditioned = reading.conditions.map((c) => c.metric);
   reading.metrics = readGroupedThings(tokens, matches, reading.metrics, lexicon, catalog, conditioned);
   readGroupBys(tokens, matches, reading);
-  // "rivers ordered by length": a sort needs rows, and the things named before it are them.
-  if ((sorting.keyed || sorting.direction) && reading.dimensions.length === 0 && !reading.grain) {
-    const at = tokens.indexOf(SORT_MARKER);
-    const things = matches.find(
-      (m) =>
-        (at < 0 || m.end <= at) &&
-        m.entries.some((e) => e.kind === 'dimension') &&
-        !m.entries.some((e) => e.kind === 'value' || e.kind === 'metric'),
-    );
-    const field = things?.entries.find((e) => e.kind === 'dimension');
-    if (field?.kind === 'dimension') reading.dimensions.push(field.name);
-  }
+  const sorted =
+    (sorting.keyed || sorting.direction) && !reading.grain ? sortedThings(tokens, matches) : undefined;
+  if (sorted && reading.dimensions.length === 0) reading.dimensions.push(sorted);
   reading.metrics = readSubjects(
     tokens,
     matches,
@@ -602,15 +585,7 @@ export function readQuestion(
       ? { word: matched.found[Number(word.replace(/\D/g, ''))]?.said ?? word, candidates: [] }
       : { word, candidates: nearestReadings(word, lexicon, vocabulary) },
   );
-  // "how many papers were published in that venue": a member named earlier in the question, which a
-  // breakdown or a filter of this one question can't say.
-  for (const match of matches)
-    if (
-      match.entries.some((e) => e.kind === 'dimension') &&
-      /^(that|those)$/.test(tokens[match.start - 1] ?? '') &&
-      /^(in|of|for|at|from|by|to|on)$/.test(tokens[match.start - 2] ?? '')
-    )
-      reading.leftovers.push({ word: `${tokens[match.start - 1]} ${match.text}`, candidates: [] });
+  reading.leftovers.push(...backReferences(tokens, matches));
   // "… and how many are not" of a field with more than two members: which others is a question.
   if (eitherWay && !bothWays)
     reading.leftovers.push({ word: eitherWay[0].replace(/^and /, ''), candidates: [] });
@@ -859,22 +834,4 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
     grouping = grouping && !!dimension;
     i = match.end - 1;
   }
-}
-
-/**
- * "reviews with a rating above 3 by category": the condition is on each review, the rows the
- * count just before "with" counts (a count of the measure's own table), not on each category's
- * average.
- */
-function rowsCounted(linkAt: number, matches: Match[], measure: string, catalog: Catalog): boolean {
-  const owner = matches.find((m) => m.end === linkAt);
-  const table = metricByName(catalog, measure)?.table;
-  return (
-    !!table &&
-    !!owner?.entries.some((e) => {
-      if (e.kind === 'entity') return e.table === table;
-      const counted = e.kind === 'metric' ? metricByName(catalog, e.name) : undefined;
-      return !!counted && isCount(counted) && counted.table === table && counted.filters.length === 0;
-    })
-  );
 }
