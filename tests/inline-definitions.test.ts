@@ -128,3 +128,12 @@ describe('weekends and weekdays, where a field names the days', () => {
     expect(query('yelp', 'check-ins by weekday')).toMatchObject({ dimensions: ['weekday'], filters: [] });
   });
 });
+
+describe('a ratio asked with both its sides', () => {
+  it('reads "… return the yearly numbers of reviews and tips as well" as shown beside the ratio', () => {
+    const asked = 'the ratio of reviews to tips by year';
+    expect(query('yelp', `${asked}. Return the yearly numbers of reviews and tips as well`)).toEqual(
+      query('yelp', asked),
+    );
+  });
+});

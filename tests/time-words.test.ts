@@ -69,6 +69,15 @@ describe('time words (half-open ranges relative to the clock)', () => {
     expect(readTimeWords('revenue per day last week', NOW).grain).toBe('day');
     expect(readTimeWords('weekly orders', NOW).grain).toBe('week');
     expect(readTimeWords('revenue by quarter', NOW).grain).toBe('quarter');
+    expect(readTimeWords('revenue over the years', NOW)).toMatchObject({ grain: 'year', rest: 'revenue' });
+    expect(readTimeWords('orders across the quarters', NOW).grain).toBe('quarter');
+  });
+
+  it('reads "how did it change over the years" as the yearly series, not this year against the last', () => {
+    const read = readTimeWords('how did revenue change over the years', NOW);
+    expect(read).toMatchObject({ grain: 'year', rest: 'how did revenue' });
+    expect(read.time).toBeUndefined();
+    expect(read.compare).toBeUndefined();
   });
 
   it('compares with the same range a year earlier, or the period before', () => {

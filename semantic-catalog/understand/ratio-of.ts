@@ -40,8 +40,13 @@ const SHARE_AFTER =
 const BY_RATIO =
   /,? (?:and )?(?:ordered|sorted|ranked|order|sort|rank) (?:them |the results |results )?by (?:the )?(?:(descending|ascending|decreasing|increasing|highest|lowest) )?(?:ratio|proportion|percentage|share)(?: (?:in )?(descending|ascending|decreasing|increasing|desc|asc)(?: order)?)?\b/;
 
+/** "… Return the annual numbers of publications and journals as well": every ratio shows both sides. */
+const SIDES_TOO =
+  / (?:and )?(?:return|show|give|include|list)(?: me| us)?(?: the)?(?: (?:annual|yearly|quarterly|monthly|weekly|daily))? (?:numbers|counts|totals|values|figures|numerators? and denominators?)(?: of(?: [a-z]+){1,6}?)?(?: as well| too| also)?$/;
+
 export function readRatioOf(question: string, reader: Read, catalog: Catalog): Understanding | undefined {
   const plain = normalizeText(question)
+    .replace(SIDES_TOO, '')
     .replace(VARY, ' by ')
     .replace(SHARE_AFTER, (_said, measure: string, share: string) => `${share} of ${measure}`);
   const byRatio = BY_RATIO.exec(plain);

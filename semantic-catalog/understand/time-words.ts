@@ -106,14 +106,20 @@ const GRAIN_WORDS: [RegExp, Grain][] = [
     /\b(daily|per day|by day|each day|a day|day by day|by date|per date|day over day)\b(?! of (?:the )?week)/,
     'day',
   ],
-  [/\b(weekly|per week|by week|each week|a week|week over week|wow)\b/, 'week'],
+  [/\b(weekly|per week|by week|each week|a week|week over week|wow|(?:over|across) the weeks)\b/, 'week'],
   [
     // "by month of the year" names a field (the calendar month), not monthly buckets.
-    /\b(monthly|per month|by month|each month|a month|month over month|mom|over the months|month by month)\b(?! of (?:the )?year)/,
+    /\b(monthly|per month|by month|each month|a month|month over month|mom|(?:over|across) the months|month by month)\b(?! of (?:the )?year)/,
     'month',
   ],
-  [/\b(quarterly|per quarter|by quarter|each quarter|a quarter|quarter over quarter|qoq)\b/, 'quarter'],
-  [/\b(yearly|annually|annual|per year|by year|each year|a year|year by year)\b/, 'year'],
+  [
+    /\b(quarterly|per quarter|by quarter|each quarter|a quarter|quarter over quarter|qoq|(?:over|across) the quarters)\b/,
+    'quarter',
+  ],
+  [
+    /\b(yearly|annually|annual|per year|by year|each year|a year|year by year|(?:over|across) the years)\b/,
+    'year',
+  ],
 ];
 
 function range(from: IsoDate, to: IsoDate, label: string): TimeRange {
@@ -557,6 +563,8 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
   }
   if (!reading.grain && take(/\b(?:over time|trend|trends|trending)\b/)) reading.grain = 'month';
 
+  // "how did revenue change over the years": with no period named, the yearly series is the change.
+  if (reading.grain === 'year' && !reading.time && !compareKind) take(/\b(?:change|changed|changes)\b/);
   // "growth" without a comparison: year over year for yearly ranges, else against the period before.
   if (
     !compareKind &&
