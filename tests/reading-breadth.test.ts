@@ -1085,3 +1085,31 @@ describe('superlatives of a particular measure', () => {
     });
   });
 });
+
+describe('a measure said in the plural for things said in the plural', () => {
+  it('reads "the easiness scores for courses" as each course’s, and "the score" as one number', () => {
+    expect(query('advising', 'what are the easiness scores for courses')).toMatchObject({
+      metrics: ['easiness_score'],
+      dimensions: ['course'],
+    });
+    expect(query('advising', 'what is the easiness score for courses').dimensions).toEqual([]);
+  });
+
+  it('keeps a count plural by nature one number', () => {
+    expect(query('yelp', 'reviews for businesses in NV').dimensions).toEqual([]);
+  });
+});
+
+describe('a closing request to show what was asked', () => {
+  it('reads "show both courses and scores" when both are in the answer', () => {
+    expect(
+      query('advising', 'what are the easiness scores for courses? Show both courses and scores'),
+    ).toEqual(query('advising', 'what are the easiness scores for courses'));
+  });
+
+  it('names what it would not show, never drops it', () => {
+    const result = read('advising', 'what is the easiness score for courses? Show the courses and scores');
+    expect(result.kind).not.toBe('query');
+    expect(result.kind !== 'query' && result.message).toMatch(/show courses/);
+  });
+});

@@ -45,6 +45,46 @@ export function readGroupedThings(
 }
 
 /**
+ * "the easiness scores for courses in the CS department", "the ratings of Italian restaurants": a
+ * measure said in the plural for things named in the plural asks for each thing's, not one
+ * number over all of them. Counts ("orders for customers in EMEA") are plural anyway and stay one
+ * number. Returns the field of the things, rewriting their match into it.
+ */
+export function eachThingsMeasure(
+  tokens: string[],
+  matches: FieldMatch[],
+  lexicon: Lexicon,
+  catalog: Catalog,
+): string | undefined {
+  for (const measure of matches) {
+    const metric = measure.entries.find((e) => e.kind === 'metric');
+    const def = metric?.kind === 'metric' ? metricByName(catalog, metric.name) : undefined;
+    const last = tokens[measure.end - 1] ?? '';
+    // "the average citations of authors" may be an average over the authors: not read so.
+    const plural = stem(last) !== last && !/\b(average|avg|mean|total|sum)\b/.test(measure.text);
+    if (!def || isCount(def) || !plural || !/^(for|of)$/.test(tokens[measure.end] ?? '')) continue;
+    let at = measure.end + 1;
+    // Past articles and the values that qualify the things ("the ratings of Italian restaurants").
+    for (let m = matches.find((x) => x.start === at); ; m = matches.find((x) => x.start === at)) {
+      if (/^(the|all)$/.test(tokens[at] ?? '')) at++;
+      else if (m?.entries.every((e) => e.kind === 'value')) at = m.end;
+      else break;
+    }
+    const things = matches.find((m) => m.start === at);
+    const said = things && tokens[things.end - 1];
+    const entity = things?.entries.find((e) => e.kind === 'entity');
+    if (!things || !said || stem(said) === said || entity?.kind !== 'entity') continue;
+    if (things.entries.some((e) => e.kind === 'value')) continue;
+    const table = tableByName(catalog, entity.table);
+    const field = table && thingField(things, table, lexicon, catalog);
+    if (!field) continue;
+    things.entries = [{ kind: 'dimension', name: field }];
+    return field;
+  }
+  return undefined;
+}
+
+/**
  * "rivers ordered by length": a sort needs rows, and the things named before it are them — the
  * field of a match naming no value and no number.
  */

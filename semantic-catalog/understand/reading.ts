@@ -27,7 +27,7 @@ import {
   readNamedFields,
   scopePersonal,
 } from './fields.ts';
-import { readGroupedThings, sortedThings, strayThings } from './grouped-things.ts';
+import { eachThingsMeasure, readGroupedThings, sortedThings, strayThings } from './grouped-things.ts';
 import { backReferences, leftoverWords, UNIT_WORDS } from './leftovers.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import { isLinkingVerb } from './linking-verbs.ts';
@@ -155,7 +155,8 @@ export function readQuestion(
   // "the journals in the database", "how many papers in total": the whole of the data, which every
   // question is about anyway.
   const eitherWay = EITHER_WAY.exec(text);
-  const running = readRunning(text.replace(WHOLE_DATA, ' ').replace(EITHER_WAY, ' '));
+  const echo = withoutEcho(text.replace(WHOLE_DATA, ' ').replace(EITHER_WAY, ' '));
+  const running = readRunning(echo.text);
   const shield = shieldValues(markAveragePer(running.rest, lexicon).replace(AVERAGE_NUMBER, '$1'), lexicon);
   const time = readTimeWords(shield.text, today);
   if (time.calendarSpan) return say.whichSpan(question, time.calendarSpan);
@@ -390,7 +391,9 @@ export function readQuestion(
 
   const conditioned = reading.conditions.map((c) => c.metric);
   reading.metrics = readGroupedThings(tokens, matches, reading.metrics, lexicon, catalog, conditioned);
+  const eachThings = eachThingsMeasure(tokens, matches, lexicon, catalog);
   readGroupBys(tokens, matches, reading);
+  if (eachThings && !reading.dimensions.includes(eachThings)) reading.dimensions.push(eachThings);
   const sorted =
     (sorting.keyed || sorting.direction) && !reading.grain ? sortedThings(tokens, matches) : undefined;
   if (sorted && reading.dimensions.length === 0) reading.dimensions.push(sorted);
@@ -586,6 +589,10 @@ export function readQuestion(
       : { word, candidates: nearestReadings(word, lexicon, vocabulary) },
   );
   reading.leftovers.push(...backReferences(tokens, matches));
+  // "… show the restaurants and ratings": each thing asked to be shown must be in the answer.
+  for (const word of echo.named)
+    if (!shownIn(word, matches, reading, lexicon, catalog))
+      reading.leftovers.push({ word: `show ${word}`, candidates: [] });
   // "… and how many are not" of a field with more than two members: which others is a question.
   if (eitherWay && !bothWays)
     reading.leftovers.push({ word: eitherWay[0].replace(/^and /, ''), candidates: [] });
@@ -834,4 +841,45 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
     grouping = grouping && !!dimension;
     i = match.end - 1;
   }
+}
+
+/** "… Show both courses and scores.": a closing request to show what the question already named. */
+const SHOW_AGAIN = / (?:show|return|give|list|include)(?: me| us)?(?: both)?(?: the)? ([a-z ]+)$/;
+
+/** The question without such a request, and the words it named (each checked against the answer). */
+function withoutEcho(text: string): { text: string; named: string[] } {
+  const echo = SHOW_AGAIN.exec(text);
+  if (!echo) return { text, named: [] };
+  const before = new Set(text.slice(0, echo.index).split(' ').map(stem));
+  const named = (echo[1] as string).split(' ').filter((w) => !/^(and|the|their|its|both|each)$/.test(w));
+  return named.length > 0 && named.every((w) => before.has(stem(w)))
+    ? { text: text.slice(0, echo.index), named }
+    : { text, named: [] };
+}
+
+/**
+ * Whether a word names a number or a field of the answer, or the things a field of it lists —
+ * alone, or as part of what the question called it ("scores" of "easiness scores").
+ */
+function shownIn(
+  word: string,
+  matches: Match[],
+  reading: Reading,
+  lexicon: Lexicon,
+  catalog: Catalog,
+): boolean {
+  const answered = (e: LexiconEntry) =>
+    e.kind === 'metric'
+      ? reading.metrics.includes(e.name)
+      : e.kind === 'dimension'
+        ? reading.dimensions.includes(e.name)
+        : e.kind === 'entity' &&
+          reading.dimensions.some((d) =>
+            dimensionByName(catalog, d)?.sources.some((s) => s.table === e.table),
+          );
+  const said = (m: Match) => m.text.split(' ').some((t) => stem(t) === stem(word));
+  return (
+    (lexicon.phrases.get(stem(word)) ?? []).some(answered) ||
+    matches.some((m) => said(m) && m.entries.some(answered))
+  );
 }
