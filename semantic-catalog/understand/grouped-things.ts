@@ -75,8 +75,10 @@ export function eachThingsMeasure(
     const entity = things?.entries.find((e) => e.kind === 'entity');
     if (!things || !said || stem(said) === said || entity?.kind !== 'entity') continue;
     if (things.entries.some((e) => e.kind === 'value')) continue;
+    // The field the things are called by ("regions": the region), else their name or id.
+    const own = things.entries.find((e) => e.kind === 'dimension');
     const table = tableByName(catalog, entity.table);
-    const field = table && thingField(things, table, lexicon, catalog);
+    const field = own?.kind === 'dimension' ? own.name : table && thingField(things, table, lexicon, catalog);
     if (!field) continue;
     things.entries = [{ kind: 'dimension', name: field }];
     return field;
