@@ -71,6 +71,10 @@ describe('time words (half-open ranges relative to the clock)', () => {
     expect(readTimeWords('revenue by quarter', NOW).grain).toBe('quarter');
     expect(readTimeWords('revenue over the years', NOW)).toMatchObject({ grain: 'year', rest: 'revenue' });
     expect(readTimeWords('orders across the quarters', NOW).grain).toBe('quarter');
+    expect(readTimeWords('monthly revenue over the years', NOW)).toMatchObject({
+      grain: 'month',
+      rest: 'revenue',
+    });
   });
 
   it('reads "how did it change over the years" as the yearly series, not this year against the last', () => {

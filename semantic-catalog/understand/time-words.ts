@@ -563,6 +563,8 @@ export function readTimeWords(input: string, today: IsoDate): TimeReading {
   }
   if (!reading.grain && take(/\b(?:over time|trend|trends|trending)\b/)) reading.grain = 'month';
 
+  // "monthly revenue over the years": every year's months, which no period named already means.
+  if (reading.grain && reading.grain !== 'year' && !reading.time) take(/\b(?:over|across) the years\b/);
   // "how did revenue change over the years": with no period named, the yearly series is the change.
   if (reading.grain === 'year' && !reading.time && !compareKind) take(/\b(?:change|changed|changes)\b/);
   // "growth" without a comparison: year over year for yearly ranges, else against the period before.
