@@ -118,8 +118,12 @@ export function restate(
   return { text, parts: said.parts, corrections: said.corrections };
 }
 
-const conditionWords = (c: Condition, catalog: Catalog) =>
-  `${(metricByName(catalog, c.metric)?.label ?? c.metric).toLowerCase()} ${OPS[c.op]} ${c.value.toLocaleString('en-US')}`;
+/** "rating over 3" of each row, "average rating over 4" of each group: a row has one value, not an average. */
+const conditionWords = (c: Condition, catalog: Catalog) => {
+  const label = (metricByName(catalog, c.metric)?.label ?? c.metric).toLowerCase();
+  const said = c.level === 'row' ? label.replace(/^(?:average|avg|mean|median) /, '') : label;
+  return `${said} ${OPS[c.op]} ${c.value.toLocaleString('en-US')}`;
+};
 
 type Filter = SemanticQuery['filters'][number];
 /** How a match is said, and said negated. */

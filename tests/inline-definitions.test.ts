@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../semantic-catalog/compile.ts';
 import { loadCatalog } from '../semantic-catalog/loader.ts';
 import type { SemanticQuery } from '../semantic-catalog/query.ts';
+import { restate } from '../semantic-catalog/restate.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
 import { buildLexicon, type Lexicon } from '../semantic-catalog/understand/lexicon.ts';
 import { type Understanding, understand } from '../semantic-catalog/understand/parse.ts';
@@ -135,5 +136,15 @@ describe('a ratio asked with both its sides', () => {
     expect(query('yelp', `${asked}. Return the yearly numbers of reviews and tips as well`)).toEqual(
       query('yelp', asked),
     );
+  });
+});
+
+describe('what a condition on each row is said to be', () => {
+  it('says a row’s value, not an average, in the restatement', () => {
+    const { catalog } = loaded.get('yelp') as { catalog: Catalog };
+    const result = answered('yelp', 'how many reviews with a rating above 3 by year');
+    const text = restate(result.query, catalog, result.said).text;
+    expect(text).toMatch(/rating over 3/);
+    expect(text).not.toMatch(/average rating over 3/);
   });
 });
