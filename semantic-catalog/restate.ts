@@ -70,7 +70,10 @@ export function restate(
         : query.running && query.grain
           ? `${upperFirst(runningLabel(query.running, query.grain))} of ${lowerFirst(query.metrics.map(metricLabel).join(' and '))}`
           : query.metrics.map(metricLabel).join(' and ');
-  if (breakdown.length > 0 && !ofWhole) head += ` by ${breakdown.join(' and ')}`;
+  // "the customers in APAC": a list of a field's members, no number.
+  const listing = !head && breakdown.length > 0;
+  if (listing) head = `Each ${breakdown.join(' and ')}`;
+  else if (breakdown.length > 0 && !ofWhole) head += ` by ${breakdown.join(' and ')}`;
   pieces.push(head);
   // A ratio's sides say what is theirs alone; what both share is said once, here.
   const shared = <T>(items: T[], others: T[] | undefined) =>

@@ -88,7 +88,11 @@ export function summarize(
 ): string {
   const metricIndex = columns.findIndex((c) => c.role === 'metric');
   const metric = columns[metricIndex];
-  if (!metric) return 'Done.';
+  // A list of a field's members: how many, of what, kept by which filters.
+  if (!metric) {
+    const listed = columns.filter((c) => c.role === 'dimension').map((c) => c.label.toLowerCase());
+    return `Listed ${rows.length} ${rows.length === 1 ? 'row' : 'rows'}${listed.length > 0 ? ` (${listed.join(', ')})` : ''}${filterWords(query)}.`;
+  }
   // A ratio's sides carry their own qualifiers (and periods, when they differ).
   const ratio = query.ratio;
   const apart = ratio && JSON.stringify(ratio.over.time) !== JSON.stringify(query.time);

@@ -16,9 +16,12 @@ import { renderAdaptiveCard } from '../adaptive-cards/teams-card.ts';
 import { askDeps, type Runtime } from '../bot/runtime.ts';
 import { renderPng } from '../charts/render.ts';
 import { DiskAssetStore } from '../charts/store.ts';
+import { loadCatalog } from '../semantic-catalog/loader.ts';
+import { restate } from '../semantic-catalog/restate.ts';
 import { type AskDeps, ask, displaySql } from '../skills/ask.ts';
 import { present } from '../skills/present.ts';
 import { toCsv } from '../skills/reply.ts';
+import { summarize } from '../skills/summary.ts';
 import type { Executor } from '../warehouse/executor.ts';
 import { testRuntime } from './helpers.ts';
 
@@ -158,5 +161,20 @@ describe('a comparison', () => {
   it('names two weeks apart by their dates', async () => {
     const { reply } = await shown('revenue last week vs the week before');
     expect(reply.kpis[0]?.delta).toMatch(/\(was \$[\d.]+M over 1–7 Jun 2026\)$/);
+  });
+});
+
+describe('a list of members, said as one', () => {
+  it('restates "each customer" and says how many were listed, never just "Done."', async () => {
+    const catalog = await loadCatalog('catalog/demo');
+    const query = {
+      metrics: [],
+      dimensions: ['customer'],
+      filters: [{ dimension: 'region', values: ['APAC'] }],
+      listFrom: 'sales.customers',
+    };
+    expect(restate(query, catalog).text).toMatch(/^Each customer; all dates; region is APAC\./);
+    const columns = [{ name: 'customer', role: 'dimension' as const, label: 'Customer' }];
+    expect(summarize(query, columns, [['Acme'], ['Birch']])).toBe('Listed 2 rows (customer) for APAC.');
   });
 });
