@@ -148,3 +148,25 @@ describe('what a condition on each row is said to be', () => {
     expect(text).not.toMatch(/average rating over 3/);
   });
 });
+
+describe('rankings and sorts said in passing', () => {
+  it('ranks "the most NV businesses" by how many, never by the default metric', () => {
+    expect(query('yelp', 'which city has the most NV businesses')).toMatchObject({
+      metrics: ['business_count'],
+      dimensions: ['city'],
+      filters: [{ dimension: 'state', values: ['NV'] }],
+      order: { by: 'metric', metric: 'business_count', direction: 'desc' },
+      limit: 1,
+    });
+  });
+
+  it('reads "… Order by rating descending." after a question, and shows what it sorts by', () => {
+    const q = query(
+      'yelp',
+      'Which businesses have more than 10 reviews? Order by average rating descending.',
+    );
+    expect(q.order).toEqual({ by: 'metric', metric: 'average_rating', direction: 'desc' });
+    expect(q.metrics).toContain('average_rating');
+    expect(query('yelp', 'reviews by business').order).toBeUndefined();
+  });
+});

@@ -9,20 +9,29 @@ import type { Catalog } from '../schema.ts';
 import type { FieldMatch as Match } from './fields.ts';
 import { plainCount } from './subjects.ts';
 
-/** "the most businesses": a thing named after most/fewest/least becomes its count, in place. */
+/**
+ * "the most businesses", "the most Italian restaurants": a thing named after most/fewest/least
+ * (past the values that qualify it) becomes its count, in place.
+ */
 export function countRankedThings(tokens: string[], matches: Match[], catalog: Catalog): void {
   for (const match of matches) {
     const entities = match.entries.flatMap((e) => (e.kind === 'entity' ? [e] : []));
+    let before = match.start - 1;
+    for (let value = valueEndingAt(matches, before + 1); value; value = valueEndingAt(matches, before + 1))
+      before = value.start - 1;
     if (
       entities.length === 0 ||
       match.entries.some((e) => e.kind === 'metric' || e.kind === 'value') ||
-      !/^(most|fewest|least)$/.test(tokens[match.start - 1] ?? '')
+      !/^(most|fewest|least)$/.test(tokens[before] ?? '')
     )
       continue;
     const count = plainCount(catalog, entities);
     if (count) match.entries = [{ kind: 'metric', name: count.name }];
   }
 }
+
+const valueEndingAt = (matches: Match[], end: number) =>
+  matches.find((m) => m.end === end && m.entries.length > 0 && m.entries.every((e) => e.kind === 'value'));
 
 /**
  * "how many cities have restaurants", "how many regions have any orders": the field counted after

@@ -213,9 +213,21 @@ export function planQuery(
       direction: reading.alphabetical ? 'asc' : (reading.direction ?? 'asc'),
       ...(reading.sortByLength ? { length: true } : {}),
     };
-  else if (key?.kind === 'metric' && reading.limit === undefined)
+  else if (key?.kind === 'metric' && reading.limit === undefined) {
+    // "which restaurants have a rating above 4.5, ordered by rating": the sort is shown too, when
+    // it is measured on the same rows; elsewhere, said rather than sorted by something unseen.
+    if (!query.metrics.includes(key.name)) {
+      const sortedBy = metricByName(catalog, key.name) as MetricDef;
+      if (!factTables.includes(metricTable(catalog, sortedBy)?.name))
+        return say.unplacedWords(
+          question,
+          [{ word: `ordered by ${sortedBy.label.toLowerCase()}`, candidates: [] }],
+          catalog,
+        );
+      query.metrics = [...query.metrics, key.name];
+    }
     query.order = { by: 'metric', metric: key.name, direction: reading.direction ?? 'asc' };
-  else if (
+  } else if (
     reading.limit !== undefined ||
     (reading.direction && (query.dimensions.length > 0 || query.grain))
   ) {

@@ -21,8 +21,9 @@ export interface Sorting {
 
 // "order"/"sort" are nouns too ("orders by region"): the present tense counts only when it
 // takes an object ("order the results by") or opens the question ("sort by revenue").
+// "… Order by rating descending": "order by" said with a direction after it is the verb anywhere.
 const SORT_VERB =
-  /(?:\b(?:then |and )?(?:ordered|sorted|arranged)|(?<!§)\b(?:order|sort|arrange) (?:the )?(?:results?|rows|list|output|them|it|answer)|^ ?(?:order|sort))(?: (?:the )?(?:results?|rows|list|output|them|it|answer))?(?: (?:by|on|according to|based on))?\b/g;
+  /(?:\b(?:then |and )?(?:ordered|sorted|arranged)|(?<!§)\b(?:order|sort|arrange) (?:the )?(?:results?|rows|list|output|them|it|answer)|^ ?(?:order|sort)|(?<!§)\bsort(?= by\b)|(?<!§)\border(?= by(?: [a-z0-9]+){1,4} (?:ascending|descending|asc|desc)\b))(?: (?:the )?(?:results?|rows|list|output|them|it|answer))?(?: (?:by|on|according to|based on))?\b/g;
 const DIRECTIONS: [RegExp, 'asc' | 'desc'][] = [
   [/\b(?:in )?(?:descending|decreasing|reverse|desc) (?:order|alphabetical order)\b/g, 'desc'],
   [/\b(?:in )?(?:ascending|increasing|asc) order\b/g, 'asc'],
