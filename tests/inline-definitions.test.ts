@@ -170,3 +170,13 @@ describe('rankings and sorts said in passing', () => {
     expect(query('yelp', 'reviews by business').order).toBeUndefined();
   });
 });
+
+describe('a share said with the part after the verb', () => {
+  it('reads "what percentage of check-ins in NV are on Saturday" as part of the NV check-ins', () => {
+    const q = query('yelp', 'what percentage of check-ins in NV are on Saturday');
+    expect(q.ratio?.percent).toBe(true);
+    expect(q.ratio?.over.filters).toEqual([{ dimension: 'state', values: ['NV'] }]);
+    expect(q.filters).toContainEqual({ dimension: 'state', values: ['NV'] });
+    expect(q.filters).toHaveLength(2);
+  });
+});

@@ -150,10 +150,21 @@ function partSaid(
   const after = body.slice(copula.index + copula[0].length).split(' ');
   for (let j = 1; part && j <= Math.min(3, after.length); j++) {
     const whole = side(read, `${before} ${after.slice(j).join(' ')}`.trim());
-    if (!whole || whole.query.metrics[0] === part.query.metrics[0]) continue;
-    if (qualifiers(whole.query) !== qualifiers(part.query)) continue;
-    // Refunded orders are no part of completed orders: a share only of the rows the whole counts.
-    if (!partOf(part.query.metrics[0] as string, whole.query.metrics[0] as string, catalog)) return undefined;
+    if (!whole) continue;
+    if (whole.query.metrics[0] === part.query.metrics[0]) {
+      // "restaurants in San Francisco that are Italian": the same count, with one filter more said
+      // after the verb; every filter of the whole kept.
+      const kept = whole.query.filters.every((f) =>
+        part.query.filters.some((p) => JSON.stringify(p) === JSON.stringify(f)),
+      );
+      if (!kept || part.query.filters.length !== whole.query.filters.length + 1) continue;
+      if (qualifiers(part.query) !== qualifiers(whole.query) + 1) continue;
+    } else {
+      if (qualifiers(whole.query) !== qualifiers(part.query)) continue;
+      // Refunded orders are no part of completed orders: a share only of the rows the whole counts.
+      if (!partOf(part.query.metrics[0] as string, whole.query.metrics[0] as string, catalog))
+        return undefined;
+    }
     return {
       with: (percent) => ({
         kind: 'query',
