@@ -18,7 +18,7 @@ import { type Understanding, understand } from '../semantic-catalog/understand/p
 const TODAY = '2026-06-15';
 const loaded = new Map<string, { catalog: Catalog; lexicon: Lexicon }>();
 beforeAll(async () => {
-  for (const name of ['yelp']) {
+  for (const name of ['yelp', 'restaurants']) {
     const catalog = await loadCatalog(path.join(import.meta.dirname, 'fixtures', name));
     loaded.set(name, { catalog, lexicon: buildLexicon(catalog) });
   }
@@ -178,5 +178,14 @@ describe('a share said with the part after the verb', () => {
     expect(q.ratio?.over.filters).toEqual([{ dimension: 'state', values: ['NV'] }]);
     expect(q.filters).toContainEqual({ dimension: 'state', values: ['NV'] });
     expect(q.filters).toHaveLength(2);
+  });
+});
+
+describe('an aggregate word before the things a metric is measured over', () => {
+  it('places "average" in "the average restaurant rating", not "total" of an average or of another table', () => {
+    expect(query('restaurants', 'the average restaurant rating by city').metrics).toEqual(['rating']);
+    expect(read('restaurants', 'the total restaurant rating by city').kind).not.toBe('query');
+    // Ratings are the reviews', not the businesses': "business" is not what they are measured over.
+    expect(read('yelp', 'the average business rating by state').kind).not.toBe('query');
   });
 });

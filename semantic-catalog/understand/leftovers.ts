@@ -47,11 +47,20 @@ export function leftoverWords(
     const entry = match?.entries.find((e) => e.kind === 'metric');
     return entry?.kind === 'metric' ? metricByName(effects.catalog, entry.name) : undefined;
   };
+  // "the average restaurant rating": the things the metric is measured over may stand between.
+  const thingsAt = (index: number) => {
+    const match = matches.find((m) => m.start <= index && index < m.end);
+    const tables = match?.entries.flatMap((e) => (e.kind === 'entity' ? [e.table] : [])) ?? [];
+    return match?.entries.every((e) => e.kind === 'entity' || e.kind === 'dimension') ? tables : [];
+  };
   const nextMetric = (index: number) => {
+    const between: string[] = [];
     for (let j = index + 1; j < tokens.length; j++) {
       const metric = metricAt(j);
-      if (metric) return metric;
-      if (
+      if (metric) return between.every((t) => t === metric.table) ? metric : undefined;
+      const things = placed.has(j) ? thingsAt(j) : [];
+      if (things.length > 0) between.push(...things);
+      else if (
         placed.has(j) ||
         !(isFunctionWord(tokens[j] as string) || AGGREGATE_WORDS.some(([w]) => w.test(tokens[j] as string)))
       )
