@@ -189,3 +189,16 @@ describe('an aggregate word before the things a metric is measured over', () => 
     expect(read('yelp', 'the average business rating by state').kind).not.toBe('query');
   });
 });
+
+describe('a ranking of one number, and a sentence’s last full stop', () => {
+  it('never answers "the top 5" with one number', () => {
+    const result = read('yelp', 'the top 5 reviews');
+    expect(result.kind).not.toBe('query');
+    expect(result.kind !== 'query' && result.message).toMatch(/top 5/);
+  });
+
+  it('reads a full stop after a number as the end of the sentence', () => {
+    expect(query('yelp', 'reviews by state in 2021.')).toEqual(query('yelp', 'reviews by state in 2021'));
+    expect(query('yelp', 'reviews with a rating above 3.5').conditions).toMatchObject([{ value: 3.5 }]);
+  });
+});

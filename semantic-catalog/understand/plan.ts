@@ -235,6 +235,9 @@ export function planQuery(
     // "which customer had the most revenue" asks for one; "which customers …" for a ranking.
     const one = reading.singularRanking && reading.limit === undefined && reading.direction !== undefined;
     if (reading.limit !== undefined || one) query.limit = reading.limit ?? 1;
+    // "the top 5 most cited papers" read as one number: a ranking of nothing, said not answered.
+    if (reading.limit !== undefined && query.dimensions.length === 0 && !query.grain && !query.countGroups)
+      return say.unplacedWords(question, [{ word: `top ${reading.limit}`, candidates: [] }], catalog);
     // "which customer in each region had the most revenue", "top 5 products by revenue each
     // month": a top within groups, which one ranking over every pair of members is not.
     if (

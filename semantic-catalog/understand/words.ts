@@ -16,7 +16,8 @@ export function normalizeText(text: string): string {
       .replace(/[^a-z0-9$.\-/ ]+/g, ' ')
       // "highest-rated", "round-trip": one word each way of writing it.
       .replace(/(?<=[a-z])-(?=[a-z])/g, ' ')
-      .replace(/(?<![0-9])[.](?![0-9])/g, ' ')
+      // A point only between digits (4.5); "in 2015." ends a sentence.
+      .replace(/(?<![0-9])[.]|[.](?![0-9])/g, ' ')
       .replace(/\s+/g, ' ')
       .trim()
   );
