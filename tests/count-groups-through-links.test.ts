@@ -57,3 +57,28 @@ describe('a count of things that have more than N other things', () => {
     });
   });
 });
+
+describe('the most things, counted where the ranked field can reach them', () => {
+  it('ranks instructors by the courses they taught, not by all courses on record', async () => {
+    const advising = await loadCatalog(path.join(import.meta.dirname, 'fixtures', 'advising'));
+    const result = understand(
+      'Which instructor teaches the most courses?',
+      advising,
+      buildLexicon(advising),
+      TODAY,
+    );
+    expect(result.kind === 'query' && result.query).toMatchObject({
+      metrics: ['courses_taught'],
+      dimensions: ['instructor'],
+      order: { by: 'metric', metric: 'courses_taught', direction: 'desc' },
+      limit: 1,
+    });
+    const departments = understand(
+      'which department has the most courses',
+      advising,
+      buildLexicon(advising),
+      TODAY,
+    );
+    expect(departments.kind === 'query' && departments.query.metrics).toEqual(['courses']);
+  });
+});

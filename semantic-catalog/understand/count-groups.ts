@@ -62,7 +62,14 @@ export function countOfGroups(
       catalog.dimensions.find((d) => only(d)?.key === key));
   if (!table || !dimension) return undefined;
   // "papers with more than 2 authors": the authors counted where each paper's are.
-  const measure = reaching(measured, table.name, catalog);
+  const measure = sameThingsCount(
+    measured,
+    (m) => {
+      const fact = metricTable(catalog, m)?.name;
+      return !!fact && !!joinPath(catalog, fact, table.name);
+    },
+    catalog,
+  );
   if (!measure) return undefined;
   return {
     metrics: [measure.name],
@@ -73,14 +80,14 @@ export function countOfGroups(
 }
 
 /**
- * The count itself when its facts lead to the things, else the one other count of the same
- * things whose facts do (the authors of each paper, where the count of all authors can't say).
+ * The count itself when its facts lead where the question needs, else the one other count of the
+ * same things whose facts do (the authors of each paper, where the count of all authors can't say).
  */
-function reaching(measured: MetricDef, things: string, catalog: Catalog): MetricDef | undefined {
-  const leads = (m: MetricDef) => {
-    const fact = metricTable(catalog, m)?.name;
-    return !!fact && !!joinPath(catalog, fact, things);
-  };
+export function sameThingsCount(
+  measured: MetricDef,
+  leads: (metric: MetricDef) => boolean,
+  catalog: Catalog,
+): MetricDef | undefined {
   if (leads(measured)) return measured;
   const counts = countedTable(measured, catalog);
   if (!counts || measured.filters.length > 0) return undefined;

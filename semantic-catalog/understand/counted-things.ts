@@ -3,31 +3,56 @@
  * (ranked by how many businesses), "how many cities have restaurants" (the cities that have any).
  * The count is the thing's table's one plain count of its rows.
  */
-import { dimensionByName, isCount, metricByName, reachableSource } from '../catalog.ts';
+import { dimensionByName, isCount, metricByName, metricTable, reachableSource } from '../catalog.ts';
 import type { Condition } from '../query.ts';
-import type { Catalog } from '../schema.ts';
+import type { Catalog, MetricDef } from '../schema.ts';
+import { sameThingsCount } from './count-groups.ts';
 import type { FieldMatch as Match } from './fields.ts';
 import { plainCount } from './subjects.ts';
 
 /**
  * "the most businesses", "the most Italian restaurants": a thing named after most/fewest/least
- * (past the values that qualify it) becomes its count, in place.
+ * (past the values that qualify it) becomes its count, in place — counted where the other fields
+ * of the question can be reached ("which instructor teaches the most courses": each instructor's
+ * courses, where the count of all courses on record can't say).
  */
 export function countRankedThings(tokens: string[], matches: Match[], catalog: Catalog): void {
   for (const match of matches) {
-    const entities = match.entries.flatMap((e) => (e.kind === 'entity' ? [e] : []));
     let before = match.start - 1;
     for (let value = valueEndingAt(matches, before + 1); value; value = valueEndingAt(matches, before + 1))
       before = value.start - 1;
-    if (
-      entities.length === 0 ||
-      match.entries.some((e) => e.kind === 'metric' || e.kind === 'value') ||
-      !/^(most|fewest|least)$/.test(tokens[before] ?? '')
-    )
+    if (match.entries.some((e) => e.kind === 'value') || !/^(most|fewest|least)$/.test(tokens[before] ?? ''))
       continue;
-    const count = plainCount(catalog, entities);
-    if (count) match.entries = [{ kind: 'metric', name: count.name }];
+    const named = match.entries.find((e) => e.kind === 'metric');
+    const said = named?.kind === 'metric' ? metricByName(catalog, named.name) : undefined;
+    const entities = match.entries.flatMap((e) => (e.kind === 'entity' ? [e] : []));
+    const plain = said
+      ? isCount(said)
+        ? said
+        : undefined
+      : entities.length > 0
+        ? plainCount(catalog, entities)
+        : undefined;
+    // Unreached, the plain count stays for the phases after (a field's own count, or a question).
+    const count =
+      plain && (sameThingsCount(plain, (m) => reachesFields(m, match, matches, catalog), catalog) ?? plain);
+    if (count && count !== said) match.entries = [{ kind: 'metric', name: count.name }];
   }
+}
+
+/** Whether a metric's facts reach a field of every other match that names fields. */
+function reachesFields(metric: MetricDef, thing: Match, matches: Match[], catalog: Catalog): boolean {
+  const fact = metricTable(catalog, metric)?.name;
+  return matches.every((m) => {
+    const names = m === thing ? [] : m.entries.flatMap((e) => (e.kind === 'dimension' ? [e.name] : []));
+    return (
+      names.length === 0 ||
+      names.some((name) => {
+        const field = dimensionByName(catalog, name);
+        return !!fact && !!field && !!reachableSource(catalog, field, fact);
+      })
+    );
+  });
 }
 
 const valueEndingAt = (matches: Match[], end: number) =>
