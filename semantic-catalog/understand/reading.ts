@@ -152,9 +152,9 @@ export function readQuestion(
   const week = spellWeekParts(spelt.text, lexicon);
   const text = week.text;
 
+  const eitherWay = EITHER_WAY.exec(text);
   // "the journals in the database", "how many papers in total": the whole of the data, which every
   // question is about anyway.
-  const eitherWay = EITHER_WAY.exec(text);
   const echo = withoutEcho(text.replace(WHOLE_DATA, ' ').replace(EITHER_WAY, ' '));
   const running = readRunning(echo.text);
   const shield = shieldValues(markAveragePer(running.rest, lexicon).replace(AVERAGE_NUMBER, '$1'), lexicon);
