@@ -202,3 +202,19 @@ describe('a ranking of one number, and a sentence’s last full stop', () => {
     expect(query('yelp', 'reviews with a rating above 3.5').conditions).toMatchObject([{ value: 3.5 }]);
   });
 });
+
+describe('things asked to be listed', () => {
+  it('lists "the businesses in NV", never counts them', () => {
+    const q = query('yelp', 'list the businesses in NV');
+    expect(q.metrics).toEqual([]);
+    expect(q.dimensions).toHaveLength(1);
+    expect(q.filters).toEqual([{ dimension: 'state', values: ['NV'] }]);
+  });
+
+  it('keeps "list … by state" a count, and asks rather than count "list the reviews in 2021"', () => {
+    expect(query('yelp', 'list reviews by state').metrics).toEqual(['reviews']);
+    const dated = read('yelp', 'list the reviews in 2021');
+    expect(dated.kind).not.toBe('query');
+    expect(dated.kind !== 'query' && dated.message).toMatch(/list/);
+  });
+});

@@ -87,6 +87,34 @@ export function eachThingsMeasure(
 }
 
 /**
+ * "List the flights from Denver to Dallas": things asked to be listed, by the table's own name,
+ * where the catalog's word for them is their count. Returns the count and the field they are
+ * called by (else their name or id), for the reading to list them — or to say it can't.
+ */
+export function listedThings(
+  question: string,
+  matches: FieldMatch[],
+  lexicon: Lexicon,
+  catalog: Catalog,
+): { things: FieldMatch; count: string; field: string } | undefined {
+  // The verb opens the question, and nothing else asks for numbers ("list orders by region" is
+  // a count); the things are the first thing named after it.
+  if (!/^(?:list|enumerate)\b/.test(question) || /\b(?:by|per|each|every)\b/.test(question)) return undefined;
+  const things = matches[0];
+  const metric = things?.entries.find((e) => e.kind === 'metric');
+  const def = metric?.kind === 'metric' ? metricByName(catalog, metric.name) : undefined;
+  const table = def?.table ? tableByName(catalog, def.table) : undefined;
+  // Said by the table's own name ("flights"), not as a count ("the number of flights").
+  const named = lexicon.phrases
+    .get((things?.text ?? '').split(' ').map(stem).join(' '))
+    ?.some((e) => e.kind === 'entity' && e.table === table?.name);
+  if (!things || !def || !table || !isCount(def) || !named || COUNTING.test(things.text)) return undefined;
+  const own = things.entries.find((e) => e.kind === 'dimension');
+  const field = own?.kind === 'dimension' ? own.name : thingField(things, table, lexicon, catalog);
+  return field ? { things, count: def.name, field } : undefined;
+}
+
+/**
  * "rivers ordered by length": a sort needs rows, and the things named before it are them — the
  * field of a match naming no value and no number.
  */

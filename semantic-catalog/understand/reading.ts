@@ -27,7 +27,13 @@ import {
   readNamedFields,
   scopePersonal,
 } from './fields.ts';
-import { eachThingsMeasure, readGroupedThings, sortedThings, strayThings } from './grouped-things.ts';
+import {
+  eachThingsMeasure,
+  listedThings,
+  readGroupedThings,
+  sortedThings,
+  strayThings,
+} from './grouped-things.ts';
 import { backReferences, leftoverWords, UNIT_WORDS } from './leftovers.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import { isLinkingVerb } from './linking-verbs.ts';
@@ -392,6 +398,14 @@ export function readQuestion(
   const conditioned = reading.conditions.map((c) => c.metric);
   reading.metrics = readGroupedThings(tokens, matches, reading.metrics, lexicon, catalog, conditioned);
   const eachThings = eachThingsMeasure(tokens, matches, lexicon, catalog);
+  // "list the flights from Denver": listed, not counted; with a period, which a list can't say, asked.
+  const listed = listedThings(text, matches, lexicon, catalog);
+  const unlisted = listed && (reading.time || reading.grain) ? listed : undefined;
+  if (listed && !unlisted) {
+    listed.things.entries = [{ kind: 'dimension', name: listed.field }];
+    listed.things.listed = true;
+    reading.metrics = reading.metrics.filter((m) => m !== listed.count);
+  }
   readGroupBys(tokens, matches, reading);
   if (eachThings && !reading.dimensions.includes(eachThings)) reading.dimensions.push(eachThings);
   const sorted =
@@ -589,6 +603,7 @@ export function readQuestion(
       : { word, candidates: nearestReadings(word, lexicon, vocabulary) },
   );
   reading.leftovers.push(...backReferences(tokens, matches));
+  if (unlisted) reading.leftovers.push({ word: `list ${unlisted.things.text}`, candidates: [] });
   // "… show the restaurants and ratings": each thing asked to be shown must be in the answer.
   for (const word of echo.named)
     if (!shownIn(word, matches, reading, lexicon, catalog))
