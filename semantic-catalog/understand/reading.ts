@@ -19,7 +19,7 @@ import { markAveragePer, readAveragePer } from './average-per.ts';
 import { readConditionWords } from './condition-words.ts';
 import { countOfGroups } from './count-groups.ts';
 import { countRankedThings, havingAny, havingEach } from './counted-things.ts';
-import { EITHER_WAY, eitherWayField } from './either-way.ts';
+import { EITHER_WAY, readEitherWay } from './either-way.ts';
 import {
   type FieldMatch,
   readFieldsOfThings,
@@ -59,6 +59,7 @@ import {
 } from './qualifying.ts';
 import { readRankedWords } from './ranked-words.ts';
 import { readRunning } from './running-words.ts';
+import { shownIn, withoutEcho } from './show-again.ts';
 import { readSorting, SORT_MARKER } from './sorting.ts';
 import { plainCount, readSubjects } from './subjects.ts';
 import { extractTextMatches, isMarker, type MatchKind, readTextMatches } from './text-match.ts';
@@ -549,12 +550,7 @@ export function readQuestion(
     const exclude = negation.length > 0 || listed;
     reading.values.push({ said: match.text, options, ...(exclude ? { exclude: true } : {}) });
   }
-  const bothWays = eitherWay ? eitherWayField(reading.values, lexicon) : undefined;
-  if (eitherWay && bothWays) {
-    reading.parts.push({ said: `${reading.values[0]?.said} ${eitherWay[0]}`, became: `by ${bothWays}` });
-    reading.values = [];
-    if (!reading.dimensions.includes(bothWays)) reading.dimensions.push(bothWays);
-  }
+  const eitherWayLeft = eitherWay ? readEitherWay(eitherWay[0], reading, lexicon) : [];
   // "hardware vs software": values of one dimension set against each other are compared side by side.
   if (/\b(vs|versus|compared to|compared with|against|compare|comparing|comparison)\b/.test(rest)) {
     const single = reading.values.flatMap((v) => (v.options.length === 1 ? [v.options[0]?.dimension] : []));
@@ -608,9 +604,7 @@ export function readQuestion(
   for (const word of echo.named)
     if (!shownIn(word, matches, reading, lexicon, catalog))
       reading.leftovers.push({ word: `show ${word}`, candidates: [] });
-  // "… and how many are not" of a field with more than two members: which others is a question.
-  if (eitherWay && !bothWays)
-    reading.leftovers.push({ word: eitherWay[0].replace(/^and /, ''), candidates: [] });
+  reading.leftovers.push(...eitherWayLeft);
   // A count that may count a thing twice, asked for each once: said, not silently dropped.
   if (distinctLeft) reading.leftovers.push({ word: (distinct[1] ?? distinct[2]) as string, candidates: [] });
   reading.leftovers.push(...unsayableJoins(tokens, matches, reading, rest));
@@ -856,45 +850,4 @@ function readGroupBys(tokens: string[], matches: Match[], reading: Reading): voi
     grouping = grouping && !!dimension;
     i = match.end - 1;
   }
-}
-
-/** "… Show both courses and scores.": a closing request to show what the question already named. */
-const SHOW_AGAIN = / (?:show|return|give|list|include)(?: me| us)?(?: both)?(?: the)? ([a-z ]+)$/;
-
-/** The question without such a request, and the words it named (each checked against the answer). */
-function withoutEcho(text: string): { text: string; named: string[] } {
-  const echo = SHOW_AGAIN.exec(text);
-  if (!echo) return { text, named: [] };
-  const before = new Set(text.slice(0, echo.index).split(' ').map(stem));
-  const named = (echo[1] as string).split(' ').filter((w) => !/^(and|the|their|its|both|each)$/.test(w));
-  return named.length > 0 && named.every((w) => before.has(stem(w)))
-    ? { text: text.slice(0, echo.index), named }
-    : { text, named: [] };
-}
-
-/**
- * Whether a word names a number or a field of the answer, or the things a field of it lists —
- * alone, or as part of what the question called it ("scores" of "easiness scores").
- */
-function shownIn(
-  word: string,
-  matches: Match[],
-  reading: Reading,
-  lexicon: Lexicon,
-  catalog: Catalog,
-): boolean {
-  const answered = (e: LexiconEntry) =>
-    e.kind === 'metric'
-      ? reading.metrics.includes(e.name)
-      : e.kind === 'dimension'
-        ? reading.dimensions.includes(e.name)
-        : e.kind === 'entity' &&
-          reading.dimensions.some((d) =>
-            dimensionByName(catalog, d)?.sources.some((s) => s.table === e.table),
-          );
-  const said = (m: Match) => m.text.split(' ').some((t) => stem(t) === stem(word));
-  return (
-    (lexicon.phrases.get(stem(word)) ?? []).some(answered) ||
-    matches.some((m) => said(m) && m.entries.some(answered))
-  );
 }
