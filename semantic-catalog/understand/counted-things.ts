@@ -8,6 +8,7 @@ import type { Condition } from '../query.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
 import { sameThingsCount } from './count-groups.ts';
 import type { FieldMatch as Match } from './fields.ts';
+import type { Reading } from './reading.ts';
 import { plainCount } from './subjects.ts';
 
 /**
@@ -93,11 +94,30 @@ export function havingAny(
 }
 
 /**
- * "which countries have both lakes and rivers": the members of a field that have any of each of
- * two things, each thing its table's plain count over 0 (both conditions must hold). Rewrites the
- * things into their counts; undefined unless said just so, at the end of the question.
+ * "which countries have both lakes and rivers": the reading becomes that field's members having
+ * any of each; returns the word positions used (none unless said just so, with no other condition).
  */
-export function havingEach(
+export function readHavingEach(
+  tokens: string[],
+  matches: Match[],
+  reading: Reading,
+  catalog: Catalog,
+): number[] {
+  const each = reading.conditions.length === 0 ? havingEach(tokens, matches, catalog) : undefined;
+  if (!each) return [];
+  reading.conditions.push(...each.conditions);
+  for (const { metric } of each.conditions)
+    if (!reading.metrics.includes(metric)) reading.metrics.push(metric);
+  if (!reading.dimensions.includes(each.field)) reading.dimensions.push(each.field);
+  return each.used;
+}
+
+/**
+ * The members of a field that have any of each of two things, each thing its table's plain count
+ * over 0 (both conditions must hold). Rewrites the things into their counts; undefined unless
+ * said just so, at the end of the question.
+ */
+function havingEach(
   tokens: string[],
   matches: Match[],
   catalog: Catalog,

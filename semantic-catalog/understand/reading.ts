@@ -18,7 +18,7 @@ import { readAggregateOf } from './aggregate-of.ts';
 import { markAveragePer, readAveragePer } from './average-per.ts';
 import { readConditionWords } from './condition-words.ts';
 import { countOfGroups } from './count-groups.ts';
-import { countRankedThings, havingAny, havingEach } from './counted-things.ts';
+import { countRankedThings, havingAny, readHavingEach } from './counted-things.ts';
 import { EITHER_WAY, readEitherWay } from './either-way.ts';
 import {
   type FieldMatch,
@@ -443,15 +443,7 @@ export function readQuestion(
     if (!reading.metrics.includes(any.condition.metric)) reading.metrics.push(any.condition.metric);
     for (const at of any.used) attached.add(at);
   }
-  // "which countries have both lakes and rivers": each of two things, any of them.
-  const each = !any && reading.conditions.length === 0 ? havingEach(tokens, matches, catalog) : undefined;
-  if (each) {
-    reading.conditions.push(...each.conditions);
-    for (const { metric } of each.conditions)
-      if (!reading.metrics.includes(metric)) reading.metrics.push(metric);
-    if (!reading.dimensions.includes(each.field)) reading.dimensions.push(each.field);
-    for (const at of each.used) attached.add(at);
-  }
+  if (!any) for (const at of readHavingEach(tokens, matches, reading, catalog)) attached.add(at);
   // "how many customers have orders over $5,000": each order's amount, then the customers that
   // have any such order — never customers with more than 5,000 orders.
   const amount = reading.conditions.length === 1 && moneyRows.has(reading.conditions[0] as Condition);
