@@ -62,6 +62,16 @@ describe('a term defined in brackets', () => {
 });
 
 describe('a condition on the rows a count counts', () => {
+  it('is on each order when both count the same filtered rows (completed orders)', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const result = understand('orders with revenue over 1000 by region', demo, buildLexicon(demo), TODAY);
+    expect(result.kind === 'query' && result.query).toMatchObject({
+      metrics: ['orders'],
+      dimensions: ['region'],
+      conditions: [{ metric: 'revenue', level: 'row', op: '>', value: 1000 }],
+    });
+  });
+
   it('is on each review even when the count is broken down', () => {
     expect(query('yelp', 'how many reviews with a rating below 2 by year')).toMatchObject({
       metrics: ['reviews'],

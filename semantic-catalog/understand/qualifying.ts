@@ -203,13 +203,20 @@ export function conditionLevel(
 
 function rowsCounted(linkAt: number, matches: Match[], measure: string, catalog: Catalog): boolean {
   const owner = matches.find((m) => m.end === linkAt);
-  const table = metricByName(catalog, measure)?.table;
+  const measured = metricByName(catalog, measure);
+  const table = measured?.table;
   return (
     !!table &&
     !!owner?.entries.some((e) => {
       if (e.kind === 'entity') return e.table === table;
       const counted = e.kind === 'metric' ? metricByName(catalog, e.name) : undefined;
-      return !!counted && isCount(counted) && counted.table === table && counted.filters.length === 0;
+      // The same rows: the count keeps no row the measure doesn't ("completed orders", both).
+      return (
+        !!counted &&
+        isCount(counted) &&
+        counted.table === table &&
+        counted.filters.every((f) => measured?.filters.includes(f))
+      );
     })
   );
 }
