@@ -72,6 +72,27 @@ describe('a condition on the rows a count counts', () => {
     });
   });
 
+  it('is on each thing counted for an amount of things, on the total for an amount of a total', async () => {
+    const demo = await loadCatalog(path.join(import.meta.dirname, '..', 'catalog', 'demo'));
+    const read = (question: string) => understand(question, demo, buildLexicon(demo), TODAY);
+    for (const question of [
+      'how many customers have revenue over $10000',
+      'how many customers bought more than $10000 this year',
+    ]) {
+      const result = read(question);
+      expect(result.kind === 'query' && result.query.conditions).toEqual([
+        { metric: 'revenue', level: 'group', op: '>', value: 10000 },
+      ]);
+    }
+    const orders = read('how many customers have orders over $5000');
+    expect(orders.kind === 'query' && orders.query.conditions).toContainEqual({
+      metric: 'orders',
+      level: 'row',
+      op: '>',
+      value: 5000,
+    });
+  });
+
   it('is on each review even when the count is broken down', () => {
     expect(query('yelp', 'how many reviews with a rating below 2 by year')).toMatchObject({
       metrics: ['reviews'],

@@ -184,7 +184,7 @@ export function readHadFields(tokens: string[], matches: Match[], reading: Readi
  * Whose a condition said after a linking word is. "customers with revenue over $2M", "categories
  * that have an average rating above 4": each group's. "reviews with a rating above 3 by category":
  * each review's — the rows the count just before "with" counts (a count of the measure's own
- * table). "customers that have orders over $5,000" (money after "have"): each order's.
+ * table). "customers that have orders over $5,000" (an amount of things counted): each order's.
  */
 export function conditionLevel(
   tokens: string[],
@@ -197,6 +197,11 @@ export function conditionLevel(
   let link = subject.start - 1;
   while (/^(a|an|the)$/.test(tokens[link] ?? '')) link--;
   const word = tokens[link] ?? '';
+  // An amount said of things counted is each one's ("orders over $5,000"); of a total, the
+  // group's ("customers that have revenue over $10,000", "customers who bought more than $10,000").
+  const counted = metricByName(catalog, measure);
+  if (money && counted && !isCount(counted))
+    return rowsCounted(link, matches, measure, catalog) ? 'row' : 'group';
   const linked = /^(with|having|where|whose)$/.test(word) || (/^(have|has|had)$/.test(word) && !money);
   return linked && !rowsCounted(link, matches, measure, catalog) ? 'group' : 'row';
 }
