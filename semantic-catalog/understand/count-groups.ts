@@ -3,18 +3,11 @@
  * papers": a count of things that meet a condition on their own metric. Read as that metric by
  * each thing's id, kept where the condition holds, then counted.
  */
-import {
-  joinPath,
-  metricByName,
-  metricTable,
-  reachableSource,
-  tableByAlias,
-  tableByName,
-} from '../catalog.ts';
+import { joinPath, metricByName, metricTable, reachableSource, tableByName } from '../catalog.ts';
 import { keyColumn } from '../key-dimensions.ts';
 import type { Condition, SemanticQuery } from '../query.ts';
-import type { Catalog, DimensionDef, MetricDef, TableDef } from '../schema.ts';
-import { countsRows } from './subjects.ts';
+import type { Catalog, DimensionDef, MetricDef } from '../schema.ts';
+import { countedTable } from './subjects.ts';
 
 /**
  * When the question counts a table's rows ("how many customers") and puts a condition on another
@@ -51,7 +44,7 @@ export function countOfGroups(
     };
   if (!counted) return undefined;
   // What it counts: its table's rows, or the things a link table's key leads to.
-  const table = countedTable(counted, catalog);
+  const table = tableByName(catalog, countedTable(catalog, counted) ?? '');
   const key = table && keyColumn(table);
   // The things' own id, else a field of theirs that groups by it (a title kept apart by its id).
   const only = (d: DimensionDef) =>
@@ -89,24 +82,10 @@ export function sameThingsCount(
   catalog: Catalog,
 ): MetricDef | undefined {
   if (leads(measured)) return measured;
-  const counts = countedTable(measured, catalog);
+  const counts = countedTable(catalog, measured);
   if (!counts || measured.filters.length > 0) return undefined;
   const others = catalog.metrics.filter(
-    (m) => m !== measured && m.filters.length === 0 && countedTable(m, catalog) === counts && leads(m),
+    (m) => m !== measured && m.filters.length === 0 && countedTable(catalog, m) === counts && leads(m),
   );
   return others.length === 1 ? others[0] : undefined;
-}
-
-/** The table whose rows a count counts: its own (COUNT(*), its key), or where COUNT(DISTINCT link.key) leads. */
-function countedTable(metric: MetricDef, catalog: Catalog): TableDef | undefined {
-  const distinct = /^\s*count\s*\(\s*distinct\s+([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\s*\)\s*$/i.exec(
-    metric.expression,
-  );
-  const link = distinct && tableByAlias(catalog, distinct[1] as string);
-  const join =
-    link &&
-    catalog.joins.find((j) => j.from === link.name && j.on.length === 1 && j.on[0]?.[0] === distinct[2]);
-  const target = join && tableByName(catalog, join.to);
-  if (target && keyColumn(target) === join.on[0]?.[1]) return target;
-  return countsRows(metric, catalog) ? tableByName(catalog, metric.table ?? '') : undefined;
 }

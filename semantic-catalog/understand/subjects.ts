@@ -116,14 +116,25 @@ function measuredOver(catalog: Catalog, metric: MetricDef, table: string, qualif
   return qualified && isAdditive(metric) && !!joinPath(catalog, fact, table);
 }
 
-/** The table whose rows a distinct count counts: its own key, or a key that leads to another table's row. */
-function countedTable(catalog: Catalog, metric: MetricDef): string | undefined {
-  const counted = /^\s*count\s*\(\s*distinct\s+(\w+)\.(\w+)\s*\)\s*$/i.exec(metric.expression);
+/** COUNT(DISTINCT alias.column): the alias and the column. */
+const DISTINCT_COLUMN = /^\s*count\s*\(\s*distinct\s+([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\s*\)\s*$/i;
+
+/**
+ * The table whose rows a count counts: a key of a table its own, a key that leads to another
+ * table's row that table (COUNT(DISTINCT writes.paperid): papers), else its own table when it
+ * counts its rows (COUNT(*), a hidden id, the things' name).
+ */
+export function countedTable(catalog: Catalog, metric: MetricDef): string | undefined {
+  const counted = DISTINCT_COLUMN.exec(metric.expression);
   const table = counted ? tableByAlias(catalog, counted[1] as string) : undefined;
-  if (!table || !counted) return undefined;
-  if (keyColumn(table) === counted[2]) return table.name;
-  return catalog.joins.find((j) => j.from === table.name && j.on.length === 1 && j.on[0]?.[0] === counted[2])
-    ?.to;
+  if (table && counted) {
+    if (keyColumn(table) === counted[2]) return table.name;
+    const link = catalog.joins.find(
+      (j) => j.from === table.name && j.on.length === 1 && j.on[0]?.[0] === counted[2],
+    );
+    if (link) return link.to;
+  }
+  return countsRows(metric, catalog) ? metric.table : undefined;
 }
 
 /**
@@ -220,9 +231,7 @@ export function countsRows(metric: MetricDef, catalog: Catalog): boolean {
   const table = catalog.tables.find((t) => t.name === metric.table);
   const key = table && keyColumn(table);
   if (/^\s*count\s*\(\s*\*\s*\)\s*$/i.test(metric.expression)) return true;
-  const distinct = /^\s*count\s*\(\s*distinct\s+([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\s*\)\s*$/i.exec(
-    metric.expression,
-  );
+  const distinct = DISTINCT_COLUMN.exec(metric.expression);
   if (!distinct || !table || distinct[1] !== table.alias) return false;
   if (key) return distinct[2] === key;
   // No key: a hidden identifier, or the things' own name (lake.lake_name) counts them.
