@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../semantic-catalog/compile.ts';
-import { loadCatalog } from '../semantic-catalog/loader.ts';
+import { loadCatalog, parseCatalog } from '../semantic-catalog/loader.ts';
 import type { SemanticQuery } from '../semantic-catalog/query.ts';
 import { restate } from '../semantic-catalog/restate.ts';
 import type { Catalog } from '../semantic-catalog/schema.ts';
@@ -247,5 +247,31 @@ describe('things asked to be listed', () => {
     const dated = read('yelp', 'list the reviews in 2021');
     expect(dated.kind).not.toBe('query');
     expect(dated.kind !== 'query' && dated.message).toMatch(/list/);
+  });
+});
+
+describe('things listed by a name two of them may share', () => {
+  it('lists each one, its id beside the name', () => {
+    const shops = parseCatalog(`
+name: shops
+tables:
+  - name: public.shop
+    alias: s
+    synonyms: [shops]
+    columns:
+      - { name: id, type: bigint, hidden: true }
+      - { name: name, type: text }
+      - { name: rating, type: numeric }
+metrics:
+  - { name: shop_count, label: Number of shops, synonyms: [shops], table: public.shop, expression: COUNT(*) }
+  - { name: rating, label: Rating, table: public.shop, expression: AVG(s.rating), row_value: s.rating }
+dimensions:
+  - { name: shop_name, label: Shop name, synonyms: [shops], sources: [{ table: public.shop, column: name }] }
+`);
+    const result = understand('list the shops', shops, buildLexicon(shops), TODAY);
+    expect(result.kind === 'query' && result.query).toMatchObject({
+      metrics: [],
+      dimensions: ['shop_name', 'shop_id'],
+    });
   });
 });

@@ -6,8 +6,8 @@
  * stays unplaced — never a second number side by side with the first ("reviews … business
  * category"); "reviews and businesses" asks for both.
  */
-import { isCount, metricByName, tableByName } from '../catalog.ts';
-import { keyColumn } from '../key-dimensions.ts';
+import { dimensionByName, isCount, metricByName, tableByName } from '../catalog.ts';
+import { keyColumn, labelKey } from '../key-dimensions.ts';
 import type { Catalog, TableDef } from '../schema.ts';
 import { type FieldMatch, nameField } from './fields.ts';
 import type { Lexicon } from './lexicon.ts';
@@ -96,7 +96,7 @@ export function listedThings(
   matches: FieldMatch[],
   lexicon: Lexicon,
   catalog: Catalog,
-): { things: FieldMatch; count: string; field: string } | undefined {
+): { things: FieldMatch; count: string; field: string; apart?: string } | undefined {
   // The verb opens the question, and nothing else asks for numbers ("list orders by region" is
   // a count); the things are the first thing named after it.
   if (!/^(?:list|enumerate)\b/.test(question) || /\b(?:by|per|each|every)\b/.test(question)) return undefined;
@@ -111,7 +111,18 @@ export function listedThings(
   if (!things || !def || !table || !isCount(def) || !named || COUNTING.test(things.text)) return undefined;
   const own = things.entries.find((e) => e.kind === 'dimension');
   const field = own?.kind === 'dimension' ? own.name : thingField(things, table, lexicon, catalog);
-  return field ? { things, count: def.name, field } : undefined;
+  if (!field) return undefined;
+  // Listed by a name two of them may share: their id beside it keeps each one a row of its own.
+  const [source, ...more] = dimensionByName(catalog, field)?.sources ?? [];
+  const key = keyColumn(table);
+  const shared =
+    !more.length && source?.table === table.name && !source.key && labelKey(table, source.column);
+  const apart = shared
+    ? catalog.dimensions.find(
+        (d) => d.sources.length === 1 && d.sources[0]?.table === table.name && d.sources[0]?.column === key,
+      )?.name
+    : undefined;
+  return { things, count: def.name, field, ...(apart ? { apart } : {}) };
 }
 
 /**

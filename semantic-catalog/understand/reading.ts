@@ -408,6 +408,8 @@ export function readQuestion(
     reading.metrics = reading.metrics.filter((m) => m !== listed.count);
   }
   readGroupBys(tokens, matches, reading);
+  if (listed?.apart && !unlisted && !reading.dimensions.includes(listed.apart))
+    reading.dimensions.push(listed.apart);
   if (eachThings && !reading.dimensions.includes(eachThings)) reading.dimensions.push(eachThings);
   const sorted =
     (sorting.keyed || sorting.direction) && !reading.grain ? sortedThings(tokens, matches) : undefined;
