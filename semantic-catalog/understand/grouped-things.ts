@@ -75,10 +75,8 @@ export function eachThingsMeasure(
     const entity = things?.entries.find((e) => e.kind === 'entity');
     if (!things || !said || stem(said) === said || entity?.kind !== 'entity') continue;
     if (things.entries.some((e) => e.kind === 'value')) continue;
-    // The field the things are called by ("regions": the region), else their name or id.
-    const own = things.entries.find((e) => e.kind === 'dimension');
     const table = tableByName(catalog, entity.table);
-    const field = own?.kind === 'dimension' ? own.name : table && thingField(things, table, lexicon, catalog);
+    const field = table && fieldOfThings(things, table, lexicon, catalog);
     if (!field) continue;
     things.entries = [{ kind: 'dimension', name: field }];
     return field;
@@ -105,12 +103,9 @@ export function listedThings(
   const def = metric?.kind === 'metric' ? metricByName(catalog, metric.name) : undefined;
   const table = def?.table ? tableByName(catalog, def.table) : undefined;
   // Said by the table's own name ("flights"), not as a count ("the number of flights").
-  const named = lexicon.phrases
-    .get((things?.text ?? '').split(' ').map(stem).join(' '))
-    ?.some((e) => e.kind === 'entity' && e.table === table?.name);
-  if (!things || !def || !table || !isCount(def) || !named || COUNTING.test(things.text)) return undefined;
-  const own = things.entries.find((e) => e.kind === 'dimension');
-  const field = own?.kind === 'dimension' ? own.name : thingField(things, table, lexicon, catalog);
+  if (!things || !def || !table || !isCount(def) || COUNTING.test(things.text)) return undefined;
+  if (!namesTable(things, table, lexicon)) return undefined;
+  const field = fieldOfThings(things, table, lexicon, catalog);
   if (!field) return undefined;
   // Listed by a name two of them may share: their id beside it keeps each one a row of its own.
   const [source, ...more] = dimensionByName(catalog, field)?.sources ?? [];
@@ -178,10 +173,19 @@ function bareThing(
     metric?.kind === 'metric' && asked.includes(metric.name) ? metricByName(catalog, metric.name) : undefined;
   const table = def?.table ? tableByName(catalog, def.table) : undefined;
   if (!def || !table || !isCount(def) || COUNTING.test(match.text)) return undefined;
-  const named = lexicon.phrases
+  return namesTable(match, table, lexicon) ? { metric: def.name, table } : undefined;
+}
+
+/** Whether a match's words are the table's own name or synonym ("flights"), not its count's. */
+const namesTable = (match: FieldMatch, table: TableDef, lexicon: Lexicon) =>
+  !!lexicon.phrases
     .get(match.text.split(' ').map(stem).join(' '))
     ?.some((e) => e.kind === 'entity' && e.table === table.name);
-  return named ? { metric: def.name, table } : undefined;
+
+/** The field things are called by ("regions": the region), else their name or id. */
+function fieldOfThings(things: FieldMatch, table: TableDef, lexicon: Lexicon, catalog: Catalog) {
+  const own = things.entries.find((e) => e.kind === 'dimension');
+  return own?.kind === 'dimension' ? own.name : thingField(things, table, lexicon, catalog);
 }
 
 /** The word before a match (past articles), and whether it is a passive "by" ("papers written by authors"). */
