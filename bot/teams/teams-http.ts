@@ -67,16 +67,7 @@ export class GuardedTeamsAdapter extends TeamsAdapter {
       auth.createUserTokenClient = (claims) => {
         // botframework-connector's own choice of app id: the audience claim, else the appid claim.
         const key = JSON.stringify(claims.getClaimValue('aud') ?? claims.getClaimValue('appid') ?? null);
-        const known = this.userTokenClients.get(key);
-        if (known) return known;
-        const client = createUserTokenClient(claims);
-        client.catch(() => {
-          if (this.userTokenClients.get(key) === client) this.userTokenClients.delete(key);
-        });
-        this.userTokenClients.set(key, client);
-        if (this.userTokenClients.size > CONNECTOR_CLIENTS_KEPT)
-          this.userTokenClients.delete(this.userTokenClients.keys().next().value as string);
-        return client;
+        return keptPromise(this.userTokenClients, key, () => createUserTokenClient(claims));
       };
     }
   }
@@ -109,17 +100,7 @@ export class GuardedTeamsAdapter extends TeamsAdapter {
     return {
       create(serviceUrl: string, audience?: string) {
         const key = JSON.stringify([appId ?? null, serviceUrl, audience ?? null]);
-        const known = kept.get(key);
-        if (known) kept.delete(key);
-        const client = known ?? factory.create(serviceUrl, audience);
-        // A client that could not be made is not kept: the next turn tries again.
-        if (!known)
-          client.catch(() => {
-            if (kept.get(key) === client) kept.delete(key);
-          });
-        kept.set(key, client);
-        if (kept.size > CONNECTOR_CLIENTS_KEPT) kept.delete(kept.keys().next().value as string);
-        return client;
+        return keptPromise(kept, key, () => factory.create(serviceUrl, audience));
       },
     } as ConnectorFactory as F;
   }
@@ -172,4 +153,21 @@ export function teamsHandler(
       if (!res.headersSent) res.status(500).json({ error: 'internal error' });
     }
   };
+}
+
+/**
+ * The client kept under `key`, else a new one kept: at most CONNECTOR_CLIENTS_KEPT, the least
+ * recently used leaving first. One that could not be made is not kept: the next turn tries again.
+ */
+function keptPromise<T>(kept: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  const known = kept.get(key);
+  if (known) kept.delete(key);
+  const client = known ?? make();
+  if (!known)
+    client.catch(() => {
+      if (kept.get(key) === client) kept.delete(key);
+    });
+  kept.set(key, client);
+  if (kept.size > CONNECTOR_CLIENTS_KEPT) kept.delete(kept.keys().next().value as string);
+  return client;
 }
