@@ -25,6 +25,12 @@ export const TEAMS_CHANNEL = 'teams';
 const TURN_FAILED = 'Sorry, something went wrong on my side; the team has been told. Please try again.';
 /** After this long, post a placeholder and finish the answer outside the turn. */
 const PLACEHOLDER_AFTER_MS = 3000;
+/**
+ * A typing indicator only for an answer not ready by then, as teams-ai's own timer and botbuilder's
+ * ShowTypingMiddleware wait before theirs: a quick answer needs none, and each indicator is one
+ * more call to the Bot Connector.
+ */
+const TYPING_AFTER_MS = 1000;
 
 export interface TeamsBot {
   adapter: GuardedTeamsAdapter;
@@ -49,6 +55,7 @@ export function replyActivity(reply: Reply): Partial<Activity> {
 
 export interface TeamsBotOptions {
   placeholderAfterMs?: number;
+  typingAfterMs?: number;
   /**
    * Bot Framework endpoint settings (ToBotFromChannelOpenIdMetadataUrl, …) for clouds other than the
    * public one — and for tests, which point the key endpoints at a local OpenID server.
@@ -58,6 +65,7 @@ export interface TeamsBotOptions {
 
 export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}): TeamsBot {
   const placeholderAfterMs = options.placeholderAfterMs ?? PLACEHOLDER_AFTER_MS;
+  const typingAfterMs = options.typingAfterMs ?? TYPING_AFTER_MS;
   const { config, log } = runtime;
   const adapter = new GuardedTeamsAdapter({
     MicrosoftAppId: config.MicrosoftAppId,
@@ -77,7 +85,10 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
     // every turn read and wrote three empty states, and a MemoryStorage kept an entry for every
     // conversation ever seen.
     removeRecipientMention: true,
-    startTypingTimer: true,
+    // teams-ai keeps one typing timer per Application, not per turn: with answers in flight in
+    // several conversations, the first turn's timer was the only one and any turn's end stopped it.
+    // Each turn here sends its own (answer, below).
+    startTypingTimer: false,
     longRunningMessages: false,
   });
   const deps = chatDeps(runtime);
@@ -104,13 +115,16 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
     // Recorded before anything else: from here on a crash still ends in one reply (teams-outbox.ts).
     // It also keeps the conversation reference (remember's work), in the same statement.
     const turnId = await outbox.receive(context, text, activity.from?.aadObjectId ?? activity.from?.id);
-    // The answer is started without waiting for the typing indicator's round trip to the
-    // connector (under a burst, every question waited for it before reaching the warehouse); what
-    // the turn sends next waits for it, so the indicator never arrives after the reply.
-    const typing = context.sendActivity({ type: 'typing' }).then(
-      () => undefined,
-      (error: Error) => log.warn({ err: error.message }, 'typing indicator not sent'),
-    );
+    // The answer starts at once, never waiting for the typing indicator's round trip to the
+    // connector; the indicator goes out only if the answer isn't ready within typingAfterMs, and
+    // what the turn sends next waits for it, so it never arrives after the reply.
+    let typing: Promise<void> | undefined;
+    const typingTimer = setTimeout(() => {
+      typing = context.sendActivity({ type: 'typing' }).then(
+        () => undefined,
+        (error: Error) => log.warn({ err: error.message }, 'typing indicator not sent'),
+      );
+    }, typingAfterMs);
     const request = forRequest(context);
     const work = asker(context)
       .then((who) =>
@@ -130,6 +144,7 @@ export function createTeamsBot(runtime: Runtime, options: TeamsBotOptions = {}):
       })
       .then(async (reply) => ({ reply, id: await outbox.store(turnId, reply) }));
     const early = await Promise.race([work, sleep(placeholderAfterMs)]);
+    clearTimeout(typingTimer);
     await typing;
     if (early) {
       await outbox.deliver(early.id, early.reply, (reply) => context.sendActivity(reply));
