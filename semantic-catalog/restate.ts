@@ -4,10 +4,11 @@
  * Every door shows it; the JSON contract carries it as `interpretation`, with which typed words
  * became which part and which misspellings were read as which word.
  */
-import { dimensionByName, metricByName } from './catalog.ts';
+import { dimensionByName, isCount, metricByName } from './catalog.ts';
 import { type DataExtent, dataWords, isPeriod, rangeWords } from './period-words.ts';
 import type { Condition, Running, SemanticQuery, TimeRange } from './query.ts';
 import type { Catalog, Grain } from './schema.ts';
+import { stem } from './understand/words.ts';
 
 /** "running total", "3-month moving average": how a running value is named in every door. */
 export function runningLabel(running: Running, grain: Grain): string {
@@ -85,7 +86,7 @@ export function restate(
   for (const filter of shared(query.filters, over?.filters)) pieces.push(filterWords(filter, catalog));
   const conditions = shared(query.conditions ?? [], over ? (over.conditions ?? []) : undefined);
   for (const c of counted ? conditions.filter((c) => c.level === 'row') : conditions)
-    pieces.push(`${c.level === 'row' ? 'each row’s' : 'each group’s'} ${condition(c)}`);
+    pieces.push(`${c.level === 'row' ? `each ${rowNoun(c, catalog)}’s` : 'each group’s'} ${condition(c)}`);
   if (query.compare) pieces.push(`compared with ${spanWords(query.compare.range)}`);
   if (query.order) {
     const { by, direction, dimension } = query.order;
@@ -121,12 +122,33 @@ export function restate(
   return { text, parts: said.parts, corrections: said.corrections };
 }
 
-/** "rating over 3" of each row, "average rating over 4" of each group: a row has one value, not an average. */
+/**
+ * "rating over 3" of each row, "average rating over 4" of each group: a row has one value, not an
+ * average. A count's row value is an amount ("orders over $1,000"): said by the measure of the same
+ * rows that sums it ("revenue over 1,000"), never as a count over 1,000.
+ */
 const conditionWords = (c: Condition, catalog: Catalog) => {
-  const label = (metricByName(catalog, c.metric)?.label ?? c.metric).toLowerCase();
-  const said = c.level === 'row' ? label.replace(/^(?:average|avg|mean|median) /, '') : label;
+  const metric = metricByName(catalog, c.metric);
+  const label = (metric?.label ?? c.metric).toLowerCase();
+  const amount =
+    c.level === 'row' && metric && isCount(metric)
+      ? (catalog.metrics.find(
+          (m) => m.table === metric.table && !isCount(m) && m.row_value === metric.row_value,
+        )?.label ?? 'value')
+      : undefined;
+  const said =
+    c.level === 'row' ? (amount?.toLowerCase() ?? label.replace(/^(?:average|avg|mean|median) /, '')) : label;
   return `${said} ${OPS[c.op]} ${c.value.toLocaleString('en-US')}`;
 };
+
+/** "each order’s": a row condition is said of the rows of its measure's table, by that table's name. */
+function rowNoun(c: Condition, catalog: Catalog): string {
+  const table = metricByName(catalog, c.metric)?.table;
+  const bare = table?.split('.').pop()?.replaceAll('_', ' ');
+  if (!bare) return 'row';
+  const last = bare.split(' ').pop() as string;
+  return `${bare.slice(0, bare.length - last.length)}${stem(last)}`;
+}
 
 type Filter = SemanticQuery['filters'][number];
 /** How a match is said, and said negated. */

@@ -136,3 +136,30 @@ describe('"the past N calendar months", said without "including" or "not includi
     expect(read('revenue in the last 6 months').kind).toBe('query');
   });
 });
+
+describe('a word two metrics share', () => {
+  it('asks about "margin" rather than reading it as the gross profit its ratio is built on', () => {
+    for (const question of ['margin by channel', 'what was our margin last quarter']) {
+      const result = read(question);
+      expect(result.kind, question).toBe('clarify');
+      if (result.kind !== 'query') expect(result.message).toMatch(/“margin”/);
+    }
+  });
+
+  it('reads "gross profit margin" as the percentage, not gross profit with "margin" dropped', () => {
+    const result = read('gross profit margin by channel');
+    expect(result.kind === 'query' && result.query.metrics).toEqual(['gross_margin_pct']);
+  });
+});
+
+describe('a condition on each row, restated', () => {
+  it('says an amount on each counted row as the amount, never as a count over it', () => {
+    const result = read('how many orders over $1000 last month');
+    expect(result.kind).toBe('query');
+    if (result.kind !== 'query') return;
+    expect(result.query.conditions).toEqual([{ metric: 'orders', level: 'row', op: '>', value: 1000 }]);
+    const text = restate(result.query, catalog, result.said).text;
+    expect(text).toContain('each order’s revenue over 1,000');
+    expect(text).not.toMatch(/orders over 1,000/);
+  });
+});

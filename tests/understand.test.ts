@@ -34,6 +34,14 @@ describe('offline understanding', () => {
     });
   });
 
+  it('reads how staff say sign-ups and margins (catalog synonyms)', () => {
+    expect(query('how many customers signed up last month')).toMatchObject({ metrics: ['new_customers'] });
+    expect(query('profit margin by category')).toMatchObject({
+      metrics: ['gross_margin_pct'],
+      dimensions: ['category'],
+    });
+  });
+
   it('forgives small misspellings of longer words', () => {
     expect(query('revnue by regoin in Germnay')).toMatchObject({
       metrics: ['revenue'],

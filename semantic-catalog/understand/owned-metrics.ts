@@ -3,7 +3,7 @@
  * a thing its facts can't reach is that thing's own metric when the catalog has one by that name
  * ("city population"). Only where the plain reading would be refused as unconnected.
  */
-import { dimensionByName, joinPath, metricByName, metricTable } from '../catalog.ts';
+import { baseMetrics, dimensionByName, joinPath, metricByName, metricTable } from '../catalog.ts';
 import type { Catalog, MetricDef } from '../schema.ts';
 import type { Lexicon, LexiconEntry } from './lexicon.ts';
 import { stem } from './words.ts';
@@ -83,9 +83,13 @@ export function ownerOfMetric(
           }),
     ),
   );
+  // A metric computed from others ("gross margin %" from gross profit and revenue) lives where they
+  // all do: otherwise a ratio would always lose to its own numerator ("margin" read as gross profit).
   const owned = candidates.filter((name) => {
-    const table = metricByName(catalog, name)?.table;
-    return !!table && named.has(table);
+    const metric = metricByName(catalog, name);
+    const tables = new Set(metric ? baseMetrics(catalog, metric).map((m) => m.table) : []);
+    const [table] = tables;
+    return tables.size === 1 && !!table && named.has(table);
   });
   return owned.length === 1 ? owned[0] : undefined;
 }
