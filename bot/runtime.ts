@@ -30,7 +30,13 @@ import type { Catalog } from '../semantic-catalog/schema.ts';
 import { buildLexicon, type DimensionValues, type Lexicon } from '../semantic-catalog/understand/lexicon.ts';
 import type { AskDeps } from '../skills/ask.ts';
 import type { PresentDeps } from '../skills/present.ts';
-import { defaultSeedEnd, demoSeedInfo, type SeedOptions, seedDemo } from '../warehouse/demo/seed.ts';
+import {
+  defaultSeedEnd,
+  demoSeedInfo,
+  type SeedOptions,
+  seedDemo,
+  staleEnd,
+} from '../warehouse/demo/seed.ts';
 import type { EmbeddedCluster } from '../warehouse/embedded.ts';
 import { Executor } from '../warehouse/executor.ts';
 import { checkSql } from '../warehouse/gate.ts';
@@ -66,6 +72,11 @@ export interface Runtime {
   metrics?: Metrics;
   /** The optional language model (issue 13): none unless configured and allowed by the catalog. */
   model?: ModelSetup;
+  /**
+   * The last day of the embedded demo warehouse's data when it is over a week old (seeded on a
+   * first run long ago): `tally start` says how to bring it up to date.
+   */
+  staleDemoEnd?: IsoDate;
   /** The clock's today (TALLY_NOW or the real date). */
   today(): IsoDate;
   /** Admins' chat edits in effect (bot/catalog-live.ts): they replace `catalog` and `lexicon` when they change. */
@@ -147,9 +158,12 @@ export async function createRuntime(
   };
   const today = clock(config);
   const warehouse = await openWarehouse(config, log);
+  let staleDemoEnd: IsoDate | undefined;
   if (warehouse.embedded && !config.ANALYTICS_DB_URL) {
     await withClient(warehouse.adminUrl, async (client) => {
-      if (!(await demoSeedInfo(client))) {
+      const info = await demoSeedInfo(client);
+      if (info) staleDemoEnd = staleEnd(info, today());
+      else {
         log.info('Seeding the demo warehouse (first run)…');
         await seedDemo(client, {
           seed: 42,
@@ -185,6 +199,7 @@ export async function createRuntime(
     definitions,
     model: await modelSetup(config, catalogPath),
     today,
+    staleDemoEnd,
     close: async () => {
       await runtime.live?.close();
       await executor.close();

@@ -5,6 +5,7 @@
  * finish (up to SHUTDOWN_TIMEOUT_SECONDS), pg-boss stops, pools close, exit 0.
  */
 import type { ChildProcess } from 'node:child_process';
+import { formatDay } from '../semantic-catalog/dates.ts';
 import { configFor } from './cli-support.ts';
 import { isLocalMode, slackConfigured, teamsConfigured } from './config.ts';
 import { openListener } from './listener.ts';
@@ -89,8 +90,11 @@ export async function start(): Promise<void> {
       else process.stderr.write(`tally: ${started.reason}\n`);
     }
   }
+  const stale = runtime.staleDemoEnd
+    ? `  The demo data ends ${formatDay(runtime.staleDemoEnd)}: npm run tally -- demo seed brings it up to yesterday.\n`
+    : '';
   process.stderr.write(
-    `\n  Tally is ready at ${address}\n${chat}  Ask from another terminal: npm run tally -- ask "revenue by region last quarter"\n\n`,
+    `\n  Tally is ready at ${address}\n${chat}  Ask from another terminal: npm run tally -- ask "revenue by region last quarter"\n${stale}\n`,
   );
 
   const stop = async (signal: string) => {

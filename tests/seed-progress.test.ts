@@ -6,10 +6,11 @@
 import pg from 'pg';
 import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { type ProgressStream, type SeedStep, seedProgress } from '../bot/seed-progress.ts';
-import { seedDemo } from '../warehouse/demo/seed.ts';
+import { demoSeedInfo, seedDemo, staleEnd } from '../warehouse/demo/seed.ts';
 import { ensureDatabase } from '../warehouse/embedded.ts';
 
 const events: SeedStep[] = [];
+let info: string | undefined;
 const ESC = String.fromCharCode(27);
 const TO_COLUMN_1 = `${ESC}[1G`;
 const controls = (text: string) => text.includes(ESC) || text.includes('\r');
@@ -23,6 +24,7 @@ beforeAll(async () => {
   await client.connect();
   try {
     await seedDemo(client, { seed: 1, scale: 0.02, end: '2024-12-31', onProgress: (e) => events.push(e) });
+    info = await demoSeedInfo(client);
   } finally {
     await client.end();
   }
@@ -85,5 +87,14 @@ describe('seeding progress', () => {
     const frames = out.split(TO_COLUMN_1).filter((f) => f.includes('%'));
     expect(frames.at(-1)).toMatch(/100% \| ready/);
     expect(out).not.toMatch(/^ {2}\d+% /m);
+  });
+});
+
+describe('a demo warehouse seeded long ago', () => {
+  it('is told by the last day its seed recorded, once that is over a week old', () => {
+    expect(info).toBeDefined();
+    expect(staleEnd(info as string, '2025-03-01')).toBe('2024-12-31');
+    expect(staleEnd(info as string, '2025-01-05')).toBeUndefined();
+    expect(staleEnd('not what the seed writes', '2025-03-01')).toBeUndefined();
   });
 });

@@ -163,6 +163,17 @@ function quoteLiteral(text: string): string {
 }
 
 /** Default last day: the day before the clock's today. */
+/** The demo data's last day, when the seed recorded in `info` ends over a week before today. */
+export function staleEnd(info: string, today: IsoDate): IsoDate | undefined {
+  let to: unknown;
+  try {
+    to = (JSON.parse(info) as { to?: unknown }).to;
+  } catch {
+    return undefined;
+  }
+  return typeof to === 'string' && to < addDays(today, -7) ? (to as IsoDate) : undefined;
+}
+
 export function defaultSeedEnd(today: IsoDate): IsoDate {
   return addDays(today, -1);
 }
