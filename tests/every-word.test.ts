@@ -31,6 +31,9 @@ describe('words the reading cannot place', () => {
     ['what’s the revenue of Zyxwv Holdings this year', /“zyxwv”/],
     ['revenue in 3000', /“3000”/],
     ['average revenue by region', /“average”/],
+    // A number said of another number: neither a second answer nor a filter Tally can apply.
+    ['average order value for new customers', /“for new customers”/],
+    ['the number of orders for active customers', /“for active customers”/],
   ])('are never dropped: %s', (question, named) => {
     const result = read(question);
     expect(result.kind).not.toBe('query');

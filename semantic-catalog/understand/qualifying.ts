@@ -139,6 +139,17 @@ export function numbersSaidOfOthers(
         reading.metrics = reading.metrics.filter((name) => name !== whole.name);
       else said.push({ word: `${between[0]} ${next.text}`, candidates: [] });
     }
+    // "average order value for new customers", "orders with refunds": a number said of another
+    // number is no second answer beside it, and neither can narrow the other.
+    const linking = between.filter((t) => !/^(the|a|an|our|all)$/.test(t));
+    if (
+      next &&
+      linking.length === 1 &&
+      /^(for|from|among|of|with|without)$/.test(linking[0] as string) &&
+      !/^§\d+$/.test(tokens[next.end] ?? '') &&
+      metricOf(match)?.name !== metricOf(next)?.name
+    )
+      said.push({ word: `${linking[0]} ${next.text}`, candidates: [] });
     const before = tokens[match.start - 1] ?? '';
     if (/^(each|every)$/.test(before)) said.push({ word: `${before} ${match.text}`, candidates: [] });
     // "reviews by rating": "by" a number breaks nothing down; only a ranking or a sort reads it
