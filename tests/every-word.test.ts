@@ -166,3 +166,28 @@ describe('a condition on each row, restated', () => {
     expect(text).not.toMatch(/orders over 1,000/);
   });
 });
+
+describe('averages of counts and averages per period', () => {
+  it('reads "average orders per week" as the number of orders averaged over weeks, never as average order value', () => {
+    for (const question of ['average orders per week this year', 'average weekly orders this year']) {
+      const result = read(question);
+      expect(result.kind === 'query' && result.query, question).toMatchObject({
+        metrics: ['orders'],
+        averageOver: { grain: 'week' },
+      });
+    }
+  });
+
+  it('reads "average daily revenue" as revenue averaged over days', () => {
+    const result = read('average daily revenue last month');
+    expect(result.kind === 'query' && result.query).toMatchObject({
+      metrics: ['revenue'],
+      averageOver: { grain: 'day' },
+    });
+  });
+
+  it('still reads the singular "average order" as the catalog’s average order value', () => {
+    const result = read('what is the average order in LATAM');
+    expect(result.kind === 'query' && result.query.metrics).toEqual(['average_order_value']);
+  });
+});

@@ -9,7 +9,7 @@
  *
  * A reading may be partial ("only EMEA"): a follow-up merges it into the previous query.
  */
-import { dimensionByName, metricByName, tableByName } from '../catalog.ts';
+import { dimensionByName, isCount, metricByName, tableByName } from '../catalog.ts';
 import type { IsoDate } from '../dates.ts';
 import { keyColumn } from '../key-dimensions.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
@@ -135,6 +135,44 @@ const SAME_PERIOD =
 /** "the average number of references" is "the average references": one way to find the phrase. */
 const MONEY = /\$|€|£|\b(?:dollars?|usd|eur|euros?|gbp|pounds?)\b/;
 const AVERAGE_NUMBER = /\b(average|avg|mean) (?:number|count|amount) of\b/g;
+const PER_UNIT: Record<string, string> = {
+  daily: 'day',
+  weekly: 'week',
+  monthly: 'month',
+  quarterly: 'quarter',
+  yearly: 'year',
+  annual: 'year',
+};
+
+/**
+ * "average orders per week" is "the average number of orders": the lexicon matches stems, so
+ * without this a plural count after "average" reads as the catalog's "average order" (its average
+ * order value). "average weekly orders", "average daily revenue": the average per week, per day,
+ * not weekly buckets of an average.
+ */
+function averagesOfCounts(text: string, lexicon: Lexicon, catalog: Catalog): string {
+  const pattern =
+    /\b(average|avg|mean) (?:(daily|weekly|monthly|quarterly|yearly|annual) )?((?:[a-z%]+ ?){1,3})/g;
+  return text.replace(pattern, (said, average: string, often: string | undefined, after: string) => {
+    const following = after.trim().split(' ');
+    // The longest run of the next words that names a metric: "gross profit", "orders".
+    for (let n = following.length; n > 0; n--) {
+      const phrase = following.slice(0, n);
+      const metrics = (lexicon.phrases.get(phrase.map(stem).join(' ')) ?? []).flatMap((e) => {
+        const metric = e.kind === 'metric' ? metricByName(catalog, e.name) : undefined;
+        return metric ? [metric] : [];
+      });
+      if (metrics.length === 0) continue;
+      const last = phrase[n - 1] as string;
+      const counted = n === 1 && stem(last) !== last && metrics.some(isCount);
+      if (!counted && !often) return said;
+      const rest = following.slice(n).join(' ');
+      const per = often ? ` per ${PER_UNIT[often]}` : '';
+      return `${average} ${counted ? 'number of ' : ''}${phrase.join(' ')}${per}${rest ? ` ${rest}` : ''}${after.endsWith(' ') ? ' ' : ''}`;
+    }
+    return said;
+  });
+}
 const WHOLE_DATA =
   /\b(?:in|from|of|across) (?:the|this|our|your) (?:database|db|system|warehouse|records)\b|\b(?:in total|altogether|all told)\b/g;
 /** How many rows "top products" shows when the question names no number. */
@@ -157,7 +195,7 @@ export function readQuestion(
   const spelt = correctSpelling(typed, lexicon);
   const { corrections } = spelt;
   const week = spellWeekParts(spelt.text, lexicon);
-  const text = week.text;
+  const text = averagesOfCounts(week.text, lexicon, catalog);
 
   const eitherWay = EITHER_WAY.exec(text);
   // "the journals in the database", "how many papers in total": the whole of the data, which every
