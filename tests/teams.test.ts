@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEAMS_CARD_LIMIT } from '../adaptive-cards/teams-card.ts';
 import type { Runtime } from '../bot/runtime.ts';
 import { createServer, listen } from '../bot/server.ts';
-import { createTeamsBot } from '../bot/teams/teams-bot.ts';
+import { createTeamsBot, type TeamsBotOptions } from '../bot/teams/teams-bot.ts';
 import { freePort } from '../warehouse/free-port.ts';
 import type { BotConnectorStub, SentActivity } from './bot-connector.ts';
 import { sampleReply, spawnTally, testRuntime } from './helpers.ts';
@@ -234,27 +234,33 @@ describe('Teams Action.Execute invokes', () => {
   });
 });
 
+/** A second Teams door on the same runtime with its own timings, asked one question in a personal chat. */
+async function askThrough<T>(
+  options: TeamsBotOptions,
+  conversationId: string,
+  question: string,
+  then: () => Promise<T>,
+): Promise<T> {
+  const port = await freePort();
+  const server = await listen(createServer(runtime, { teams: createTeamsBot(runtime, options) }), port);
+  try {
+    await fetch(`http://127.0.0.1:${port}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(message(question, { id: conversationId, conversationType: 'personal' })),
+    });
+    return await then();
+  } finally {
+    server.close();
+  }
+}
+
 describe('Teams typing indicator', () => {
-  const askOn = async (typingAfterMs: number, conversationId: string) => {
-    const port = await freePort();
-    const server = await listen(
-      createServer(runtime, { teams: createTeamsBot(runtime, { typingAfterMs }) }),
-      port,
-    );
-    try {
-      await fetch(`http://127.0.0.1:${port}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(
-          message('revenue by region this year', { id: conversationId, conversationType: 'personal' }),
-        ),
-      });
+  const askOn = (typingAfterMs: number, conversationId: string) =>
+    askThrough({ typingAfterMs }, conversationId, 'revenue by region this year', async () => {
       await connector.waitFor(cardReplyIn(conversationId));
       return connector.sent.filter((s) => s.conversationId === conversationId).map((s) => s.activity.type);
-    } finally {
-      server.close();
-    }
-  };
+    });
 
   it('shows typing for an answer not ready at once, always before the reply', async () => {
     expect(await askOn(0, 'a:typing-slow')).toEqual(['typing', 'message']);
@@ -267,28 +273,14 @@ describe('Teams typing indicator', () => {
 
 describe('Teams slow answers', () => {
   it('posts "Working on it…" at once and updates it in place with the card', async () => {
-    const port = await freePort();
-    const slowServer = await listen(
-      createServer(runtime, { teams: createTeamsBot(runtime, { placeholderAfterMs: 0 }) }),
-      port,
-    );
-    try {
-      await fetch(`http://127.0.0.1:${port}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(
-          message('revenue by segment this year', { id: 'a:slow', conversationType: 'personal' }),
-        ),
-      });
+    await askThrough({ placeholderAfterMs: 0 }, 'a:slow', 'revenue by segment this year', async () => {
       const placeholder = await connector.waitFor(
         (s) => s.conversationId === 'a:slow' && s.activity.text === 'Working on it…',
       );
       expect(placeholder.method).toBe('POST');
       const update = await connector.waitFor((s) => s.conversationId === 'a:slow' && s.method === 'PUT');
       expect(JSON.stringify(cardOf(update))).toContain('Revenue by segment this year');
-    } finally {
-      slowServer.close();
-    }
+    });
   });
 });
 
