@@ -5,7 +5,7 @@
  * "orders averagedper customer", a marker word the reading resolves once the field is found; the
  * metric must be a sum or a count, or the words stay unplaced.
  */
-import { metricByName, sumsOrCounts } from '../catalog.ts';
+import { isCount, metricByName, sumsOrCounts } from '../catalog.ts';
 import { isPeriod } from '../period-words.ts';
 import type { SemanticQuery } from '../query.ts';
 import type { Catalog } from '../schema.ts';
@@ -17,6 +17,44 @@ export const PER_MARKER = 'averagedper';
 const AVERAGE_PER =
   /\b(?:average|avg|mean) (?:(number|count|amount) of )?((?:[a-z0-9$-]+ ){1,5}?)(?:per|for each|for every|by each) /;
 
+const PER_UNIT: Record<string, string> = {
+  daily: 'day',
+  weekly: 'week',
+  monthly: 'month',
+  quarterly: 'quarter',
+  yearly: 'year',
+  annual: 'year',
+};
+
+/**
+ * "average orders per week" is "the average number of orders": the lexicon matches stems, so
+ * without this a plural count after "average" reads as the catalog's "average order" (its average
+ * order value). "average weekly orders", "average daily revenue": the average per week, per day,
+ * not weekly buckets of an average.
+ */
+export function averagesOfCounts(text: string, lexicon: Lexicon, catalog: Catalog): string {
+  const pattern =
+    /\b(average|avg|mean) (?:(daily|weekly|monthly|quarterly|yearly|annual) )?((?:[a-z%]+ ?){1,3})/g;
+  return text.replace(pattern, (said, average: string, often: string | undefined, after: string) => {
+    const following = after.trim().split(' ');
+    // The longest run of the next words that names a metric: "gross profit", "orders".
+    for (let n = following.length; n > 0; n--) {
+      const phrase = following.slice(0, n);
+      const metrics = (lexicon.phrases.get(phrase.map(stem).join(' ')) ?? []).flatMap((e) => {
+        const metric = e.kind === 'metric' ? metricByName(catalog, e.name) : undefined;
+        return metric ? [metric] : [];
+      });
+      if (metrics.length === 0) continue;
+      const last = phrase[n - 1] as string;
+      const counted = n === 1 && stem(last) !== last && metrics.some(isCount);
+      if (!counted && !often) return said;
+      const rest = following.slice(n).join(' ');
+      const per = often ? ` per ${PER_UNIT[often]}` : '';
+      return `${average} ${counted ? 'number of ' : ''}${phrase.join(' ')}${per}${rest ? ` ${rest}` : ''}${after.endsWith(' ') ? ' ' : ''}`;
+    }
+    return said;
+  });
+}
 /** The text with "average … per" rewritten around a marker, when it asks for an average over a field. */
 export function markAveragePer(text: string, lexicon: Lexicon): string {
   const found = AVERAGE_PER.exec(` ${text} `);

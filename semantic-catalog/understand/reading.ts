@@ -9,13 +9,13 @@
  *
  * A reading may be partial ("only EMEA"): a follow-up merges it into the previous query.
  */
-import { dimensionByName, isCount, metricByName, tableByName } from '../catalog.ts';
+import { dimensionByName, metricByName, tableByName } from '../catalog.ts';
 import type { IsoDate } from '../dates.ts';
 import { keyColumn } from '../key-dimensions.ts';
 import type { Condition, SemanticQuery, Unit } from '../query.ts';
 import type { Catalog, Grain } from '../schema.ts';
 import { readAggregateOf } from './aggregate-of.ts';
-import { markAveragePer, readAveragePer } from './average-per.ts';
+import { averagesOfCounts, markAveragePer, readAveragePer } from './average-per.ts';
 import { readConditionWords } from './condition-words.ts';
 import { countOfGroups } from './count-groups.ts';
 import { countRankedThings, havingAny, readHavingEach } from './counted-things.ts';
@@ -135,44 +135,6 @@ const SAME_PERIOD =
 /** "the average number of references" is "the average references": one way to find the phrase. */
 const MONEY = /\$|€|£|\b(?:dollars?|usd|eur|euros?|gbp|pounds?)\b/;
 const AVERAGE_NUMBER = /\b(average|avg|mean) (?:number|count|amount) of\b/g;
-const PER_UNIT: Record<string, string> = {
-  daily: 'day',
-  weekly: 'week',
-  monthly: 'month',
-  quarterly: 'quarter',
-  yearly: 'year',
-  annual: 'year',
-};
-
-/**
- * "average orders per week" is "the average number of orders": the lexicon matches stems, so
- * without this a plural count after "average" reads as the catalog's "average order" (its average
- * order value). "average weekly orders", "average daily revenue": the average per week, per day,
- * not weekly buckets of an average.
- */
-function averagesOfCounts(text: string, lexicon: Lexicon, catalog: Catalog): string {
-  const pattern =
-    /\b(average|avg|mean) (?:(daily|weekly|monthly|quarterly|yearly|annual) )?((?:[a-z%]+ ?){1,3})/g;
-  return text.replace(pattern, (said, average: string, often: string | undefined, after: string) => {
-    const following = after.trim().split(' ');
-    // The longest run of the next words that names a metric: "gross profit", "orders".
-    for (let n = following.length; n > 0; n--) {
-      const phrase = following.slice(0, n);
-      const metrics = (lexicon.phrases.get(phrase.map(stem).join(' ')) ?? []).flatMap((e) => {
-        const metric = e.kind === 'metric' ? metricByName(catalog, e.name) : undefined;
-        return metric ? [metric] : [];
-      });
-      if (metrics.length === 0) continue;
-      const last = phrase[n - 1] as string;
-      const counted = n === 1 && stem(last) !== last && metrics.some(isCount);
-      if (!counted && !often) return said;
-      const rest = following.slice(n).join(' ');
-      const per = often ? ` per ${PER_UNIT[often]}` : '';
-      return `${average} ${counted ? 'number of ' : ''}${phrase.join(' ')}${per}${rest ? ` ${rest}` : ''}${after.endsWith(' ') ? ' ' : ''}`;
-    }
-    return said;
-  });
-}
 const WHOLE_DATA =
   /\b(?:in|from|of|across) (?:the|this|our|your) (?:database|db|system|warehouse|records)\b|\b(?:in total|altogether|all told)\b/g;
 /** How many rows "top products" shows when the question names no number. */

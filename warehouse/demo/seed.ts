@@ -162,7 +162,6 @@ function quoteLiteral(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
-/** Default last day: the day before the clock's today. */
 /** The demo data's last day, when the seed recorded in `info` ends over a week before today. */
 export function staleEnd(info: string, today: IsoDate): IsoDate | undefined {
   let to: unknown;
@@ -174,6 +173,7 @@ export function staleEnd(info: string, today: IsoDate): IsoDate | undefined {
   return typeof to === 'string' && to < addDays(today, -7) ? (to as IsoDate) : undefined;
 }
 
+/** Default last day: the day before the clock's today. */
 export function defaultSeedEnd(today: IsoDate): IsoDate {
   return addDays(today, -1);
 }
