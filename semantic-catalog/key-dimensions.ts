@@ -54,6 +54,21 @@ export function labelKey(table: TableDef, column: string | undefined): string | 
   return isNameColumn(table, column) ? key : undefined;
 }
 
+/**
+ * The field over a table's key column and nothing else (its things' own id), else, with `orKeyed`,
+ * a field of that table alone grouped by that key (a title kept apart by its id).
+ */
+export function keyField(catalog: Catalog, table: TableDef, orKeyed = false): DimensionDef | undefined {
+  const key = keyColumn(table);
+  if (!key) return undefined;
+  const only = (d: DimensionDef) =>
+    d.sources.length === 1 && d.sources[0]?.table === table.name ? d.sources[0] : undefined;
+  return (
+    catalog.dimensions.find((d) => only(d)?.column === key) ??
+    (orKeyed ? catalog.dimensions.find((d) => only(d)?.key === key) : undefined)
+  );
+}
+
 /** Whether a column is the things' own name or title ("name", "lake_name", "title"). */
 export function isNameColumn(table: TableDef, column: string): boolean {
   const bare = (table.name.split('.').pop() as string).toLowerCase();

@@ -96,18 +96,13 @@ export function restate(
         : by === 'change'
           ? `change in ${metricLabel(query.order.metric).toLowerCase()}`
           : metricLabel(query.order.metric).toLowerCase();
-    const way =
-      by === 'dimension' && query.order.length
-        ? direction === 'desc'
-          ? 'longest first'
-          : 'shortest first'
-        : by === 'dimension'
-          ? direction === 'desc'
-            ? 'Z to A'
-            : 'A to Z'
-          : direction === 'desc'
-            ? 'highest first'
-            : 'lowest first';
+    const [up, down] =
+      by !== 'dimension'
+        ? ['lowest first', 'highest first']
+        : query.order.length
+          ? ['shortest first', 'longest first']
+          : ['A to Z', 'Z to A'];
+    const way = direction === 'desc' ? down : up;
     pieces.push(
       query.limit !== undefined
         ? `${direction === 'desc' ? 'top' : 'bottom'} ${query.limit} by ${key}${query.rankWithin?.length ? ` within each ${query.rankWithin.map((d) => (isPeriod(d) ? d : dimensionLabel(d))).join(' and ')}` : ''}`

@@ -11,6 +11,8 @@ export interface FoundCondition {
   op: Condition['op'];
   value: number;
   said: string;
+  /** Said as an amount of money ("over $1,000"): of each row's amount or a total, never a count. */
+  money: boolean;
 }
 
 const NUMBER = String.raw`\$? ?(\d[\d,]*(?:\.\d+)?) ?(k|thousand|m|mn|mm|million|b|bn|billion)?\b`;
@@ -56,8 +58,8 @@ function opOf(word: string): Condition['op'] {
 /** The text with each condition replaced by its marker, and the conditions in marker order. */
 export function readConditionWords(text: string): { rest: string; found: FoundCondition[] } {
   const found: FoundCondition[] = [];
-  const mark = (condition: FoundCondition) => {
-    found.push(condition);
+  const mark = (condition: Omit<FoundCondition, 'money'>) => {
+    found.push({ ...condition, money: condition.said.includes('$') });
     return ` §${found.length - 1} `;
   };
   let rest = spellNumbers(text).replace(

@@ -4,9 +4,9 @@
  * each thing's id, kept where the condition holds, then counted.
  */
 import { joinPath, metricByName, metricTable, reachableSource, tableByName } from '../catalog.ts';
-import { keyColumn } from '../key-dimensions.ts';
+import { keyField } from '../key-dimensions.ts';
 import type { Condition, SemanticQuery } from '../query.ts';
-import type { Catalog, DimensionDef, MetricDef } from '../schema.ts';
+import type { Catalog, MetricDef } from '../schema.ts';
 import { countedTable } from './subjects.ts';
 
 /**
@@ -45,14 +45,8 @@ export function countOfGroups(
   if (!counted) return undefined;
   // What it counts: its table's rows, or the things a link table's key leads to.
   const table = tableByName(catalog, countedTable(catalog, counted) ?? '');
-  const key = table && keyColumn(table);
   // The things' own id, else a field of theirs that groups by it (a title kept apart by its id).
-  const only = (d: DimensionDef) =>
-    d.sources.length === 1 && d.sources[0]?.table === table?.name ? d.sources[0] : undefined;
-  const dimension =
-    key &&
-    (catalog.dimensions.find((d) => only(d)?.column === key) ??
-      catalog.dimensions.find((d) => only(d)?.key === key));
+  const dimension = table && keyField(catalog, table, true);
   if (!table || !dimension) return undefined;
   // "papers with more than 2 authors": the authors counted where each paper's are.
   const measure = sameThingsCount(

@@ -27,13 +27,8 @@ export function countRankedThings(tokens: string[], matches: Match[], catalog: C
     const named = match.entries.find((e) => e.kind === 'metric');
     const said = named?.kind === 'metric' ? metricByName(catalog, named.name) : undefined;
     const entities = match.entries.flatMap((e) => (e.kind === 'entity' ? [e] : []));
-    const plain = said
-      ? isCount(said)
-        ? said
-        : undefined
-      : entities.length > 0
-        ? plainCount(catalog, entities)
-        : undefined;
+    // A count said outright ("the most reviews"), else the things' own count ("the most businesses").
+    const plain = said ? (isCount(said) ? said : undefined) : plainCount(catalog, entities);
     // Unreached, the plain count stays for the phases after (a field's own count, or a question).
     const count =
       plain && (sameThingsCount(plain, (m) => reachesFields(m, match, matches, catalog), catalog) ?? plain);

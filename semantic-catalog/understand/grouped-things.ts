@@ -7,7 +7,7 @@
  * category"); "reviews and businesses" asks for both.
  */
 import { dimensionByName, isCount, metricByName, tableByName } from '../catalog.ts';
-import { keyColumn, labelKey } from '../key-dimensions.ts';
+import { keyColumn, keyField, labelKey } from '../key-dimensions.ts';
 import type { Catalog, TableDef } from '../schema.ts';
 import { type FieldMatch, nameField } from './fields.ts';
 import type { Lexicon } from './lexicon.ts';
@@ -109,14 +109,9 @@ export function listedThings(
   if (!field) return undefined;
   // Listed by a name two of them may share: their id beside it keeps each one a row of its own.
   const [source, ...more] = dimensionByName(catalog, field)?.sources ?? [];
-  const key = keyColumn(table);
   const shared =
     !more.length && source?.table === table.name && !source.key && labelKey(table, source.column);
-  const apart = shared
-    ? catalog.dimensions.find(
-        (d) => d.sources.length === 1 && d.sources[0]?.table === table.name && d.sources[0]?.column === key,
-      )?.name
-    : undefined;
+  const apart = shared ? keyField(catalog, table)?.name : undefined;
   return { things, count: def.name, field, ...(apart ? { apart } : {}) };
 }
 

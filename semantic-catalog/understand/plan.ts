@@ -32,6 +32,8 @@ export function planQuery(
   today: IsoDate,
 ): Understanding {
   if (reading.leftovers.length > 0) return say.unplacedWords(question, reading.leftovers, catalog);
+  /** Words the plan can't carry out, said back with nothing to suggest. */
+  const unplaced = (word: string) => say.unplacedWords(question, [{ word, candidates: [] }], catalog);
   // "top 5 customers" names no metric: a ranking uses the catalog's default one. A direction said
   // of a field ("journals ordered by name in ascending order") sorts that field instead.
   const ranking =
@@ -41,8 +43,7 @@ export function planQuery(
       reading.sortKey?.kind !== 'dimension');
   // "the longest rivers", "the oldest customers" name what they rank by: never the default metric.
   const measured = reading.metrics.length === 0 && ranking ? MEASURED_SUPERLATIVE.exec(reading.text) : null;
-  if (measured && !reading.sortKey)
-    return say.unplacedWords(question, [{ word: measured[0], candidates: [] }], catalog);
+  if (measured && !reading.sortKey) return unplaced(measured[0]);
   const metrics =
     reading.metrics.length === 0 && ranking && catalog.default_metric
       ? [catalog.default_metric]
@@ -176,7 +177,7 @@ export function planQuery(
     return say.unreachable(subjects, over.dimension, catalog);
   // "average revenue per month": each month's total needs a date, and a second grain would need two.
   if (over && 'grain' in over && (query.grain || timeless.length > 0))
-    return say.unplacedWords(question, [{ word: `average … per ${over.grain}`, candidates: [] }], catalog);
+    return unplaced(`average … per ${over.grain}`);
   if (over) query.averageOver = over;
 
   // "ordered by the month" without a date: by the calendar field that stands in for it.
@@ -204,8 +205,7 @@ export function planQuery(
     );
   }
   // "ordered by the length of …" of anything but a field of the answer: not a sort it can say.
-  if (reading.sortByLength && key?.kind !== 'dimension')
-    return say.unplacedWords(question, [{ word: 'ordered by the length of', candidates: [] }], catalog);
+  if (reading.sortByLength && key?.kind !== 'dimension') return unplaced('ordered by the length of');
   if (key?.kind === 'dimension' || (reading.alphabetical && query.dimensions.length > 0))
     query.order = {
       by: 'dimension',
@@ -219,11 +219,7 @@ export function planQuery(
     if (!query.metrics.includes(key.name)) {
       const sortedBy = metricByName(catalog, key.name) as MetricDef;
       if (!factTables.includes(metricTable(catalog, sortedBy)?.name))
-        return say.unplacedWords(
-          question,
-          [{ word: `ordered by ${sortedBy.label.toLowerCase()}`, candidates: [] }],
-          catalog,
-        );
+        return unplaced(`ordered by ${sortedBy.label.toLowerCase()}`);
       query.metrics = [...query.metrics, key.name];
     }
     query.order = { by: 'metric', metric: key.name, direction: reading.direction ?? 'asc' };
@@ -237,7 +233,7 @@ export function planQuery(
     if (reading.limit !== undefined || one) query.limit = reading.limit ?? 1;
     // "the top 5 most cited papers" read as one number: a ranking of nothing, said not answered.
     if (reading.limit !== undefined && query.dimensions.length === 0 && !query.grain && !query.countGroups)
-      return say.unplacedWords(question, [{ word: `top ${reading.limit}`, candidates: [] }], catalog);
+      return unplaced(`top ${reading.limit}`);
     // "which customer in each region had the most revenue", "top 5 products by revenue each
     // month": a top within groups, which one ranking over every pair of members is not.
     if (

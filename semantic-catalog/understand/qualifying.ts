@@ -210,8 +210,8 @@ export function conditionLevel(
   const word = tokens[link] ?? '';
   // An amount said of things counted is each one's ("orders over $5,000"); of a total, the
   // group's ("customers that have revenue over $10,000", "customers who bought more than $10,000").
-  const counted = metricByName(catalog, measure);
-  if (money && counted && !isCount(counted))
+  const measured = metricByName(catalog, measure);
+  if (money && measured && !isCount(measured))
     return rowsCounted(link, matches, measure, catalog) ? 'row' : 'group';
   const linked = /^(with|having|where|whose)$/.test(word) || (/^(have|has|had)$/.test(word) && !money);
   return linked && !rowsCounted(link, matches, measure, catalog) ? 'group' : 'row';

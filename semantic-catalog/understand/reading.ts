@@ -133,7 +133,6 @@ const DESTRUCTIVE =
 const SAME_PERIOD =
   /\b(?:in |during |for )?(?:that|the same|this same) (?:year|month|quarter|week|day|period|time)\b/g;
 /** "the average number of references" is "the average references": one way to find the phrase. */
-const MONEY = /\$|€|£|\b(?:dollars?|usd|eur|euros?|gbp|pounds?)\b/;
 const AVERAGE_NUMBER = /\b(average|avg|mean) (?:number|count|amount) of\b/g;
 const WHOLE_DATA =
   /\b(?:in|from|of|across) (?:the|this|our|your) (?:database|db|system|warehouse|records)\b|\b(?:in total|altogether|all told)\b/g;
@@ -388,10 +387,10 @@ export function readQuestion(
     if (!subject || metric?.kind !== 'metric') continue;
     const level = counted
       ? 'group'
-      : conditionLevel(tokens, matches, subject, metric.name, MONEY.test(condition.said), catalog);
+      : conditionLevel(tokens, matches, subject, metric.name, condition.money, catalog);
     const pushed: Condition = { metric: metric.name, level, op: condition.op, value: condition.value };
     reading.conditions.push(pushed);
-    if (level === 'row' && MONEY.test(condition.said)) moneyRows.add(pushed);
+    if (level === 'row' && condition.money) moneyRows.add(pushed);
     reading.parts.push({ said: condition.said, became: `condition on ${metric.name}` });
     attached.add(at);
   }
